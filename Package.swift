@@ -1,0 +1,38 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Lore",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LoreKit", targets: ["LoreKit"]),
+        .executable(name: "lore", targets: ["lore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries from Debian (libgit2-dev, libcmark-gfm-dev); see Makefile `deps`.
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2",
+                       providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // The only module that touches libgit2.
+        .target(name: "Git", dependencies: ["CGit2"]),
+        // The only module that touches cmark-gfm.
+        .target(name: "Markdown", dependencies: ["CCmark"]),
+        .target(name: "LoreKit", dependencies: [
+            "Git", "Markdown", .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "lore", dependencies: [
+            "LoreKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(name: "LoreKitTests", dependencies: ["LoreKit", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,159 @@
+import CGit2
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An open git repository: the one owner of a libgit2 repository handle.
+///
+/// Not Sendable (libgit2 handles are not); everything it returns is a Sendable value. Open one per
+/// thread when reading in parallel.
+public final class Repository {
+    let handle: OpaquePointer
+
+    /// The `.git` folder (for a linked worktree, its private folder), with a trailing `/`.
+    public let gitDirectory: String
+    /// The working tree with a trailing `/`, or `nil` for a bare repository.
+    public let workingDirectory: String?
+    /// The repository has no working tree.
+    public var isBare: Bool { workingDirectory == nil }
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+        gitDirectory = String(cString: git_repository_path(handle))
+        workingDirectory = git_repository_workdir(handle).map { String(cString: $0) }
+    }
+
+    deinit { git_repository_free(handle) }
+
+    /// Opens the repository containing `path`, searching upwards like git does: a working tree or
+    /// any folder in it, a bare repository, a linked worktree, or a `.git` folder.
+    public static func discover(from path: String) throws(GitError) -> Repository {
+        _ = libgit2Ready
+        var handle: OpaquePointer?
+        let rc = git_repository_open_ext(&handle, path, 0, nil)
+        if rc < 0 {
+            let error = lastError(rc, "opening the repository at \(path)")
+            throw explain(error, path: path)
+        }
+        return Repository(handle: handle!)
+    }
+
+    /// Rewrites the errors libgit2 gives for repository shapes it cannot read into plain advice.
+    private static func explain(_ error: GitError, path: String) -> GitError {
+        var error = error
+        if error.code == .notFound {
+            error.message = "not a git repository (or any of the parent folders)"
+        } else if error.code == .notOwner || error.message.contains("safe.directory") {
+            error.code = .notOwner
+            error.message = "the repository is owned by another user; git refuses it too unless it is "
+                + "trusted: git config --global --add safe.directory '\(path)'"
+        } else if let range = error.message.range(of: "unsupported extension name ") {
+            let name = error.message[range.upperBound...]
+            error.code = .unsupported
+            error.message = "the repository uses the git extension '\(name)'"
+                + (name.lowercased().contains("objectformat") ? " (SHA-256 object ids)" : "")
+                + ", which libgit2 1.5 cannot read"
+        }
+        return error
+    }
+
+    /// The repository is a shallow clone: history stops at its shallow boundary.
+    public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+
+    /// `HEAD` names a branch that has no commit yet.
+    public var isHeadUnborn: Bool { git_repository_head_unborn(handle) == 1 }
+
+    /// The commit `revision` (`HEAD`, a branch, a tag, an abbreviated id …) points at.
+    public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
+        let context = "resolving the revision '\(revision)'"
+        var object: OpaquePointer?
+        let rc = git_revparse_single(&object, handle, revision)
+        if rc < 0 {
+            var error = lastError(rc, context)
+            if error.code == .notFound || error.code == .invalidSpec {
+                error.message = isHeadUnborn && revision.hasPrefix("HEAD")
+                    ? "HEAD has no commit yet (unborn branch)"
+                    : "unknown revision"
+            } else if error.code == .ambiguous {
+                error.message = "ambiguous revision: give more digits"
+            }
+            throw error
+        }
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        let peel = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+        if peel < 0 {
+            var error = lastError(peel, context)
+            error.message = "the revision does not name a commit"
+            throw error
+        }
+        defer { git_object_free(commit) }
+        return ObjectID(git_object_id(commit).pointee)
+    }
+
+    /// The value of a configuration key (`user.name`) as git would read it, or `nil` when unset.
+    public func configString(_ key: String) throws(GitError) -> String? {
+        var config: OpaquePointer?
+        try check(git_repository_config_snapshot(&config, handle), "reading the git configuration")
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        let rc = git_config_get_string(&value, config, key)
+        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        try check(rc, "reading the git configuration key \(key)")
+        return value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: strlen($0)), as: UTF8.self) }
+    }
+
+    /// The raw bytes of the blob `id`, or `.tooLarge` without reading it when it exceeds `limit`.
+    public func blobContents(_ id: ObjectID, limit: Int = .max) throws(GitError) -> FileContents {
+        var oid = id.oid
+        if limit != .max {
+            var odb: OpaquePointer?
+            try check(git_repository_odb(&odb, handle), "opening the object database")
+            defer { git_odb_free(odb) }
+            var size = 0
+            var type = GIT_OBJECT_ANY
+            try check(git_odb_read_header(&size, &type, odb, &oid), "reading object \(id)")
+            if size > limit { return .tooLarge(size) }
+        }
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, handle, &oid), "reading blob \(id)")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return .bytes([]) }
+        return .bytes(Array(UnsafeRawBufferPointer(start: raw, count: size)))
+    }
+
+    /// The mailmap (`.mailmap` in the working tree or HEAD, `mailmap.file`, `mailmap.blob`).
+    public func mailmap() throws(GitError) -> Mailmap {
+        var map: OpaquePointer?
+        try check(git_mailmap_from_repository(&map, handle), "reading .mailmap")
+        return Mailmap(handle: map!)
+    }
+}
+
+/// The bytes of one file of a snapshot, or why they were not read.
+public enum FileContents: Sendable, Equatable {
+    /// The file's exact bytes.
+    case bytes([UInt8])
+    /// The file is larger than the limit asked for; its size in bytes.
+    case tooLarge(Int)
+}
+
+/// The `.mailmap` of a repository: canonical names and e-mails for the identities in history.
+public final class Mailmap {
+    let handle: OpaquePointer
+    init(handle: OpaquePointer) { self.handle = handle }
+    deinit { git_mailmap_free(handle) }
+
+    /// The canonical name and e-mail for an identity as recorded in a commit.
+    public func resolve(name: String, email: String) -> (name: String, email: String) {
+        var realName: UnsafePointer<CChar>?
+        var realEmail: UnsafePointer<CChar>?
+        guard git_mailmap_resolve(&realName, &realEmail, handle, name, email) == 0 else {
+            git_error_clear()
+            return (name, email)
+        }
+        return (realName.map { String(cString: $0) } ?? name, realEmail.map { String(cString: $0) } ?? email)
+    }
+}

@@ -1,0 +1,300 @@
+import CGit2
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which state of a repository to read.
+public enum SnapshotSource: Sendable, Hashable, CustomStringConvertible {
+    /// The files on disk, including untracked ones git does not ignore.
+    case workingTree
+    /// The index git is about to commit. `file` is an explicit index file; `nil` means the one
+    /// `GIT_INDEX_FILE` names when set (as during `git commit -a` or `git commit <paths>`), else
+    /// the repository's own.
+    case index(file: String?)
+    /// The tree of a commit: `HEAD`, a branch, a tag, an abbreviated id …
+    case revision(String)
+
+    public var description: String {
+        switch self {
+        case .workingTree: return "working tree"
+        case .index(let file): return file.map { "index \($0)" } ?? "staged index"
+        case .revision(let revision): return "revision \(revision)"
+        }
+    }
+}
+
+/// One file of a snapshot and where its bytes are.
+public struct SnapshotFile: Sendable, Hashable {
+    /// The path from the repository root, as exact bytes.
+    public let path: GitPath
+    /// The blob holding the bytes, or `nil` for a working-tree file read from disk.
+    public let blob: ObjectID?
+}
+
+/// A read-only view of a repository's files as they are in one state: working tree, index or commit.
+public final class Snapshot {
+    /// The repository read.
+    public let repository: Repository
+    /// The state read.
+    public let source: SnapshotSource
+    /// The commit read, for a revision snapshot.
+    public let commit: ObjectID?
+    private let tree: OpaquePointer?
+    private let index: OpaquePointer?
+
+    /// Opens a snapshot of `repository`.
+    ///
+    /// Working-tree and index snapshots of a bare repository are refused with `.bareRepository`.
+    /// A revision on an unborn branch is refused with `.unbornBranch`.
+    public init(repository: Repository, source: SnapshotSource) throws(GitError) {
+        self.repository = repository
+        self.source = source
+        switch source {
+        case .workingTree:
+            guard !repository.isBare else {
+                throw GitError(.bareRepository, "a bare repository has no working tree; read a commit with --rev REV",
+                               context: "reading the working tree")
+            }
+            tree = nil; index = nil; commit = nil
+        case .index(let file):
+            guard !repository.isBare else {
+                throw GitError(.bareRepository, "a bare repository has no index; read a commit with --rev REV",
+                               context: "reading the index")
+            }
+            let path = file ?? Snapshot.environmentIndexFile(for: repository)
+            var handle: OpaquePointer?
+            if let path {
+                let rc = git_index_open(&handle, path)
+                if rc < 0 { throw Snapshot.explainIndex(lastError(rc, "reading the index \(path)")) }
+            } else {
+                let rc = git_repository_index(&handle, repository.handle)
+                if rc < 0 { throw Snapshot.explainIndex(lastError(rc, "reading the index")) }
+            }
+            index = handle; tree = nil; commit = nil
+            try rejectSparseEntries()
+        case .revision(let revision):
+            let commitID = try repository.resolveCommit(revision)
+            var commitHandle: OpaquePointer?
+            var oid = commitID.oid
+            try check(git_commit_lookup(&commitHandle, repository.handle, &oid), "reading commit \(commitID)")
+            defer { git_commit_free(commitHandle) }
+            var treeHandle: OpaquePointer?
+            try check(git_commit_tree(&treeHandle, commitHandle), "reading the tree of commit \(commitID)")
+            tree = treeHandle; index = nil; commit = commitID
+        }
+    }
+
+    deinit {
+        if let tree { git_tree_free(tree) }
+        if let index { git_index_free(index) }
+    }
+
+    /// `GIT_INDEX_FILE` as git sets it for hooks, made absolute against the working tree.
+    private static func environmentIndexFile(for repository: Repository) -> String? {
+        guard let value = getenv("GIT_INDEX_FILE").map({ String(cString: $0) }), !value.isEmpty else { return nil }
+        if value.hasPrefix("/") { return value }
+        // git runs hooks from the top of the working tree and may pass a relative path.
+        return (repository.workingDirectory ?? repository.gitDirectory) + value
+    }
+
+    private static func explainIndex(_ error: GitError) -> GitError {
+        var error = error
+        if error.message.contains("unsupported mandatory extension") || error.message.contains("extension") {
+            error.code = .unsupported
+            error.message = "the index uses an extension libgit2 1.5 cannot read (split or sparse index: "
+                + "run 'git update-index --no-split-index' or 'git sparse-checkout disable'): \(error.message)"
+        }
+        return error
+    }
+
+    /// A sparse index stores whole folders as single entries; reading it as files would be wrong.
+    private func rejectSparseEntries() throws(GitError) {
+        guard let index else { return }
+        for position in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, position) else { continue }
+            if entry.pointee.mode == 0o040000 {
+                throw GitError(.unsupported,
+                               "the index is a sparse index, which libgit2 1.5 cannot read; run 'git sparse-checkout disable' or set index.sparse=false",
+                               context: "reading the index")
+            }
+        }
+    }
+
+    /// Every regular file (and symlink, for tree and index snapshots) under the given folders,
+    /// sorted by path bytes. An empty `prefixes` means the whole snapshot.
+    public func files(under prefixes: [GitPath] = []) throws(GitError) -> [SnapshotFile] {
+        var result: [SnapshotFile]
+        switch source {
+        case .workingTree: result = try workingTreeFiles(under: prefixes)
+        case .index: result = indexFiles(under: prefixes)
+        case .revision: result = try treeFiles(under: prefixes)
+        }
+        result.sort { $0.path < $1.path }
+        return result
+    }
+
+    /// The bytes of one file listed by `files(under:)`, or `.tooLarge` when above `limit`.
+    public func contents(of file: SnapshotFile, limit: Int = .max) throws(GitError) -> FileContents {
+        if let blob = file.blob { return try repository.blobContents(blob, limit: limit) }
+        return try readDisk(file.path, limit: limit)
+    }
+
+    /// The bytes at `path`, or `nil` when the snapshot has no file there.
+    public func contents(at path: GitPath, limit: Int = .max) throws(GitError) -> FileContents? {
+        switch source {
+        case .workingTree:
+            var info = stat()
+            let full = GitPath(repository.workingDirectory!).appending(path)
+            let found = full.withCString { stat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFREG
+            return found ? try readDisk(path, limit: limit) : nil
+        case .index:
+            let entry = path.withCString { git_index_get_bypath(index, $0, 0) }
+            guard let entry else { return nil }
+            return try repository.blobContents(ObjectID(entry.pointee.id), limit: limit)
+        case .revision:
+            var entry: OpaquePointer?
+            let rc = path.withCString { git_tree_entry_bypath(&entry, tree, $0) }
+            if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+            try check(rc, "looking up \(path) in \(source)")
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+            return try repository.blobContents(ObjectID(git_tree_entry_id(entry).pointee), limit: limit)
+        }
+    }
+
+    // MARK: Trees
+
+    private final class WalkBox {
+        var files: [SnapshotFile] = []
+        var prefix: [UInt8] = []
+    }
+
+    private func treeFiles(under prefixes: [GitPath]) throws(GitError) -> [SnapshotFile] {
+        let box = WalkBox()
+        let roots = prefixes.isEmpty ? [GitPath(bytes: [])] : prefixes
+        for root in roots {
+            var subtree: OpaquePointer? = tree
+            var owned = false
+            if !root.bytes.isEmpty {
+                var entry: OpaquePointer?
+                let rc = root.withCString { git_tree_entry_bypath(&entry, tree, $0) }
+                if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); continue }
+                try check(rc, "looking up \(root) in \(source)")
+                defer { git_tree_entry_free(entry) }
+                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { continue }
+                var object: OpaquePointer?
+                try check(git_tree_entry_to_object(&object, repository.handle, entry), "reading tree \(root)")
+                subtree = object
+                owned = true
+            }
+            defer { if owned { git_object_free(subtree) } }
+            box.prefix = root.bytes.isEmpty ? [] : root.bytes + [UInt8(ascii: "/")]
+            let payload = Unmanaged.passUnretained(box).toOpaque()
+            let rc = git_tree_walk(subtree, GIT_TREEWALK_PRE, { parent, entry, payload in
+                let box = Unmanaged<WalkBox>.fromOpaque(payload!).takeUnretainedValue()
+                let mode = git_tree_entry_filemode(entry)
+                guard mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK
+                else { return 0 }
+                var bytes = box.prefix
+                if let parent { bytes.append(contentsOf: UnsafeRawBufferPointer(start: parent, count: strlen(parent))) }
+                let name = git_tree_entry_name(entry)!
+                bytes.append(contentsOf: UnsafeRawBufferPointer(start: name, count: strlen(name)))
+                box.files.append(SnapshotFile(path: GitPath(bytes: bytes), blob: ObjectID(git_tree_entry_id(entry).pointee)))
+                return 0
+            }, payload)
+            try check(rc, "listing the tree \(root) of \(source)")
+        }
+        return box.files
+    }
+
+    // MARK: Index
+
+    private func indexFiles(under prefixes: [GitPath]) -> [SnapshotFile] {
+        var files: [SnapshotFile] = []
+        for position in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, position) else { continue }
+            // Stage bits 12-13 of flags: only stage 0 is a file git would commit.
+            guard (entry.pointee.flags >> 12) & 0x3 == 0 else { continue }
+            let mode = entry.pointee.mode
+            guard mode == 0o100644 || mode == 0o100755 || mode == 0o120000 else { continue }
+            let path = GitPath(cString: entry.pointee.path)
+            if !prefixes.isEmpty && !prefixes.contains(where: { path.isInside($0) }) { continue }
+            files.append(SnapshotFile(path: path, blob: ObjectID(entry.pointee.id)))
+        }
+        return files
+    }
+
+    // MARK: Working tree
+
+    private func workingTreeFiles(under prefixes: [GitPath]) throws(GitError) -> [SnapshotFile] {
+        let root = GitPath(repository.workingDirectory!)
+        var files: [SnapshotFile] = []
+        let starts = prefixes.isEmpty ? [GitPath(bytes: [])] : prefixes
+        for start in starts {
+            var pending = [start]
+            while let folder = pending.popLast() {
+                let full = folder.bytes.isEmpty ? root : root.appending(folder)
+                guard let directory = full.withCString({ opendir($0) }) else { continue }
+                defer { closedir(directory) }
+                while let entry = readdir(directory) {
+                    let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                        let count = raw.firstIndex(of: 0) ?? raw.count
+                        return Array(raw[0..<count])
+                    }
+                    if name == [46] || name == [46, 46] || name == Array(".git".utf8) { continue }
+                    let relative = folder.bytes.isEmpty ? GitPath(bytes: name) : folder.appending(GitPath(bytes: name))
+                    var kind = entry.pointee.d_type
+                    if kind == UInt8(DT_UNKNOWN) {
+                        var info = stat()
+                        guard root.appending(relative).withCString({ lstat($0, &info) }) == 0 else { continue }
+                        kind = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR)
+                            : (info.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : UInt8(DT_LNK)
+                    }
+                    if kind == UInt8(DT_DIR) {
+                        if try !isIgnored(relative, folder: true) { pending.append(relative) }
+                    } else if kind == UInt8(DT_REG) {
+                        if try !isIgnored(relative, folder: false) { files.append(SnapshotFile(path: relative, blob: nil)) }
+                    }
+                }
+            }
+        }
+        return files
+    }
+
+    private func isIgnored(_ path: GitPath, folder: Bool) throws(GitError) -> Bool {
+        var ignored: Int32 = 0
+        let target = folder ? GitPath(bytes: path.bytes + [UInt8(ascii: "/")]) : path
+        try check(target.withCString { git_ignore_path_is_ignored(&ignored, repository.handle, $0) },
+                  "checking whether \(path) is ignored")
+        return ignored == 1
+    }
+
+    private func readDisk(_ path: GitPath, limit: Int) throws(GitError) -> FileContents {
+        let full = GitPath(repository.workingDirectory!).appending(path)
+        let fd = full.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else {
+            throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
+        }
+        let size = Int(info.st_size)
+        if size > limit { return .tooLarge(size) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < size {
+            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, size - filled) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        if filled < size { bytes.removeLast(size - filled) }
+        return .bytes(bytes)
+    }
+}
