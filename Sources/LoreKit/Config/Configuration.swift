@@ -1,0 +1,148 @@
+import Git
+
+/// How ids of a kind are made.
+public enum IDScheme: String, Sendable, Hashable, CaseIterable {
+    /// `PM-0042`: the next number.
+    case sequence
+    /// `PM-20250314-1`: the date and a counter.
+    case date
+    /// `PM-k3f9q`: five random characters.
+    case random
+}
+
+/// One kind of entry: where its files live and what they contain.
+public struct Kind: Sendable, Hashable {
+    /// The kind's name (`postmortem`).
+    public var name: String
+    /// The folder holding its entries, relative to the repository root, without trailing `/`.
+    public var dir: String
+    /// The id prefix (`PM`).
+    public var prefix: String
+    /// Where `lore new` writes, relative to `dir`, with placeholders.
+    public var path: String
+    /// How ids are made.
+    public var ids: IDScheme
+    /// The template's name (`.lore/templates/NAME.md`, else the built-in one).
+    public var template: String
+    /// Allowed values of `status`.
+    public var statuses: [String]
+    /// Allowed values of `severity` (empty: the kind has no severity).
+    public var severities: [String]
+    /// Template sections that may be left out.
+    public var optionalSections: [String]
+    /// Every field the kind knows, common ones first, then the kind's, then declared ones.
+    public var fields: [FieldSpec]
+
+    /// The declared spec of a field, if any.
+    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+}
+
+/// A repository's Lore configuration: `.lore/config.yml`, or the built-in defaults.
+public struct Configuration: Sendable, Hashable {
+    /// Where the configuration lives in a repository.
+    public static let path = GitPath(".lore/config.yml")
+    /// The default largest entry file read, in bytes (1 MiB).
+    public static let defaultMaxFileSize = 1 << 20
+
+    /// The kinds, in the order the configuration lists them.
+    public var kinds: [Kind]
+    /// Per-rule severity overrides: rule id → `error`, `warning` or `off`.
+    public var ruleSeverities: [String: String]
+    /// Entry files larger than this many bytes are reported, not read.
+    public var maxFileSize: Int
+    /// The configuration was read from `.lore/config.yml` (not the built-in defaults).
+    public var isFromFile: Bool
+
+    /// The kind named `name`.
+    public func kind(named name: String) -> Kind? { kinds.first { $0.name == name } }
+
+    /// The kind whose folder holds `path`, the most specific folder winning.
+    public func kind(containing path: GitPath) -> Kind? {
+        var best: Kind?
+        for kind in kinds where path.isInside(GitPath(kind.dir)) {
+            if best == nil || kind.dir.utf8.count > best!.dir.utf8.count { best = kind }
+        }
+        return best
+    }
+
+    /// The built-in kinds postmortem, lesson and decision, used when a repository has no configuration.
+    public static let builtIn = Configuration(
+        kinds: ["postmortem", "lesson", "decision"].map { BuiltInKinds.kind(named: $0)! },
+        ruleSeverities: [:], maxFileSize: defaultMaxFileSize, isFromFile: false)
+}
+
+/// The built-in defaults of FORMAT.md v1.
+enum BuiltInKinds {
+    static let commonFields: [FieldSpec] = [
+        FieldSpec("id", .string, required: true),
+        FieldSpec("kind", .string),
+        FieldSpec("title", .string, required: true),
+        FieldSpec("date", .date, required: true),
+        // `status` is added per kind with its statuses.
+        FieldSpec("authors", .list),
+        FieldSpec("tags", .list),
+        FieldSpec("related", .ids),
+        FieldSpec("supersedes", .ids),
+        FieldSpec("superseded_by", .ids),
+        FieldSpec("affects", .globs),
+        FieldSpec("commits", .commits),
+    ]
+
+    static let actionItemFields: [FieldSpec] = [
+        FieldSpec("title", .string, required: true),
+        FieldSpec("owner", .string),
+        FieldSpec("due", .date),
+        FieldSpec("status", .enumeration(["open", "done", "wont-do"])),
+        FieldSpec("link", .url),
+    ]
+
+    static func kindFields(_ name: String) -> [FieldSpec] {
+        switch name {
+        case "postmortem":
+            return [FieldSpec("services", .list), FieldSpec("started", .datetime), FieldSpec("detected", .datetime),
+                    FieldSpec("resolved", .datetime), FieldSpec("action_items", .objects(actionItemFields))]
+        case "decision":
+            return [FieldSpec("deciders", .list)]
+        default:
+            return []
+        }
+    }
+
+    static func kind(named name: String) -> Kind? {
+        switch name {
+        case "postmortem":
+            return assemble(Kind(name: name, dir: "postmortems", prefix: "PM", path: "{yyyy}/{date}-{slug}.md", ids: .sequence,
+                                 template: name, statuses: ["draft", "in-review", "published", "closed"],
+                                 severities: ["SEV1", "SEV2", "SEV3", "SEV4"], optionalSections: ["Where we got lucky"], fields: []),
+                            declared: [])
+        case "lesson":
+            return assemble(Kind(name: name, dir: "lessons", prefix: "LL", path: "{slug}.md", ids: .sequence, template: name,
+                                 statuses: ["active", "superseded", "archived"], severities: [], optionalSections: [], fields: []),
+                            declared: [])
+        case "decision":
+            return assemble(Kind(name: name, dir: "decisions", prefix: "DR", path: "{nnnn}-{slug}.md", ids: .sequence, template: name,
+                                 statuses: ["proposed", "accepted", "rejected", "deprecated", "superseded"],
+                                 severities: [], optionalSections: [], fields: []),
+                            declared: [])
+        default:
+            return nil
+        }
+    }
+
+    /// Fills `kind.fields`: common fields, status and severity from the kind's lists, the kind's own
+    /// built-in fields, then declared fields (a declaration replaces a built-in of the same name).
+    static func assemble(_ kind: Kind, declared: [FieldSpec]) -> Kind {
+        var kind = kind
+        var fields = commonFields
+        fields.insert(FieldSpec("status", .enumeration(kind.statuses), required: true), at: 4)
+        if !kind.severities.isEmpty {
+            fields.append(FieldSpec("severity", .enumeration(kind.severities), required: true))
+        }
+        fields += kindFields(kind.name)
+        for spec in declared {
+            if let index = fields.firstIndex(where: { $0.name == spec.name }) { fields[index] = spec } else { fields.append(spec) }
+        }
+        kind.fields = fields
+        return kind
+    }
+}

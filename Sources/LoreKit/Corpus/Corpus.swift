@@ -1,0 +1,101 @@
+import Foundation
+import Git
+
+/// Every entry of every kind read from one snapshot, with the problems found reading them.
+public struct Corpus: Sendable {
+    /// The configuration the corpus was read with.
+    public let configuration: Configuration
+    /// The state of the repository read.
+    public let source: SnapshotSource
+    /// The entries, sorted by path bytes.
+    public let entries: [Entry]
+    /// Problems found reading files, sorted by path, line, column.
+    public let diagnostics: [Diagnostic]
+
+    /// The entries whose `id` is `id` (more than one when an id is duplicated).
+    public func entries(withID id: String) -> [Entry] { entries.filter { $0.id == id } }
+}
+
+/// Decides which files of a kind's folder are entries (FORMAT.md "Entries").
+public enum EntryFileFilter {
+    /// `.md` files, except `README.md`, `index.md` and names starting with `_` or `.`, and except
+    /// anything inside a folder whose name starts with `.`.
+    public static func isEntry(_ path: GitPath) -> Bool {
+        let name = path.nameBytes
+        guard name.count > 3, name.last == UInt8(ascii: "d"), name.dropLast().last == UInt8(ascii: "m"),
+              name.dropLast(2).last == UInt8(ascii: ".") else { return false }
+        guard let first = name.first, first != UInt8(ascii: "_"), first != UInt8(ascii: ".") else { return false }
+        if name.elementsEqual("README.md".utf8) || name.elementsEqual("index.md".utf8) { return false }
+        return !path.components.dropLast().contains { $0.first == UInt8(ascii: ".") }
+    }
+}
+
+/// Reads a corpus from a snapshot: lists the kinds' folders, reads every entry file, and parses
+/// them on every core.
+public enum CorpusLoader {
+    /// Reads every entry of every kind of `configuration` from `snapshot`.
+    public static func load(from snapshot: Snapshot, configuration: Configuration) throws(GitError) -> Corpus {
+        let dirs = configuration.kinds.map { GitPath($0.dir) }
+        let files = try snapshot.files(under: dirs).filter { EntryFileFilter.isEntry($0.path) }
+
+        struct Job: Sendable {
+            let path: GitPath
+            let kind: String
+            let contents: FileContents
+        }
+        var jobs: [Job] = []
+        jobs.reserveCapacity(files.count)
+        for file in files {
+            guard let kind = configuration.kind(containing: file.path) else { continue }
+            jobs.append(Job(path: file.path, kind: kind.name,
+                            contents: try snapshot.contents(of: file, limit: configuration.maxFileSize)))
+        }
+        let maxSize = configuration.maxFileSize
+        let results = jobs.parallelMap { job -> EntryParser.Result in
+            switch job.contents {
+            case .tooLarge(let size):
+                return EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
+                    path: job.path, position: SourcePosition(line: 1, column: 1), code: "file-too-large",
+                    message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")])
+            case .bytes(let bytes):
+                return EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes)
+            }
+        }
+        var entries: [Entry] = []
+        entries.reserveCapacity(results.count)
+        var diagnostics: [Diagnostic] = []
+        for result in results {
+            if let entry = result.entry { entries.append(entry) }
+            diagnostics += result.diagnostics
+        }
+        diagnostics += pathDiagnostics(jobs.map(\.path))
+        diagnostics.sort()
+        return Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
+    }
+
+    /// Names git keeps apart but people and some file systems do not: non-UTF-8 names, and names
+    /// equal after Unicode normalisation (macOS folds them into one file).
+    static func pathDiagnostics(_ paths: [GitPath]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var byNormalForm: [String: [GitPath]] = [:]
+        for path in paths {
+            guard let text = path.string else {
+                diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), severity: .warning,
+                                              code: "non-utf8-path",
+                                              message: "file name is not valid UTF-8 (invalid bytes shown as \\xNN)"))
+                continue
+            }
+            guard !path.bytes.allSatisfy({ $0 < 0x80 }) else { continue }
+            byNormalForm[text.precomposedStringWithCanonicalMapping, default: []].append(path)
+        }
+        for (_, group) in byNormalForm where group.count > 1 {
+            for path in group {
+                let others = group.filter { $0 != path }.map { "'\($0.bytes.map { String(format: "%02x", $0) }.joined())'" }
+                diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), severity: .warning,
+                                              code: "unicode-normalization-clash",
+                                              message: "file name differs from \(group.count - 1) other name(s) only in Unicode normalization (bytes \(others.joined(separator: ", "))); some file systems treat them as one file"))
+            }
+        }
+        return diagnostics
+    }
+}

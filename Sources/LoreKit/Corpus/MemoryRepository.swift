@@ -1,0 +1,75 @@
+import Git
+
+/// Why Lore could not read a repository's memory: the repository itself, or its configuration.
+public enum LoreError: Error, Sendable, CustomStringConvertible {
+    /// The repository could not be opened or read (exit code 3).
+    case repository(GitError)
+    /// `.lore/config.yml` is invalid (exit code 2).
+    case configuration(ConfigurationError)
+
+    public var description: String {
+        switch self {
+        case .repository(let error): return "error: \(error)"
+        case .configuration(let error): return error.description
+        }
+    }
+}
+
+/// A git repository read as organizational memory: its configuration and entries at any snapshot.
+public final class MemoryRepository {
+    /// The underlying repository.
+    public let repository: Repository
+
+    /// Opens the repository containing `path` (any folder inside a working tree, a bare
+    /// repository, a linked worktree).
+    public init(discoveringFrom path: String) throws(LoreError) {
+        do {
+            repository = try Repository.discover(from: path)
+        } catch {
+            throw .repository(error)
+        }
+    }
+
+    /// A snapshot: the working tree, the index being committed, or a revision.
+    public func snapshot(_ source: SnapshotSource) throws(LoreError) -> Snapshot {
+        do {
+            return try Snapshot(repository: repository, source: source)
+        } catch {
+            throw .repository(error)
+        }
+    }
+
+    /// The configuration as the snapshot has it (`.lore/config.yml`), or the built-in one.
+    public func configuration(in snapshot: Snapshot) throws(LoreError) -> Configuration {
+        let contents: FileContents?
+        do {
+            contents = try snapshot.contents(at: Configuration.path, limit: 1 << 20)
+        } catch {
+            throw .repository(error)
+        }
+        switch contents {
+        case nil:
+            return .builtIn
+        case .tooLarge(let size)?:
+            throw .configuration(ConfigurationError(path: Configuration.path, position: SourcePosition(line: 1, column: 1),
+                                                    message: "the configuration is \(size) bytes; the limit is 1 MiB"))
+        case .bytes(let bytes)?:
+            do {
+                return try Configuration.parse(bytes)
+            } catch {
+                throw .configuration(error)
+            }
+        }
+    }
+
+    /// Every entry of the snapshot, read with the snapshot's own configuration.
+    public func corpus(_ source: SnapshotSource) throws(LoreError) -> Corpus {
+        let snapshot = try snapshot(source)
+        let configuration = try configuration(in: snapshot)
+        do {
+            return try CorpusLoader.load(from: snapshot, configuration: configuration)
+        } catch {
+            throw .repository(error)
+        }
+    }
+}

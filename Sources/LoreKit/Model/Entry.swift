@@ -1,0 +1,67 @@
+import Git
+import Markdown
+
+/// An entry's front-matter: its fields in the order written, each with its position.
+public struct FrontMatter: Sendable, Hashable {
+    /// Every `key: value`, in the order written.
+    public let fields: [YAMLPair]
+    /// The line of the opening `---`.
+    public let openingLine: Int
+
+    /// The field named `key`.
+    public func field(_ key: String) -> YAMLPair? { fields.first { $0.key.text == key } }
+
+    /// The value of the field named `key`.
+    public subscript(key: String) -> YAMLValue? { field(key)?.value }
+
+    /// The text of a single-value field, `nil` when absent, null or not a single value.
+    public func text(_ key: String) -> String? {
+        guard let scalar = self[key]?.scalar, !scalar.isNull else { return nil }
+        return scalar.text
+    }
+
+    /// The items of a list field (a single value counts as a one-item list); null items are dropped.
+    public func list(_ key: String) -> [String] {
+        switch self[key] {
+        case .scalar(let scalar)?: return scalar.isNull ? [] : [scalar.text]
+        case .sequence(let items, _)?: return items.compactMap { $0.scalar.flatMap { $0.isNull ? nil : $0.text } }
+        default: return []
+        }
+    }
+}
+
+/// A `##` (or other level) heading of an entry's body, in file coordinates.
+public typealias EntryHeading = Markdown.Heading
+/// A link in an entry's body, in file coordinates.
+public typealias EntryLink = Markdown.Link
+
+/// One entry read from a snapshot: front-matter with positions, and the body's headings and links.
+public struct Entry: Sendable, Hashable {
+    /// The file, as exact bytes.
+    public let path: GitPath
+    /// The kind, from the folder the file is in.
+    public let kind: String
+    /// The front-matter.
+    public let frontMatter: FrontMatter
+    /// The line where the body starts (after the closing `---`).
+    public let bodyLine: Int
+    /// Every heading of the body, in order.
+    public let headings: [EntryHeading]
+    /// Every link of the body outside code, in order.
+    public let links: [EntryLink]
+
+    /// `id` as written, when present.
+    public var id: String? { frontMatter.text("id") }
+    /// `title` as written.
+    public var title: String? { frontMatter.text("title") }
+    /// `date` as written.
+    public var date: String? { frontMatter.text("date") }
+    /// `status` as written.
+    public var status: String? { frontMatter.text("status") }
+    /// `tags`.
+    public var tags: [String] { frontMatter.list("tags") }
+    /// `authors` as written.
+    public var authors: [String] { frontMatter.list("authors") }
+    /// The body's sections: its `##` headings.
+    public var sections: [EntryHeading] { headings.filter { $0.level == 2 } }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Git
+
+/// A JSON value, for front-matter shown as written.
+public indirect enum JSONValue: Codable, Sendable, Hashable {
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+    case null
+
+    /// Front-matter YAML as JSON: every scalar as the text the author wrote (null as null).
+    public init(_ value: YAMLValue) {
+        switch value {
+        case .scalar(let scalar): self = scalar.isNull ? .null : .string(scalar.text)
+        case .sequence(let items, _): self = .array(items.map(JSONValue.init))
+        case .mapping(let pairs, _):
+            var object: [String: JSONValue] = [:]
+            for pair in pairs { object[pair.key.text] = JSONValue(pair.value) }
+            self = .object(object)
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let text): try container.encode(text)
+        case .array(let items): try container.encode(items)
+        case .object(let object): try container.encode(object)
+        case .null: try container.encodeNil()
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let text = try? container.decode(String.self) { self = .string(text) }
+        else if let items = try? container.decode([JSONValue].self) { self = .array(items) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+}
+
+/// One entry as `lore list --format json` and `lore show --format json` print it.
+public struct EntryRecord: Codable, Sendable, Hashable {
+    /// A heading of the body.
+    public struct Section: Codable, Sendable, Hashable {
+        public let title: String
+        public let level: Int
+        public let line: Int
+    }
+    /// A link of the body.
+    public struct LinkRecord: Codable, Sendable, Hashable {
+        public let kind: String
+        public let target: String
+        public let text: String
+        public let line: Int
+        public let column: Int
+    }
+
+    public let id: String?
+    public let kind: String
+    /// The path, with invalid UTF-8 bytes written `\xNN`.
+    public let path: String
+    public let title: String?
+    public let date: String?
+    public let status: String?
+    public let tags: [String]
+    public let authors: [String]
+    /// Every front-matter field as written.
+    public let fields: [String: JSONValue]
+    /// Every heading (level 2 headings are the sections).
+    public let headings: [Section]
+    public let links: [LinkRecord]
+
+    /// The record of an entry.
+    public init(_ entry: Entry) {
+        id = entry.id
+        kind = entry.kind
+        path = entry.path.description
+        title = entry.title
+        date = entry.date
+        status = entry.status
+        tags = entry.tags
+        authors = entry.authors
+        var fields: [String: JSONValue] = [:]
+        for pair in entry.frontMatter.fields { fields[pair.key.text] = JSONValue(pair.value) }
+        self.fields = fields
+        headings = entry.headings.map { Section(title: $0.text, level: $0.level, line: $0.line) }
+        links = entry.links.map { LinkRecord(kind: $0.kind.rawValue, target: $0.destination, text: $0.text, line: $0.line, column: $0.column) }
+    }
+
+    /// The encoder every JSON output uses: sorted keys, so output is byte-for-byte stable.
+    public static func encoder(pretty: Bool) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

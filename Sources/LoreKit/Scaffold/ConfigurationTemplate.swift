@@ -1,0 +1,41 @@
+extension Configuration {
+    /// The commented `.lore/config.yml` that `lore init` writes: the built-in kinds spelled out,
+    /// so a team can see every setting and change it.
+    public static let initialFileText = """
+    # Lore configuration (repository format v1).
+    # Which kinds of entries this repository keeps, where they live, and how they are checked.
+    # Delete a kind you do not use; add your own (every kind needs dir, prefix and statuses).
+    version: 1
+    kinds:
+      postmortem:
+        dir: postmortems                 # entries of this kind: .md files anywhere under this folder
+        prefix: PM                       # ids are PM-0001, PM-0002, ...
+        path: "{yyyy}/{date}-{slug}.md"  # where `lore new` writes, relative to dir
+        ids: sequence                    # sequence | date | random
+        template: postmortem             # .lore/templates/postmortem.md, else the built-in template
+        statuses: [draft, in-review, published, closed]
+        severities: [SEV1, SEV2, SEV3, SEV4]
+        optional_sections: [Where we got lucky]
+        # fields:                        # declare or tighten fields beyond the common ones
+        #   services: { type: list, required: true }
+      lesson:
+        dir: lessons
+        prefix: LL
+        path: "{slug}.md"
+        statuses: [active, superseded, archived]
+      decision:
+        dir: decisions
+        prefix: DR
+        path: "{nnnn}-{slug}.md"
+        statuses: [proposed, accepted, rejected, deprecated, superseded]
+    # Field types: string, text, date, datetime, bool, int, url, email, enum (with values),
+    # list, ids, globs, objects (with fields).
+    # Path placeholders: {yyyy} {mm} {dd} {date} {slug} {id} {nnnn}.
+    #
+    # rules:                             # per-rule severity: error | warning | off
+    #   unknown-field: off
+    #
+    # max_file_size: 1MiB                # larger entry files are reported, not read
+
+    """
+}

@@ -1,0 +1,61 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a new file was not created.
+public enum NewFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A file is already there; it was left untouched.
+    case exists(String)
+    /// The system refused (permissions, disk full …).
+    case system(String, String)
+
+    public var description: String {
+        switch self {
+        case .exists(let path): return "\(path) already exists; not changed"
+        case .system(let path, let reason): return "cannot write \(path): \(reason)"
+        }
+    }
+}
+
+/// Creates files that must not exist yet, all or nothing: the bytes go to a temporary file in the
+/// same folder, which is then hard-linked into place — `link(2)` refuses to replace an existing
+/// file, atomically — so a user's file is never overwritten, truncated or half-written.
+public enum NewFile {
+    /// Writes `bytes` to a new file at `path`, creating missing parent folders.
+    public static func create(at path: String, bytes: [UInt8]) throws(NewFileError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .system(folder, error.localizedDescription)
+            }
+        }
+        if access(path, F_OK) == 0 { throw .exists(path) }
+        let temporary = (folder.isEmpty ? "." : folder) + "/.lore-new-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .system(path, String(cString: strerror(errno))) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd); unlink(temporary)
+                throw .system(path, reason)
+            }
+            written += count
+        }
+        if fsync(fd) != 0 || close(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .system(path, reason)
+        }
+        defer { unlink(temporary) }
+        if link(temporary, path) != 0 {
+            if errno == EEXIST { throw .exists(path) }
+            throw .system(path, String(cString: strerror(errno)))
+        }
+    }
+}

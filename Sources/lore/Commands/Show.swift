@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import LoreKit
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one entry: path, front-matter, sections and links.",
+        discussion: "ID is an entry id (PM-0042) or the path of an entry file from the repository root.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var snapshot: SnapshotOptions
+
+    @Argument(help: "The entry's id, or its path.")
+    var id: String
+
+    @Option(help: "Output format.")
+    var format: Format = .text
+
+    func run() throws {
+        let corpus = try snapshot.corpus()
+        var matches = corpus.entries(withID: id)
+        if matches.isEmpty { matches = corpus.entries.filter { $0.path.description == id } }
+        let paths = Set(matches.map(\.path))
+        let ownDiagnostics = corpus.diagnostics.filter { paths.contains($0.path) || $0.path.description == id }
+        guard !matches.isEmpty else {
+            Console.report(ownDiagnostics)
+            throw Failure.usage("no entry with id '\(id)' in the \(corpus.source)")
+        }
+        switch format {
+        case .json:
+            let records = matches.map(EntryRecord.init)
+            let encoder = EntryRecord.encoder(pretty: true)
+            Console.out(matches.count == 1 ? try encoder.encode(records[0]) : try encoder.encode(records))
+            Console.out("\n")
+        case .text:
+            Console.out(matches.map(text).joined(separator: "\n"))
+        }
+        if matches.count > 1 {
+            Console.err("warning: \(matches.count) entries have the id '\(id)': \(matches.map(\.path.description).joined(separator: ", "))\n")
+        }
+        if Console.report(ownDiagnostics) { throw ExitCode(1) }
+    }
+
+    private func text(_ entry: Entry) -> String {
+        var out = "\(entry.id ?? "(no id)")  \(entry.title ?? "(no title)")\n"
+        out += "path:    \(entry.path)\n"
+        out += "kind:    \(entry.kind)\n"
+        out += "front-matter:\n"
+        for pair in entry.frontMatter.fields {
+            out += "  \(pair.key.text): \(inline(pair.value))\n"
+        }
+        out += "sections:\n"
+        for heading in entry.sections { out += "  \(heading.line)  \(heading.text)\n" }
+        out += "links:\n"
+        for link in entry.links {
+            out += "  \(link.line):\(link.column)  \(link.kind.rawValue)  \(link.destination)\n"
+        }
+        return out
+    }
+
+    /// A front-matter value on one line: lists in brackets, objects in braces.
+    private func inline(_ value: YAMLValue) -> String {
+        switch value {
+        case .scalar(let scalar): return scalar.text.replacingOccurrences(of: "\n", with: "\\n")
+        case .sequence(let items, _): return "[" + items.map(inline).joined(separator: ", ") + "]"
+        case .mapping(let pairs, _): return "{" + pairs.map { "\($0.key.text): \(inline($0.value))" }.joined(separator: ", ") + "}"
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import LoreKit
+
+/// The `lore` command: organizational memory kept in git.
+struct Lore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lore",
+        abstract: "Organizational memory kept in git: postmortems, lessons and decisions as Markdown.",
+        discussion: """
+        Lore reads entries (Markdown files with YAML front-matter) from any snapshot of a git
+        repository: the working tree (default), the staged index (--staged), or any commit (--rev).
+
+        EXIT CODES
+          0  success
+          1  findings: a file could not be read as an entry, or the command refused to change
+             anything (init where a configuration exists)
+          2  usage or configuration error (bad arguments, invalid .lore/config.yml, unknown id)
+          3  repository environment error (not a git repository, bare repository without --rev,
+             unreadable or unsupported repository)
+
+        Errors and findings go to standard error as `path:line:col: error: message [code]`.
+        """,
+        version: "lore \(LoreVersion.current)",
+        subcommands: [Init.self, List.self, Show.self]
+    )
+}
+
+/// An outcome that ends the command with a documented exit code and a message on stderr.
+struct Failure: Error {
+    let code: Int32
+    let message: String
+
+    static func usage(_ message: String) -> Failure { Failure(code: 2, message: "error: \(message)") }
+
+    init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(_ error: LoreError) {
+        switch error {
+        case .repository(let git): self.init(code: 3, message: "error: \(git)")
+        case .configuration(let config): self.init(code: 2, message: config.description)
+        }
+    }
+}
+
+/// Where to find the repository and which snapshot of it to read.
+struct SnapshotOptions: ParsableArguments {
+    @Option(name: [.customShort("C"), .customLong("repo")], help: "Run as if started in this folder.")
+    var repo: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read this commit (HEAD, a branch, a tag, an abbreviated id).", valueName: "REV"))
+    var rev: String?
+
+    @Flag(name: .long, help: "Read the staged index (honours GIT_INDEX_FILE, as set in hooks).")
+    var staged = false
+
+    func validate() throws {
+        if rev != nil && staged { throw ValidationError("--rev and --staged cannot be used together") }
+    }
+
+    var source: SnapshotSource {
+        if let rev { return .revision(rev) }
+        return staged ? .index(file: nil) : .workingTree
+    }
+
+    func open() throws -> MemoryRepository {
+        do {
+            return try MemoryRepository(discoveringFrom: repo ?? FileManager.default.currentDirectoryPath)
+        } catch {
+            throw Failure(error)
+        }
+    }
+
+    func corpus() throws -> Corpus {
+        let memory = try open()
+        do {
+            return try memory.corpus(source)
+        } catch {
+            throw Failure(error)
+        }
+    }
+}
+
+/// Writes to standard output and standard error with write(2): whole texts, in order, unbuffered.
+enum Console {
+    static func out(_ text: String) { write(fd: 1, Array(text.utf8)) }
+
+    static func out(_ data: Data) { write(fd: 1, [UInt8](data)) }
+
+    static func err(_ text: String) { write(fd: 2, Array(text.utf8)) }
+
+    private static func write(fd: Int32, _ bytes: [UInt8]) {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe (lore list | head): nothing more to say
+            }
+            written += count
+        }
+    }
+
+    /// Prints diagnostics to stderr; `true` when any is an error.
+    @discardableResult
+    static func report(_ diagnostics: [Diagnostic]) -> Bool {
+        guard !diagnostics.isEmpty else { return false }
+        err(diagnostics.map { $0.description + "\n" }.joined())
+        return diagnostics.contains { $0.severity == .error }
+    }
+}

@@ -1,0 +1,555 @@
+#!/usr/bin/env python3
+"""Benchmark `lore list` against its peers on synthetic corpora (what `make bench` runs).
+
+    bench.py [--sizes 10k,100k] [--runs N] [--work /tmp/lore-bench] [--lore PATH]
+             [--shared DIR] [--all-lore] [--no-peers] [--no-install]
+
+For each corpus size this harness
+
+  1. makes sure the peers are installed: git, GNU time and Hugo from apt
+     (`apt-get update` + `apt-get install -y --no-install-recommends git time
+     hugo`, via sudo when not root) and a venv at WORK/.venv holding the
+     shared bench's requirements.txt (python-frontmatter, PyYAML, pygit2 ...);
+  2. generates the corpus with the shared gen_corpus.py into WORK/<name>,
+     unless WORK/<name>.stamp says it was already generated with the same
+     arguments by the same generator:
+         1k    --entries 1000   --commits 2000   --seed 1
+         10k   --entries 10000  --commits 20000  --seed 1
+         100k  --entries 100000 --commits 100000 --seed 1 --layout sharded
+  3. runs the shared peers.py on it, restricted to the read floor (`cat` of
+     every entry file, task floor-read), Hugo (hugo) and the hand-written
+     python-frontmatter indexer (py-index), with the venv's python, writing
+     WORK/results/<name>.md/.json;
+  4. measures `lore list --format json` (and, with --all-lore, `lore list
+     --rev HEAD --format json`) the way peers.py measures a peer: cwd = the
+     corpus root, stdout to /dev/null, under `/usr/bin/time -v`; one warm-up
+     run, discarded if it took < 10 s, then --runs timed runs (a warm-up of
+     10-60 s counts and two more are timed; one over 60 s is reported alone).
+     One extra untimed run captures stdout and checks it: a JSON array with
+     one object (with "id" and "path") per entry of the corpus;
+  5. prints one Markdown table (Lore first, then the floor, Hugo and the
+     Python indexer) and writes it to WORK/results/<name>-lore.md, with the
+     raw numbers in WORK/results/<name>-lore.json.
+
+Median wall = median of the timed runs.  Peak RSS = largest single process
+(GNU time's "Maximum resident set size"), the maximum over the timed runs,
+for every row.  "× read floor" = row ÷ cat floor; "Lore speed-up" = peer ÷
+Lore (`lore list --format json`), both from the same run.  Page cache is warm.
+
+Exit status: 0 if every row was measured and Lore's output checked out,
+1 if a row failed or Lore's output was wrong, 2 on a set-up error.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT = os.path.dirname(os.path.dirname(HERE))  # Tests/Bench/ -> project root
+DEFAULT_SHARED = os.path.normpath(os.path.join(PROJECT, "..", "shared", "bench"))
+DEFAULT_LORE = os.path.join(PROJECT, ".build", "release", "lore")
+DEFAULT_WORK = "/tmp/lore-bench"
+
+# size -> (corpus name, gen_corpus.py arguments, default --runs)
+SIZES = {
+    "1k": ("n1k", ["--entries", "1000", "--commits", "2000", "--seed", "1"], 5),
+    "10k": ("n10k", ["--entries", "10000", "--commits", "20000", "--seed", "1"], 5),
+    "100k": ("n100k", ["--entries", "100000", "--commits", "100000", "--seed", "1",
+                       "--layout", "sharded"], 3),
+}
+PEER_KEYS = ("floor-read", "hugo", "py-index")  # peers.py task keys, in table order
+PEER_TOOLS = {"floor-read": "cat (floor)", "hugo": "Hugo",  # names when peers.py fails
+              "py-index": "Python script (python-frontmatter)"}
+PEERS_SKIP = ("floor-git",)  # peers.py always runs both floors; only the read floor is wanted
+ENTRY_DIRS = ("postmortems", "lessons", "decisions")
+NOT_ENTRIES = ("README.md", "index.md")
+APT_PACKAGES = ("git", "time", "hugo")
+SLOW_FIRST_RUN = 10.0  # s: a warm-up this slow counts (same policy as peers.py)
+LONE_RUN = 60.0        # s: a first run this slow is reported alone
+
+
+class SetupError(Exception):
+    """Something the harness needs is missing or broken; exit 2."""
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def quote(argv):
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+def sha256_file(path):
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+# --------------------------------------------------------------------------
+# Set-up: tools, venv, corpora
+# --------------------------------------------------------------------------
+
+
+def missing_tools(need_hugo):
+    missing = [] if shutil.which("git") else ["git"]
+    if not os.access("/usr/bin/time", os.X_OK):
+        missing.append("/usr/bin/time")
+    if need_hugo and not shutil.which("hugo"):
+        missing.append("hugo")
+    return missing
+
+
+def ensure_tools(need_hugo, allow_install):
+    missing = missing_tools(need_hugo)
+    if not missing:
+        return
+    prefix = []
+    if os.geteuid() != 0:
+        if not shutil.which("sudo"):
+            raise SetupError(f"missing {', '.join(missing)} and not root and no sudo: run as root "
+                             f"`apt-get update && apt-get install -y --no-install-recommends "
+                             f"{' '.join(APT_PACKAGES)}`")
+        prefix = ["sudo"]
+    update = prefix + ["apt-get", "-o", "DPkg::Lock::Timeout=600", "update"]
+    install = prefix + ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y",
+                        "--no-install-recommends", *APT_PACKAGES]
+    if not allow_install:
+        raise SetupError(f"missing {', '.join(missing)} (--no-install given); install with: "
+                         f"{quote(update)} && {quote(install)}")
+    log(f"missing {', '.join(missing)}: {quote(update)} && {quote(install)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for argv in (update, install):
+        if subprocess.run(argv, env=env, stdout=sys.stderr).returncode != 0:
+            raise SetupError(f"`{quote(argv)}` failed (see its output above)")
+    still = missing_tools(need_hugo)
+    if still:
+        raise SetupError(f"still missing after apt-get install: {', '.join(still)}")
+
+
+def ensure_venv(work, requirements, allow_install):
+    """WORK/.venv with the shared requirements; reinstalled when requirements.txt changes."""
+    venv = os.path.join(work, ".venv")
+    py = os.path.join(venv, "bin", "python")
+    stamp = os.path.join(venv, "lore-bench-requirements.sha256")
+    want = sha256_file(requirements)
+    if os.access(py, os.X_OK) and os.path.exists(stamp) and open(stamp).read().strip() == want:
+        return py
+    if not allow_install:
+        raise SetupError(f"no venv with {requirements} at {venv} (--no-install given)")
+    if not os.access(py, os.X_OK):
+        log(f"creating venv {venv}")
+        if subprocess.run([sys.executable, "-m", "venv", venv], stdout=sys.stderr).returncode:
+            raise SetupError(f"`{sys.executable} -m venv {venv}` failed (Debian: apt-get install "
+                             f"python3-venv)")
+    log(f"installing {requirements} into {venv}")
+    argv = [py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+            "-r", requirements]
+    if subprocess.run(argv, stdout=sys.stderr).returncode != 0:
+        raise SetupError(f"`{quote(argv)}` failed (see its output above)")
+    with open(stamp, "w") as fh:
+        fh.write(want + "\n")
+    return py
+
+
+def ensure_corpus(work, name, gen_args, gen_corpus):
+    """Generate WORK/NAME unless its stamp records the same arguments and generator."""
+    corpus = os.path.join(work, name)
+    stamp_path = os.path.join(work, name + ".stamp")
+    stamp = {"args": gen_args, "generator_sha256": sha256_file(gen_corpus)}
+    try:
+        with open(stamp_path) as fh:
+            old = json.load(fh)
+    except (OSError, ValueError):
+        old = None
+    if old is not None and {k: old.get(k) for k in stamp} == stamp \
+            and os.path.isdir(os.path.join(corpus, ".git")):
+        log(f"[{name}] corpus up to date ({quote(gen_args)})")
+        return corpus
+    if os.path.exists(stamp_path):
+        os.remove(stamp_path)  # a half-built corpus must not look finished
+    argv = [sys.executable, gen_corpus, corpus, *gen_args, "--force"]
+    log(f"[{name}] generating: {quote(argv)}")
+    start = time.monotonic()
+    if subprocess.run(argv, stdout=sys.stderr).returncode != 0:
+        raise SetupError(f"corpus generation failed: {quote(argv)}")
+    stamp["generated_in_s"] = round(time.monotonic() - start, 1)
+    with open(stamp_path, "w") as fh:
+        json.dump(stamp, fh, indent=1)
+        fh.write("\n")
+    return corpus
+
+
+def corpus_facts(corpus):
+    """Entry count (generator's own, and files on disk), entry paths, commits, size."""
+    def git(*args):
+        return subprocess.run(["git", "-C", corpus, *args], check=True, capture_output=True,
+                              text=True).stdout
+    on_disk = set()
+    for d in ENTRY_DIRS:
+        for folder, dirs, names in os.walk(os.path.join(corpus, d)):
+            dirs[:] = sorted(x for x in dirs if not x.startswith("."))
+            for n in names:
+                if n.endswith(".md") and n not in NOT_ENTRIES and not n.startswith(("_", ".")):
+                    on_disk.add(os.path.relpath(os.path.join(folder, n), corpus))
+    generator_count = None
+    try:
+        with open(os.path.join(corpus, "defects.json")) as fh:
+            generator_count = json.load(fh).get("entries")
+    except (OSError, ValueError):
+        pass
+    truth_paths = None
+    try:
+        with open(os.path.join(corpus, "truth.json")) as fh:
+            truth_paths = set(json.load(fh))
+    except (OSError, ValueError):
+        pass
+    return {
+        "entries": generator_count if generator_count is not None else len(on_disk),
+        "entry_files": len(on_disk),
+        "generator_count": generator_count,
+        "commits": int(git("rev-list", "--count", "HEAD")),
+        "tracked_files": len(git("ls-files", "-z").split("\0")) - 1,
+        "git_mib": round(sum(os.path.getsize(os.path.join(root, f))
+                             for root, _, fs in os.walk(os.path.join(corpus, ".git"))
+                             for f in fs) / 2**20),
+        "_paths": truth_paths if truth_paths is not None else on_disk,
+    }
+
+
+# --------------------------------------------------------------------------
+# Measuring (same policy as peers.py)
+# --------------------------------------------------------------------------
+
+
+def measure(argv, cwd, timeout, ok_codes):
+    """Run argv under /usr/bin/time -v, stdout to /dev/null; return (wall s, peak RSS KiB)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        start = time.monotonic()
+        try:
+            proc = subprocess.run(["/usr/bin/time", "-v", "-o", tf.name, *argv], cwd=cwd,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"timed out after {timeout} s")
+        wall = time.monotonic() - start
+        report = tf.read()
+    for line in report.splitlines():
+        if "terminated by signal" in line:
+            raise RuntimeError(with_stderr(line.strip(), proc.stderr))
+    fields = dict(line.strip().rsplit(": ", 1) for line in report.splitlines() if ": " in line)
+    code = int(fields.get("Exit status", proc.returncode))
+    if code not in ok_codes:
+        raise RuntimeError(with_stderr(f"exit {code}", proc.stderr))
+    return wall, int(fields["Maximum resident set size (kbytes)"])
+
+
+def timed_runs(argv, cwd, runs, timeout, ok_codes):
+    first = measure(argv, cwd, timeout, ok_codes)
+    if first[0] >= LONE_RUN:
+        samples = [first]
+    elif first[0] >= SLOW_FIRST_RUN:
+        samples = [first] + [measure(argv, cwd, timeout, ok_codes) for _ in range(2)]
+    else:
+        samples = [measure(argv, cwd, timeout, ok_codes) for _ in range(runs)]
+    return [w for w, _ in samples], [r for _, r in samples]
+
+
+def with_stderr(what, stderr):
+    err = stderr.decode("utf-8", "replace").strip()[-400:]
+    return f"{what}: {err}" if err else what
+
+
+def check_listing(argv, corpus, facts, timeout, ok_codes):
+    """One untimed run capturing stdout; return (ok, note, ran): ran is False when the
+    command itself failed (no point timing it)."""
+    try:
+        proc = subprocess.run(argv, cwd=corpus, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"failed: timed out after {timeout} s", False
+    if proc.returncode < 0:
+        return False, with_stderr(f"failed: killed by signal {-proc.returncode}", proc.stderr), False
+    if proc.returncode not in ok_codes:
+        return False, with_stderr(f"failed: exit {proc.returncode}", proc.stderr), False
+    try:
+        listing = json.loads(proc.stdout)
+    except ValueError as exc:
+        head = proc.stdout[:80].decode("utf-8", "replace")
+        return False, f"check FAILED: output is not JSON ({exc}); starts {head!r}", True
+    if not isinstance(listing, list):
+        return False, f"check FAILED: output is a JSON {type(listing).__name__}, not an array", True
+    m = facts["entries"]
+    problems = []
+    objs = [e for e in listing if isinstance(e, dict)]
+    if len(objs) != len(listing):
+        problems.append(f"{len(listing) - len(objs)} items are not objects")
+    no_id = sum(1 for e in objs if "id" not in e)
+    no_path = sum(1 for e in objs if not isinstance(e.get("path"), str))
+    if no_id:
+        problems.append(f"{no_id} without \"id\"")
+    if no_path:
+        problems.append(f"{no_path} without \"path\"")
+    real = os.path.realpath(corpus)
+    listed = set()
+    for e in objs:
+        p = e.get("path")
+        if isinstance(p, str):
+            p = os.path.relpath(os.path.realpath(p), real) if os.path.isabs(p) else os.path.normpath(p)
+            listed.add(p)
+    if objs and not no_path:
+        missing, extra = facts["_paths"] - listed, listed - facts["_paths"]
+        if len(listed) != len(objs):
+            problems.append(f"{len(objs) - len(listed)} duplicate paths")
+        if missing:
+            problems.append(f"{len(missing)} entry paths missing (e.g. {sorted(missing)[0]})")
+        if extra:
+            problems.append(f"{len(extra)} unexpected paths (e.g. {sorted(extra)[0]})")
+    if len(listing) != m:
+        problems.insert(0, "count differs")
+    note = f"lists {len(listing)} of {m} entries"
+    if facts["generator_count"] is not None and facts["entry_files"] != facts["generator_count"]:
+        note += f" ({facts['entry_files']} entry files on disk)"
+    if problems:
+        return False, f"{note}; check FAILED: {', '.join(problems)}", True
+    return True, f"{note}; check ok", True
+
+
+def lore_version(lore):
+    try:
+        proc = subprocess.run([lore, "--version"], capture_output=True, text=True, timeout=30)
+        out = (proc.stdout or proc.stderr).strip().splitlines()
+        return out[0] if proc.returncode == 0 and out else "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def run_lore(lore, corpus, facts, runs, args, all_lore):
+    tasks = [("lore-list", ["list", "--format", "json"])]
+    if all_lore:
+        tasks.append(("lore-list-rev", ["list", "--rev", "HEAD", "--format", "json"]))
+    rows = []
+    for key, sub in tasks:
+        argv = [lore, *sub]
+        row = {"key": key, "tool": "Lore", "task": "`lore " + " ".join(sub) + "`", "argv": argv}
+        ok, note, ran = check_listing(argv, corpus, facts, args.timeout, args.ok_codes)
+        row["check_ok"] = ok
+        if not ran:  # the command fails outright: report that, do not time it
+            row["failed"] = note.removeprefix("failed: ")
+            log(f"  {key:18} FAILED: {row['failed']}")
+            rows.append(row)
+            continue
+        row["check"] = note
+        try:
+            walls, rss = timed_runs(argv, corpus, runs, args.timeout, args.ok_codes)
+            row.update(walls=walls, rss_kib=rss, wall=statistics.median(walls))
+            log(f"  {key:18} {row['wall']:8.3f} s  {max(rss) / 1024:7.0f} MiB  (n={len(walls)})  "
+                f"{row['check']}")
+        except (RuntimeError, OSError) as exc:
+            row["failed"] = str(exc)
+            log(f"  {key:18} FAILED: {exc}")
+        rows.append(row)
+    return rows
+
+
+def run_peers(py, peers_py, corpus, runs, out):
+    """Run the shared peers.py; return its result rows keyed by task key (or raise)."""
+    argv = [py, peers_py, corpus, "--only", ",".join(k for k in PEER_KEYS if not
+                                                    k.startswith("floor-")),
+            "--skip", ",".join(PEERS_SKIP), "--runs", str(runs), "--python", py, "--out", out]
+    log(f"  {quote(argv)}")
+    proc = subprocess.run(argv, stdout=subprocess.DEVNULL, cwd=os.path.dirname(out))
+    if proc.returncode != 0:
+        raise RuntimeError(f"peers.py exited {proc.returncode} (see its output above)")
+    with open(out + ".json") as fh:
+        data = json.load(fh)
+    return data, {r["key"]: r for r in data["results"]}
+
+
+# --------------------------------------------------------------------------
+# Reporting
+# --------------------------------------------------------------------------
+
+
+def fmt_wall(s):  # as peers.py
+    return f"{s:.3f}" if s < 1 else f"{s:.2f}" if s < 100 else f"{s:.0f}"
+
+
+def fmt_ratio(x):
+    return f"{x:.0f}×" if x >= 100 else f"{x:.1f}×" if x >= 1 else f"{x:.2f}×"
+
+
+def cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def table(rows):
+    floor = next((r["wall"] for r in rows if r["key"] == "floor-read" and "wall" in r), None)
+    lore = next((r["wall"] for r in rows if r["key"] == "lore-list" and "wall" in r), None)
+    lines = ["| Tool | Task | Median wall (s) | Peak RSS (MiB) | × read floor | "
+             "Lore speed-up (peer ÷ lore) | Runs | Notes |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        notes = "; ".join(x for x in (r.get("check"), r.get("note")) if x)
+        if "wall" not in r:
+            why = r.get("skipped") or "failed: " + r.get("failed", "?")
+            notes = "; ".join(x for x in (why, notes) if x)
+            lines.append(f"| {cell(r['tool'])} | {cell(r['task'])} | — | — | — | — | 0 | "
+                         f"{cell(notes)} |")
+            continue
+        x_floor = fmt_ratio(r["wall"] / floor) if floor else "—"
+        speedup = fmt_ratio(r["wall"] / lore) if lore and r["tool"] != "Lore" else "—"
+        lines.append(f"| {cell(r['tool'])} | {cell(r['task'])} | {fmt_wall(r['wall'])} | "
+                     f"{max(r['rss_kib']) / 1024:.0f} | {x_floor} | {speedup} | "
+                     f"{len(r['walls'])} | {cell(notes)} |")
+    return "\n".join(lines)
+
+
+def peer_row(key, peers, error):
+    if key in peers:
+        r = peers[key]
+        row = {k: r[k] for k in ("key", "tool", "task", "note", "walls", "rss_kib", "wall",
+                                 "skipped", "failed") if k in r}
+        if r.get("check"):
+            row["check"] = "check " + r["check"]
+        return row
+    return {"key": key, "tool": PEER_TOOLS[key], "task": "peers.py task " + key, "failed": error}
+
+
+def report(name, corpus, facts, rows, lore, version, started):
+    title = (f"{facts['entries']} entries, {facts['commits']} commits, "
+             f"{facts['tracked_files']} tracked files, .git {facts['git_mib']} MiB")
+    return (f"### {name}: {title}\n\n"
+            f"Lore: `{lore}` ({version}). Started {started}.\n"
+            f"Median wall of the timed runs (warm-up discarded unless ≥ 10 s); peak RSS = largest "
+            f"single process, maximum over the timed runs; ratios within this table only.\n\n"
+            f"{table(rows)}\n")
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=__doc__.split("\n\n", 2)[2])
+    ap.add_argument("--sizes", default="10k,100k",
+                    help=f"comma-separated corpus sizes from {','.join(SIZES)} (default 10k,100k)")
+    ap.add_argument("--runs", type=int,
+                    help="timed runs per fast task (default 5; 3 at 100k)")
+    ap.add_argument("--work", default=DEFAULT_WORK,
+                    help=f"corpora, venv and results (default {DEFAULT_WORK})")
+    ap.add_argument("--lore", default=DEFAULT_LORE,
+                    help="lore binary (default <project>/.build/release/lore)")
+    ap.add_argument("--shared", default=DEFAULT_SHARED,
+                    help="the shared bench folder with gen_corpus.py and peers.py "
+                         "(default <project>/../shared/bench)")
+    ap.add_argument("--all-lore", action="store_true",
+                    help="also measure `lore list --rev HEAD --format json`")
+    ap.add_argument("--no-peers", action="store_true",
+                    help="measure Lore only (no floor, Hugo or Python rows; no ratios)")
+    ap.add_argument("--no-install", action="store_true",
+                    help="never run apt-get or pip; fail if something is missing")
+    ap.add_argument("--timeout", type=int, default=600,
+                    help="seconds per command before it counts as failed (default 600)")
+    ap.add_argument("--ok-codes", default="0",
+                    help="comma-separated exit codes accepted from lore (default 0)")
+    args = ap.parse_args()
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    bad = [s for s in sizes if s not in SIZES]
+    if bad or not sizes:
+        ap.error(f"--sizes: unknown size(s) {', '.join(bad) or '(none)'}; choose from "
+                 f"{', '.join(SIZES)}")
+    args.sizes = sorted(set(sizes), key=list(SIZES).index)
+    if args.runs is not None and args.runs < 1:
+        ap.error("--runs must be at least 1")
+    try:
+        args.ok_codes = tuple(int(c) for c in args.ok_codes.split(","))
+    except ValueError:
+        ap.error("--ok-codes: comma-separated integers expected")
+    return args
+
+
+def main():
+    args = parse_args()
+    lore = os.path.abspath(args.lore)
+    if not os.path.isfile(lore) or not os.access(lore, os.X_OK):
+        raise SetupError(f"lore binary not found or not executable: {lore}\n"
+                         f"  build it first: (cd {PROJECT} && swift build -c release)\n"
+                         f"  or point --lore at a built binary")
+    shared = os.path.abspath(args.shared)
+    gen_corpus, peers_py = (os.path.join(shared, f) for f in ("gen_corpus.py", "peers.py"))
+    requirements = os.path.join(shared, "requirements.txt")
+    for f in (gen_corpus, peers_py, requirements):
+        if not os.path.isfile(f):
+            raise SetupError(f"{f} not found: is --shared ({shared}) the shared bench folder?")
+    work = os.path.abspath(args.work)
+    results = os.path.join(work, "results")
+    os.makedirs(results, exist_ok=True)
+
+    ensure_tools(need_hugo=not args.no_peers, allow_install=not args.no_install)
+    py = None if args.no_peers else ensure_venv(work, requirements, not args.no_install)
+    version = lore_version(lore)
+
+    all_ok = True
+    for size in args.sizes:
+        name, gen_args, default_runs = SIZES[size]
+        runs = args.runs or default_runs
+        corpus = ensure_corpus(work, name, gen_args, gen_corpus)
+        facts = corpus_facts(corpus)
+        started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+        log(f"[{name}] {corpus}: {facts['entries']} entries, {facts['commits']} commits; "
+            f"--runs {runs}")
+        lore_rows = run_lore(lore, corpus, facts, runs, args, args.all_lore)
+        peer_rows, peers_data = [], None
+        if not args.no_peers:
+            try:
+                peers_data, peers = run_peers(py, peers_py, corpus, runs,
+                                              os.path.join(results, name))
+                error = "not in peers.py output"
+            except (RuntimeError, OSError, ValueError, KeyError) as exc:
+                peers, error = {}, str(exc)
+                log(f"  peers FAILED: {exc}")
+            peer_rows = [peer_row(k, peers, error) for k in PEER_KEYS]
+        rows = lore_rows + peer_rows
+        all_ok &= all("wall" in r for r in rows) and all(r["check_ok"] for r in lore_rows)
+
+        md = report(name, corpus, facts, rows, lore, version, started)
+        out = os.path.join(results, name + "-lore")
+        with open(out + ".md", "w") as fh:
+            fh.write(md)
+        with open(out + ".json", "w") as fh:
+            json.dump({
+                "corpus": corpus, "size": size, "generator_args": gen_args,
+                "facts": {k: v for k, v in facts.items() if not k.startswith("_")},
+                "started": started, "runs": runs,
+                "lore": {"path": lore, "version": version, "sha256": sha256_file(lore)},
+                "machine": f"{os.cpu_count()} CPUs, {platform.platform()}",
+                "peers_json": os.path.join(results, name + ".json") if peers_data else None,
+                "peer_versions": peers_data.get("versions") if peers_data else None,
+                "command": quote(sys.argv),
+                "rows": rows,
+            }, fh, indent=1)
+            fh.write("\n")
+        print(md, flush=True)
+        log(f"[{name}] wrote {out}.md and {out}.json")
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except SetupError as exc:
+        print(f"bench.py: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
