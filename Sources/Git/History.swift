@@ -33,6 +33,13 @@ public struct FileChange: Sendable, Hashable {
     public let oldPath: GitPath
     /// The path after (for deleted files, the same as `oldPath`).
     public let newPath: GitPath
+
+    /// A change.
+    public init(status: Status, oldPath: GitPath, newPath: GitPath) {
+        self.status = status
+        self.oldPath = oldPath
+        self.newPath = newPath
+    }
 }
 
 /// One commit of history with the files it changed.

@@ -39,6 +39,15 @@ public final class Repository {
         return Repository(handle: handle!)
     }
 
+    /// Opens exactly the repository whose git folder is `gitDirectory`, without searching.
+    public static func open(gitDirectory: String) throws(GitError) -> Repository {
+        _ = libgit2Ready
+        var handle: OpaquePointer?
+        let rc = git_repository_open_ext(&handle, gitDirectory, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil)
+        if rc < 0 { throw explain(lastError(rc, "opening the repository at \(gitDirectory)"), path: gitDirectory) }
+        return Repository(handle: handle!)
+    }
+
     /// Rewrites the errors libgit2 gives for repository shapes it cannot read into plain advice.
     private static func explain(_ error: GitError, path: String) -> GitError {
         var error = error
@@ -71,10 +80,13 @@ public final class Repository {
         let rc = git_revparse_single(&object, handle, revision)
         if rc < 0 {
             var error = lastError(rc, context)
-            if error.code == .notFound || error.code == .invalidSpec {
-                error.message = isHeadUnborn && revision.hasPrefix("HEAD")
-                    ? "HEAD has no commit yet (unborn branch)"
-                    : "unknown revision"
+            if error.code == .notFound || error.code == .invalidSpec || error.code == .unbornBranch {
+                if isHeadUnborn && revision.hasPrefix("HEAD") {
+                    error.code = .unbornBranch
+                    error.message = "HEAD has no commit yet (unborn branch)"
+                } else {
+                    error.message = "unknown revision"
+                }
             } else if error.code == .ambiguous {
                 error.message = "ambiguous revision: give more digits"
             }

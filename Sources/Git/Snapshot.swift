@@ -140,6 +140,12 @@ public final class Snapshot {
         return try readDisk(file.path, limit: limit)
     }
 
+    /// A Sendable ticket from which each thread opens its own reader of this snapshot's files
+    /// (libgit2 handles cannot be shared between threads).
+    public var parallelReader: ParallelSnapshotReader {
+        ParallelSnapshotReader(gitDirectory: repository.gitDirectory, workingDirectory: repository.workingDirectory)
+    }
+
     /// The bytes at `path`, or `nil` when the snapshot has no file there.
     public func contents(at path: GitPath, limit: Int = .max) throws(GitError) -> FileContents? {
         switch source {
@@ -271,30 +277,62 @@ public final class Snapshot {
     }
 
     private func readDisk(_ path: GitPath, limit: Int) throws(GitError) -> FileContents {
-        let full = GitPath(repository.workingDirectory!).appending(path)
-        let fd = full.withCString { open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else {
-            throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
-        }
-        let size = Int(info.st_size)
-        if size > limit { return .tooLarge(size) }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, size - filled) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
-            }
-            if count == 0 { break }
-            filled += count
-        }
-        if filled < size { bytes.removeLast(size - filled) }
-        return .bytes(bytes)
+        try readWorkingTreeFile(root: repository.workingDirectory!, path, limit: limit)
     }
+}
+
+/// Opens, on the calling thread, a reader of a snapshot's files with a repository handle of its own.
+public struct ParallelSnapshotReader: Sendable {
+    let gitDirectory: String
+    let workingDirectory: String?
+
+    /// A reader for this thread.
+    public func open() throws(GitError) -> SnapshotFileReader {
+        SnapshotFileReader(repository: try Repository.open(gitDirectory: gitDirectory), workingDirectory: workingDirectory)
+    }
+}
+
+/// Reads files listed by a snapshot on one thread.
+public final class SnapshotFileReader {
+    let repository: Repository
+    let workingDirectory: String?
+
+    init(repository: Repository, workingDirectory: String?) {
+        self.repository = repository
+        self.workingDirectory = workingDirectory
+    }
+
+    /// The bytes of one file listed by `Snapshot.files(under:)`, or `.tooLarge` when above `limit`.
+    public func contents(of file: SnapshotFile, limit: Int = .max) throws(GitError) -> FileContents {
+        if let blob = file.blob { return try repository.blobContents(blob, limit: limit) }
+        return try readWorkingTreeFile(root: workingDirectory ?? "", file.path, limit: limit)
+    }
+}
+
+private func readWorkingTreeFile(root: String, _ path: GitPath, limit: Int) throws(GitError) -> FileContents {
+    let full = GitPath(root).appending(path)
+    let fd = full.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+    guard fd >= 0 else {
+        throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
+    }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+        throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
+    }
+    let size = Int(info.st_size)
+    if size > limit { return .tooLarge(size) }
+    var bytes = [UInt8](repeating: 0, count: size)
+    var filled = 0
+    while filled < size {
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, size - filled) }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
+        }
+        if count == 0 { break }
+        filled += count
+    }
+    if filled < size { bytes.removeLast(size - filled) }
+    return .bytes(bytes)
 }

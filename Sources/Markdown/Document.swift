@@ -69,16 +69,23 @@ public struct MarkdownDocument: Sendable {
                                         line: Int(cmark_node_get_start_line(node)) + lineOffset))
             } else if type == CMARK_NODE_LINK {
                 let line = Int(cmark_node_get_start_line(node))
-                let byteColumn = Int(cmark_node_get_start_column(node))
+                var byteColumn = Int(cmark_node_get_start_column(node))
+                let text = plainText(of: node)
                 let kind = lines.linkKind(line: line, startColumn: byteColumn,
                                           endLine: Int(cmark_node_get_end_line(node)),
                                           endColumn: Int(cmark_node_get_end_column(node)))
+                if kind == .autolink {
+                    // cmark-gfm 0.29 places autolinks off by one (www.) or from the paragraph's
+                    // start (<…> on a later line): find the text on its line instead.
+                    byteColumn = lines.locate(text, line: line, fallback: byteColumn)
+                }
                 links.append(Link(kind: kind, destination: string(cmark_node_get_url(node)),
-                                  text: plainText(of: node), line: line + lineOffset,
+                                  text: text, line: line + lineOffset,
                                   column: lines.scalarColumn(line: line, byteColumn: byteColumn)))
             } else if type == CMARK_NODE_TEXT {
-                let literal = string(cmark_node_get_literal(node))
-                guard literal.utf8.count >= 5, literal.contains("[[") else { continue }
+                // Most text has no wiki link: look at the C bytes before making a String.
+                guard let raw = cmark_node_get_literal(node), strstr(raw, "[[") != nil else { continue }
+                let literal = string(raw)
                 let line = Int(cmark_node_get_start_line(node))
                 let byteColumn = Int(cmark_node_get_start_column(node))
                 for wiki in WikiLinkScanner.scan(literal) {
@@ -193,6 +200,24 @@ struct LineIndex {
         cursorOffset = end
         cursorColumn = column
         return column
+    }
+
+    /// The byte column of `text` (or `<text`) on `line`, searching from the last position asked
+    /// about on that line; `fallback` when it is not there.
+    func locate(_ text: String, line: Int, fallback: Int) -> Int {
+        guard line >= 1, line <= starts.count, !text.isEmpty else { return fallback }
+        let lineStart = starts[line - 1]
+        let lineEnd = line < starts.count ? starts[line] - 1 : bytes.count
+        let needle = Array(text.utf8)
+        var from = cursorLine == line ? max(cursorOffset, lineStart) : lineStart
+        while from + needle.count <= lineEnd {
+            if bytes[from] == needle[0] && bytes[from..<(from + needle.count)].elementsEqual(needle) {
+                let start = from > lineStart && bytes[from - 1] == UInt8(ascii: "<") ? from - 1 : from
+                return start - lineStart + 1
+            }
+            from += 1
+        }
+        return fallback
     }
 
     /// cmark does not record how a link was written; its first and last source bytes tell.

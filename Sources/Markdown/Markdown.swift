@@ -9,6 +9,13 @@ public struct Heading: Sendable, Hashable {
     public let text: String
     /// 1-based line in the text passed to `MarkdownDocument.parse`, plus its `lineOffset`.
     public let line: Int
+
+    /// A heading.
+    public init(level: Int, text: String, line: Int) {
+        self.level = level
+        self.text = text
+        self.line = line
+    }
 }
 
 /// A link found in a Markdown document (never inside code spans or code blocks).
@@ -34,6 +41,15 @@ public struct Link: Sendable, Hashable {
     public let line: Int
     /// 1-based column counted in Unicode scalars.
     public let column: Int
+
+    /// A link.
+    public init(kind: Kind, destination: String, text: String, line: Int, column: Int) {
+        self.kind = kind
+        self.destination = destination
+        self.text = text
+        self.line = line
+        self.column = column
+    }
 }
 
 /// Why a Markdown text was not parsed: it has a shape that makes cmark-gfm 0.29 super-linear.
@@ -45,4 +61,11 @@ public struct MarkdownTooComplex: Error, Sendable, Equatable, CustomStringConver
     /// What is too deep or too wide, and the limit.
     public let reason: String
     public var description: String { reason }
+
+    /// A refusal at a position.
+    public init(line: Int, column: Int, reason: String) {
+        self.line = line
+        self.column = column
+        self.reason = reason
+    }
 }

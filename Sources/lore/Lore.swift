@@ -88,7 +88,7 @@ struct SnapshotOptions: ParsableArguments {
 enum Console {
     static func out(_ text: String) { write(fd: 1, Array(text.utf8)) }
 
-    static func out(_ data: Data) { write(fd: 1, [UInt8](data)) }
+    static func out(_ bytes: [UInt8]) { write(fd: 1, bytes) }
 
     static func err(_ text: String) { write(fd: 2, Array(text.utf8)) }
 

@@ -95,6 +95,12 @@ public struct FieldProblem: Error, Sendable, Hashable {
     public let position: SourcePosition
     /// What is wrong, short and lowercase.
     public let message: String
+
+    /// A problem at a position.
+    public init(position: SourcePosition, message: String) {
+        self.position = position
+        self.message = message
+    }
 }
 
 extension FieldType {
@@ -158,7 +164,7 @@ extension FieldType {
             let text = scalar.text
             switch self {
             case .string:
-                if text.contains("\n") { throw fail(scalar.position, "'\(field)' must be one line") }
+                if text.utf8.contains(10) { throw fail(scalar.position, "'\(field)' must be one line") }
                 return .string(text)
             case .text:
                 return .string(text)

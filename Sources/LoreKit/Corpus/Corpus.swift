@@ -39,26 +39,40 @@ public enum CorpusLoader {
         let files = try snapshot.files(under: dirs).filter { EntryFileFilter.isEntry($0.path) }
 
         struct Job: Sendable {
-            let path: GitPath
+            let file: SnapshotFile
             let kind: String
-            let contents: FileContents
         }
-        var jobs: [Job] = []
-        jobs.reserveCapacity(files.count)
-        for file in files {
-            guard let kind = configuration.kind(containing: file.path) else { continue }
-            jobs.append(Job(path: file.path, kind: kind.name,
-                            contents: try snapshot.contents(of: file, limit: configuration.maxFileSize)))
+        let jobs = files.compactMap { file in
+            configuration.kind(containing: file.path).map { Job(file: file, kind: $0.name) }
         }
         let maxSize = configuration.maxFileSize
-        let results = jobs.parallelMap { job -> EntryParser.Result in
-            switch job.contents {
+        let reader = snapshot.parallelReader
+        // Reading (inflating blobs) and parsing both run on every core, each thread with its own
+        // repository handle; a file's bytes are dropped as soon as it is parsed.
+        let outcomes = jobs.parallelMap(context: { () -> Swift.Result<SnapshotFileReader, GitError> in
+            do throws(GitError) { return .success(try reader.open()) } catch { return .failure(error) }
+        }) { context, job -> Swift.Result<EntryParser.Result, GitError> in
+            let contents: FileContents
+            do throws(GitError) {
+                contents = try context.get().contents(of: job.file, limit: maxSize)
+            } catch {
+                return .failure(error)
+            }
+            switch contents {
             case .tooLarge(let size):
-                return EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
-                    path: job.path, position: SourcePosition(line: 1, column: 1), code: "file-too-large",
-                    message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")])
+                return .success(EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
+                    path: job.file.path, position: SourcePosition(line: 1, column: 1), code: "file-too-large",
+                    message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")]))
             case .bytes(let bytes):
-                return EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes)
+                return .success(EntryParser.parse(path: job.file.path, kind: job.kind, bytes: bytes))
+            }
+        }
+        var results: [EntryParser.Result] = []
+        results.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let result): results.append(result)
+            case .failure(let error): throw error
             }
         }
         var entries: [Entry] = []
@@ -68,7 +82,7 @@ public enum CorpusLoader {
             if let entry = result.entry { entries.append(entry) }
             diagnostics += result.diagnostics
         }
-        diagnostics += pathDiagnostics(jobs.map(\.path))
+        diagnostics += pathDiagnostics(jobs.map(\.file.path))
         diagnostics.sort()
         return Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
     }

@@ -4,6 +4,8 @@ import Git
 /// A JSON value, for front-matter shown as written.
 public indirect enum JSONValue: Codable, Sendable, Hashable {
     case string(String)
+    case number(Int)
+    case bool(Bool)
     case array([JSONValue])
     case object([String: JSONValue])
     case null
@@ -24,6 +26,8 @@ public indirect enum JSONValue: Codable, Sendable, Hashable {
         var container = encoder.singleValueContainer()
         switch self {
         case .string(let text): try container.encode(text)
+        case .number(let number): try container.encode(number)
+        case .bool(let flag): try container.encode(flag)
         case .array(let items): try container.encode(items)
         case .object(let object): try container.encode(object)
         case .null: try container.encodeNil()
@@ -33,6 +37,8 @@ public indirect enum JSONValue: Codable, Sendable, Hashable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
+        else if let flag = try? container.decode(Bool.self) { self = .bool(flag) }
+        else if let number = try? container.decode(Int.self) { self = .number(number) }
         else if let text = try? container.decode(String.self) { self = .string(text) }
         else if let items = try? container.decode([JSONValue].self) { self = .array(items) }
         else { self = .object(try container.decode([String: JSONValue].self)) }
@@ -88,10 +94,19 @@ public struct EntryRecord: Codable, Sendable, Hashable {
         links = entry.links.map { LinkRecord(kind: $0.kind.rawValue, target: $0.destination, text: $0.text, line: $0.line, column: $0.column) }
     }
 
-    /// The encoder every JSON output uses: sorted keys, so output is byte-for-byte stable.
-    public static func encoder(pretty: Bool) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+    /// The record as a JSON value, with the same keys as its `Codable` form.
+    public var json: JSONValue {
+        func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+        return .object([
+            "id": optional(id), "kind": .string(kind), "path": .string(path), "title": optional(title),
+            "date": optional(date), "status": optional(status),
+            "tags": .array(tags.map(JSONValue.string)), "authors": .array(authors.map(JSONValue.string)),
+            "fields": .object(fields),
+            "headings": .array(headings.map { .object(["title": .string($0.title), "level": .number($0.level), "line": .number($0.line)]) }),
+            "links": .array(links.map {
+                .object(["kind": .string($0.kind), "target": .string($0.target), "text": .string($0.text),
+                         "line": .number($0.line), "column": .number($0.column)])
+            }),
+        ])
     }
 }

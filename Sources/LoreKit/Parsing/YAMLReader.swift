@@ -115,9 +115,14 @@ public enum YAMLReader {
             if let context { message = clean(context.text) + ": " + message }
             return YAMLProblem(position: position(mark, lineOffset), message: message)
         case let .duplicatedKeysInMapping(duplicates, context):
+            // Yams marks the first occurrence; the mistake is the repeat, at the same indentation.
+            let first = context.mark
+            if let name = duplicates.first, let repeatLine = repeatedKeyLine(name, after: first, in: context.text) {
+                return YAMLProblem(position: SourcePosition(line: repeatLine + lineOffset, column: first.column),
+                                   message: "duplicate key '\(name)' (first at line \(first.line + lineOffset))")
+            }
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return YAMLProblem(position: position(context.mark, lineOffset),
-                               message: "duplicate key \(names): each key may appear once")
+            return YAMLProblem(position: position(first, lineOffset), message: "duplicate key \(names)")
         case let .reader(problem, offset, _, yaml):
             var line = 1, column = 1
             if let offset {
@@ -131,6 +136,19 @@ public enum YAMLReader {
             return YAMLProblem(position: SourcePosition(line: lineOffset + 1, column: 1), message: clean("\(error)"))
         }
     }
+}
+
+/// The line, after `first`, where `key` is written again at the same column.
+private func repeatedKeyLine(_ key: String, after first: Mark, in text: String) -> Int? {
+    let indent = String(repeating: " ", count: max(first.column - 1, 0))
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 > first.line {
+        guard line.hasPrefix(indent) else { continue }
+        let rest = line.dropFirst(indent.count)
+        for candidate in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(candidate) {
+            if rest.dropFirst(candidate.count).drop(while: { $0 == " " }).hasPrefix(":") { return index + 1 }
+        }
+    }
+    return nil
 }
 
 /// Finds where YAML nests deeper than a limit, in one pass over the text and before any parser

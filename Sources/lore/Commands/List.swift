@@ -43,17 +43,19 @@ struct List: ParsableCommand {
         switch format {
         case .table: Console.out(table(entries))
         case .paths: Console.out(entries.map { $0.path.description + "\n" }.joined())
-        case .json:
-            Console.out(try EntryRecord.encoder(pretty: true).encode(entries.map(EntryRecord.init)))
-            Console.out("\n")
-        case .jsonl:
-            let encoder = EntryRecord.encoder(pretty: false)
-            var data = Data()
-            for entry in entries {
-                data.append(try encoder.encode(EntryRecord(entry)))
-                data.append(10)
+        case .json, .jsonl:
+            // Written a slice at a time so a large index never sits whole in memory twice.
+            let lines = format == .jsonl
+            var writer = JSONWriter(pretty: !lines)
+            if !lines { writer.append(entries.isEmpty ? "[]\n" : "[\n  ") }
+            for (index, entry) in entries.enumerated() {
+                if index > 0 && !lines { writer.append(",\n  ") }
+                writer.write(EntryRecord(entry).json, depth: lines ? 0 : 1)
+                if lines { writer.append("\n") }
+                if writer.bytes.count > 1 << 20 { Console.out(writer.bytes); writer.reset() }
             }
-            Console.out(data)
+            if !lines && !entries.isEmpty { writer.append("\n]\n") }
+            Console.out(writer.bytes)
         }
         if Console.report(corpus.diagnostics) { throw ExitCode(1) }
     }

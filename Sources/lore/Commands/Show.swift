@@ -31,10 +31,11 @@ struct Show: ParsableCommand {
         }
         switch format {
         case .json:
-            let records = matches.map(EntryRecord.init)
-            let encoder = EntryRecord.encoder(pretty: true)
-            Console.out(matches.count == 1 ? try encoder.encode(records[0]) : try encoder.encode(records))
-            Console.out("\n")
+            let records = matches.map { EntryRecord($0).json }
+            var writer = JSONWriter(pretty: true)
+            writer.write(records.count == 1 ? records[0] : .array(records))
+            writer.append("\n")
+            Console.out(writer.bytes)
         case .text:
             Console.out(matches.map(text).joined(separator: "\n"))
         }

@@ -1,0 +1,52 @@
+# Lore — organizational memory kept in git.
+#   make demo    build lore and run it on a freshly built example memory repository
+#   make test    run every test (installs the Debian packages it needs when missing)
+#   make bench   measure lore against its peers on generated corpora (slow; not run by CI)
+
+SWIFT      ?= swift
+DEMO_DIR   ?= $(shell mktemp -d /tmp/lore-demo.XXXXXX)
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git
+
+.PHONY: all deps build release demo test bench clean
+
+all: build
+
+# System libraries from Debian: libgit2 1.5 and cmark-gfm (with its extensions) through pkg-config.
+deps:
+	@if pkg-config --exists libgit2 libcmark-gfm 2>/dev/null \
+	    && [ -f /usr/include/cmark-gfm-core-extensions.h ] && command -v git >/dev/null; then :; else \
+	  echo "installing $(PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: build
+	@Examples/build-demo-repo.sh "$(DEMO_DIR)"
+	@echo
+	@echo '$$ lore list'
+	@cd "$(DEMO_DIR)" && "$(CURDIR)/.build/debug/lore" list
+	@echo
+	@echo '$$ lore show PM-0001'
+	@cd "$(DEMO_DIR)" && "$(CURDIR)/.build/debug/lore" show PM-0001
+	@echo
+	@echo '$$ lore list --rev HEAD~10 --format paths     # the memory as it was ten commits ago'
+	@cd "$(DEMO_DIR)" && "$(CURDIR)/.build/debug/lore" list --rev HEAD~10 --format paths
+	@echo
+	@echo "The demo repository stays at $(DEMO_DIR): cd there and try 'lore help'."
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: release
+	Tests/Bench/bench.py --lore "$(CURDIR)/.build/release/lore" $(BENCH_ARGS)
+
+clean:
+	rm -rf .build

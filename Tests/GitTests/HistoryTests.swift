@@ -1,0 +1,76 @@
+import Foundation
+import Git
+import Testing
+import TestSupport
+
+@Suite struct HistoryTests {
+    @Test func walkReportsChangesWithRenamesNewestFirst() throws {
+        let repo = try TemporaryRepository()
+        let body = (1...40).map { "line \($0) of a lesson that is long enough to be similar\n" }.joined()
+        try repo.write("lessons/old-name.md", body)
+        try repo.write("src/main.c", "int main;\n")
+        try repo.commitAll("add lesson")
+        try repo.git(["mv", "lessons/old-name.md", "lessons/new-name.md"])
+        try repo.git(["commit", "-q", "-m", "rename\n\nLore: LL-0001"])
+        try repo.write("lessons/new-name.md", body + "one more line\n")
+        try repo.git(["commit", "-q", "-am", "edit"], environment: ["GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com"])
+
+        let repository = try Repository.discover(from: repo.path)
+        var records: [CommitRecord] = []
+        try repository.walkHistory(under: [GitPath("lessons")]) { records.append($0); return true }
+        #expect(records.map { $0.message.split(separator: "\n").first.map(String.init) ?? "" } == ["edit", "rename", "add lesson"])
+        #expect(records[0].author.name == "Bob")
+        #expect(records[0].changes == [FileChange(status: .modified, oldPath: GitPath("lessons/new-name.md"), newPath: GitPath("lessons/new-name.md"))])
+        #expect(records[1].changes == [FileChange(status: .renamed, oldPath: GitPath("lessons/old-name.md"), newPath: GitPath("lessons/new-name.md"))])
+        #expect(records[1].message.contains("Lore: LL-0001"))
+        // The pathspec keeps src/ out of the root commit's changes.
+        #expect(records[2].changes == [FileChange(status: .added, oldPath: GitPath("lessons/old-name.md"), newPath: GitPath("lessons/old-name.md"))])
+        #expect(records[2].parents.isEmpty && records[1].parents == [records[2].id])
+        #expect(records[2].author.time == 1735787045 && records[2].author.offsetMinutes == 0)
+    }
+
+    @Test func shallowCloneHistoryIsRefusedClearly() throws {
+        let repo = try TemporaryRepository()
+        for index in 1...3 {
+            try repo.write("lessons/a.md", "version \(index)\n")
+            try repo.commitAll("commit \(index)")
+        }
+        let shallow = repo.base + "/shallow"
+        try repo.git(["clone", "-q", "--depth", "1", "file://" + repo.path, shallow])
+        let repository = try Repository.discover(from: shallow)
+        #expect(repository.isShallow)
+        #expect {
+            try repository.walkHistory { _ in true }
+        } throws: { error in
+            let error = error as? GitError
+            return error?.code == .unsupported && error?.message.contains("git fetch --unshallow") == true
+        }
+    }
+
+    @Test func splitIndexIsReportedNotMisread() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", "x\n")
+        try repo.commitAll("first")
+        try repo.git(["update-index", "--split-index"])
+        let repository = try Repository.discover(from: repo.path)
+        #expect {
+            try Snapshot(repository: repository, source: .index(file: nil))
+        } throws: { error in
+            let error = error as? GitError
+            return error?.code == .unsupported && error?.message.contains("git update-index --no-split-index") == true
+        }
+    }
+
+    @Test func sha256RepositoryIsReportedClearly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-sha256-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try runProcess("/usr/bin/git", ["init", "-q", "--object-format=sha256", folder], environment: gitEnvironment())
+        try #require(result.status == 0)
+        #expect {
+            try Repository.discover(from: folder)
+        } throws: { error in
+            let error = error as? GitError
+            return error?.code == .unsupported && error?.message.contains("SHA-256") == true
+        }
+    }
+}
