@@ -4,7 +4,6 @@
 #   make bench   measure lore against its peers on generated corpora (slow; not run by CI)
 
 SWIFT      ?= swift
-DEMO_DIR   ?= $(shell mktemp -d /tmp/lore-demo.XXXXXX)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git
 
@@ -28,18 +27,13 @@ release: deps
 	$(SWIFT) build -c release
 
 demo: build
-	@Examples/build-demo-repo.sh "$(DEMO_DIR)"
-	@echo
-	@echo '$$ lore list'
-	@cd "$(DEMO_DIR)" && "$(CURDIR)/.build/debug/lore" list
-	@echo
-	@echo '$$ lore show PM-0001'
-	@cd "$(DEMO_DIR)" && "$(CURDIR)/.build/debug/lore" show PM-0001
-	@echo
-	@echo '$$ lore list --rev HEAD~10 --format paths     # the memory as it was ten commits ago'
-	@cd "$(DEMO_DIR)" && "$(CURDIR)/.build/debug/lore" list --rev HEAD~10 --format paths
-	@echo
-	@echo "The demo repository stays at $(DEMO_DIR): cd there and try 'lore help'."
+	@set -e; dir="$${DEMO_DIR:-$$(mktemp -d /tmp/lore-demo.XXXXXX)}"; lore="$(CURDIR)/.build/debug/lore"; \
+	Examples/build-demo-repo.sh "$$dir"; cd "$$dir"; \
+	echo; echo '$$ lore list'; "$$lore" list; \
+	echo; echo '$$ lore show PM-0001'; "$$lore" show PM-0001; \
+	echo; echo '$$ lore list --rev HEAD~10 --format paths     # the memory as it was ten commits ago'; \
+	"$$lore" list --rev HEAD~10 --format paths; \
+	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."
 
 test: deps
 	$(SWIFT) build --build-tests

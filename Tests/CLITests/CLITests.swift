@@ -93,7 +93,7 @@ private func sampleRepository() throws -> TemporaryRepository {
             sections:
               12  Summary
             links:
-              14:5  wiki  LL-0001
+              14:5   wiki    LL-0001
               14:21  inline  ../../decisions/0001-replicas.md
 
             """, stderr: "", status: 0))

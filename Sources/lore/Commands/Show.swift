@@ -50,19 +50,48 @@ struct Show: ParsableCommand {
         out += "path:    \(entry.path)\n"
         out += "kind:    \(entry.kind)\n"
         out += "front-matter:\n"
-        for pair in entry.frontMatter.fields {
-            out += "  \(pair.key.text): \(inline(pair.value))\n"
-        }
+        for pair in entry.frontMatter.fields { out += block(key: pair.key.text, pair.value, indent: "  ") }
         out += "sections:\n"
-        for heading in entry.sections { out += "  \(heading.line)  \(heading.text)\n" }
+        let lineWidth = String(entry.sections.map(\.line).max() ?? 0).count
+        for heading in entry.sections { out += "  \(pad(String(heading.line), lineWidth))  \(heading.text)\n" }
         out += "links:\n"
-        for link in entry.links {
-            out += "  \(link.line):\(link.column)  \(link.kind.rawValue)  \(link.destination)\n"
+        let positions = entry.links.map { "\($0.line):\($0.column)" }
+        let positionWidth = positions.map(\.count).max() ?? 0
+        let kindWidth = entry.links.map(\.kind.rawValue.count).max() ?? 0
+        for (link, position) in zip(entry.links, positions) {
+            out += "  \(pad(position, positionWidth))  \(pad(link.kind.rawValue, kindWidth))  \(link.destination)\n"
         }
         return out
     }
 
-    /// A front-matter value on one line: lists in brackets, objects in braces.
+    private func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
+    }
+
+    /// A field as readable text: single values and lists of single values on one line, lists of
+    /// objects and mappings one field per line below their key.
+    private func block(key: String, _ value: YAMLValue, indent: String) -> String {
+        switch value {
+        case .mapping(let pairs, _):
+            return "\(indent)\(key):\n" + pairs.map { block(key: $0.key.text, $0.value, indent: indent + "  ") }.joined()
+        case .sequence(let items, _) where items.contains(where: { $0.scalar == nil }):
+            var out = "\(indent)\(key):\n"
+            for item in items {
+                let lines = block(key: "", item, indent: indent + "    ")
+                if case .mapping(let pairs, _) = item {
+                    let fields = pairs.map { block(key: $0.key.text, $0.value, indent: indent + "    ") }.joined()
+                    out += indent + "  - " + fields.dropFirst(indent.count + 4)
+                } else {
+                    out += indent + "  - " + lines.dropFirst(indent.count + 4 + 2)
+                }
+            }
+            return out
+        default:
+            return "\(indent)\(key): \(inline(value))\n"
+        }
+    }
+
+    /// A value on one line: lists in brackets, objects in braces.
     private func inline(_ value: YAMLValue) -> String {
         switch value {
         case .scalar(let scalar): return scalar.text.replacingOccurrences(of: "\n", with: "\\n")
