@@ -10,15 +10,25 @@ enum ComplexityGuard {
     static let maxOpenBrackets = 250
     static let maxTableCells = 200_000
 
+    /// Bytes the scan looks at: newline, `\\`, `[`, `]`, `|`, `-`, `:`, blanks.
+    private static let interesting: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in "\n\\[]|-: \t\r".utf8 { table[Int(byte)] = 1 }
+        return table
+    }()
+
     static func check(_ text: String, lineOffset: Int) throws(MarkdownTooComplex) {
-        var text = text
-        let failure = text.withUTF8 { bytes -> MarkdownTooComplex? in
-            do throws(MarkdownTooComplex) { try scan(bytes, lineOffset: lineOffset); return nil } catch { return error }
-        }
+        // Not `withUTF8`: it is mutating and copies a shared string.
+        let failure = text.utf8.withContiguousStorageIfAvailable { bytes -> MarkdownTooComplex? in
+            scan(bytes, lineOffset: lineOffset)
+        } ?? Array(text.utf8).withUnsafeBufferPointer { scan($0, lineOffset: lineOffset) }
         if let failure { throw failure }
     }
 
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) throws(MarkdownTooComplex) {
+    /// One pass over the bytes, line by line; the per-byte loop only counts brackets and pipes.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> MarkdownTooComplex? {
+        guard let base = bytes.baseAddress else { return nil }
+        let count = bytes.count
         var line = 1
         var start = 0
         var openBrackets = 0
@@ -26,69 +36,97 @@ enum ComplexityGuard {
         var tableCells = 0
         var tableStartLine = 0
         var previousLineHadPipe = false
-        while start <= bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 10 { end += 1 }
-            let lineBytes = UnsafeBufferPointer(rebasing: bytes[start..<end])
-            let blank = lineBytes.allSatisfy { $0 == 32 || $0 == 9 || $0 == 13 }
+        while start <= count {
+            // Leading indentation, then the first significant byte.
+            var index = start
+            var indent = 0
+            while index < count {
+                let byte = base[index]
+                if byte == 32 { indent += 1 } else if byte == 9 { indent += 4 - indent % 4 } else { break }
+                index += 1
+            }
+            let blank = index >= count || base[index] == 10 || (base[index] == 13 && (index + 1 >= count || base[index + 1] == 10))
+            var pipes = 0
+            var dashes = false
+            var onlyDelimiterBytes = true
+            if !blank {
+                if indent / 2 > maxIndentLevels {
+                    return MarkdownTooComplex(line: line + lineOffset, column: 1,
+                                              reason: "indentation of \(indent) columns (limit \(maxIndentLevels * 2))")
+                }
+                let first = base[index]
+                if first == UInt8(ascii: ">") || first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                    || first == UInt8(ascii: "*") || (first >= 48 && first <= 57) {
+                    let depth = containerDepth(base, from: index, end: count)
+                    if depth > maxContainerPrefix {
+                        return MarkdownTooComplex(line: line + lineOffset, column: 1,
+                                                  reason: "\(depth) nested block quotes or list items on one line (limit \(maxContainerPrefix))")
+                    }
+                }
+            }
+            var escaped = false
+            while index < count {
+                // Most bytes are prose: skip them with one table lookup each.
+                if !escaped && Self.interesting[Int(base[index])] == 0 {
+                    onlyDelimiterBytes = false
+                    index += 1
+                    continue
+                }
+                let byte = base[index]
+                if byte == 10 { break }
+                if escaped {
+                    escaped = false
+                } else {
+                    switch byte {
+                    case UInt8(ascii: "\\"): escaped = true; onlyDelimiterBytes = false
+                    case UInt8(ascii: "["):
+                        openBrackets += 1
+                        onlyDelimiterBytes = false
+                        if openBrackets > maxOpenBrackets {
+                            return MarkdownTooComplex(line: line + lineOffset, column: scalarColumn(base, lineStart: start, offset: index),
+                                                      reason: "more than \(maxOpenBrackets) unclosed '[' in one paragraph")
+                        }
+                    case UInt8(ascii: "]"): if openBrackets > 0 { openBrackets -= 1 }; onlyDelimiterBytes = false
+                    case UInt8(ascii: "|"): pipes += 1
+                    case UInt8(ascii: "-"): dashes = true
+                    case UInt8(ascii: ":"), 32, 9, 13: break
+                    default: onlyDelimiterBytes = false
+                    }
+                }
+                index += 1
+            }
             if blank {
                 openBrackets = 0
                 tableColumns = 0
+                previousLineHadPipe = false
             } else {
-                let depth = containerDepth(lineBytes)
-                if depth > maxContainerPrefix {
-                    throw MarkdownTooComplex(line: line + lineOffset, column: 1,
-                                             reason: "\(depth) nested block quotes or list items on one line (limit \(maxContainerPrefix))")
-                }
-                let indent = leadingIndent(lineBytes)
-                if indent / 2 > maxIndentLevels {
-                    throw MarkdownTooComplex(line: line + lineOffset, column: 1,
-                                             reason: "indentation of \(indent) columns (limit \(maxIndentLevels * 2))")
-                }
-                var escaped = false
-                var pipes = 0
-                for (offset, byte) in lineBytes.enumerated() {
-                    if escaped { escaped = false; continue }
-                    switch byte {
-                    case UInt8(ascii: "\\"): escaped = true
-                    case UInt8(ascii: "["):
-                        openBrackets += 1
-                        if openBrackets > maxOpenBrackets {
-                            throw MarkdownTooComplex(line: line + lineOffset, column: scalarColumn(lineBytes, offset),
-                                                     reason: "more than \(maxOpenBrackets) unclosed '[' in one paragraph")
-                        }
-                    case UInt8(ascii: "]"): if openBrackets > 0 { openBrackets -= 1 }
-                    case UInt8(ascii: "|"): pipes += 1
-                    default: break
-                    }
-                }
                 if tableColumns > 0 {
                     tableCells += tableColumns
                     if tableCells > maxTableCells {
-                        throw MarkdownTooComplex(line: tableStartLine + lineOffset, column: 1,
-                                                 reason: "a table of more than \(maxTableCells) cells")
+                        return MarkdownTooComplex(line: tableStartLine + lineOffset, column: 1,
+                                                  reason: "a table of more than \(maxTableCells) cells")
                     }
-                } else if previousLineHadPipe && isDelimiterRow(lineBytes) {
+                } else if previousLineHadPipe && onlyDelimiterBytes && dashes {
                     tableColumns = max(pipes - 1, 1)
                     tableCells = tableColumns * 2
                     tableStartLine = line - 1
                 }
                 previousLineHadPipe = pipes > 0
             }
-            if blank { previousLineHadPipe = false }
             line += 1
-            start = end + 1
+            start = index + 1
         }
+        return nil
     }
 
     /// How many block quote and list-item markers open the line.
-    private static func containerDepth(_ line: UnsafeBufferPointer<UInt8>) -> Int {
-        var index = 0
+    private static func containerDepth(_ line: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+        var index = from
         var depth = 0
-        while index < line.count {
+        while index < end && line[index] != 10 {
             var spaces = 0
-            while index < line.count && line[index] == 32 && spaces < 4 { index += 1; spaces += 1 }
-            guard index < line.count else { break }
+            while index < end && line[index] == 32 && spaces < 4 { index += 1; spaces += 1 }
+            guard index < end else { break }
             let byte = line[index]
             if byte == UInt8(ascii: ">") {
                 depth += 1; index += 1
@@ -98,42 +136,21 @@ enum ComplexityGuard {
             if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "*") {
                 markerEnd = index + 1
             } else {
-                while markerEnd < line.count && markerEnd - index < 9 && line[markerEnd] >= 48 && line[markerEnd] <= 57 { markerEnd += 1 }
-                guard markerEnd > index, markerEnd < line.count,
+                while markerEnd < end && markerEnd - index < 9 && line[markerEnd] >= 48 && line[markerEnd] <= 57 { markerEnd += 1 }
+                guard markerEnd > index, markerEnd < end,
                       line[markerEnd] == UInt8(ascii: ".") || line[markerEnd] == UInt8(ascii: ")") else { break }
                 markerEnd += 1
             }
-            guard markerEnd < line.count, line[markerEnd] == 32 || line[markerEnd] == 9 else { break }
+            guard markerEnd < end, line[markerEnd] == 32 || line[markerEnd] == 9 else { break }
             depth += 1
             index = markerEnd
         }
         return depth
     }
 
-    private static func leadingIndent(_ line: UnsafeBufferPointer<UInt8>) -> Int {
-        var columns = 0
-        for byte in line {
-            if byte == 32 { columns += 1 } else if byte == 9 { columns += 4 - columns % 4 } else { break }
-        }
-        return columns
-    }
-
-    /// A GFM table delimiter row: only `|`, `-`, `:` and blanks, with at least one `-`.
-    private static func isDelimiterRow(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        var dash = false
-        for byte in line {
-            switch byte {
-            case UInt8(ascii: "-"): dash = true
-            case UInt8(ascii: "|"), UInt8(ascii: ":"), 32, 9, 13: break
-            default: return false
-            }
-        }
-        return dash
-    }
-
-    private static func scalarColumn(_ line: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Int {
+    private static func scalarColumn(_ base: UnsafePointer<UInt8>, lineStart: Int, offset: Int) -> Int {
         var column = 1
-        for index in 0..<offset where line[index] & 0xC0 != 0x80 { column += 1 }
+        for index in lineStart..<offset where base[index] & 0xC0 != 0x80 { column += 1 }
         return column
     }
 }

@@ -1,6 +1,9 @@
 import CCmark
 import Foundation
 
+/// Serialises cmark-gfm's inline parsing, which is not thread-safe in 0.29 (see `ParsedTree`).
+private let inlineParsingLock = NSLock()
+
 /// Registers the GFM extensions once per process.
 private let extensionsReady: Void = { cmark_gfm_core_extensions_ensure_registered() }()
 
@@ -19,14 +22,22 @@ private final class ParsedTree {
                 cmark_parser_attach_syntax_extension(parser, syntax)
             }
         }
-        var text = text
-        text.withUTF8 { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+        let fed: Void? = text.utf8.withContiguousStorageIfAvailable { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+        }
+        if fed == nil {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
             }
         }
         self.parser = parser
+        // cmark-gfm 0.29 sets and clears its extensions' special characters (':', 'w', '~') in a
+        // process-wide table around inline parsing, so two parses at once lose each other's
+        // autolinks and strikethroughs at random. Inline parsing happens in finish: one at a time.
+        inlineParsingLock.lock()
         root = cmark_parser_finish(parser)
+        inlineParsingLock.unlock()
     }
 
     deinit {
@@ -68,16 +79,16 @@ public struct MarkdownDocument: Sendable {
                                         text: plainText(of: node),
                                         line: Int(cmark_node_get_start_line(node)) + lineOffset))
             } else if type == CMARK_NODE_LINK {
-                let line = Int(cmark_node_get_start_line(node))
+                var line = Int(cmark_node_get_start_line(node))
                 var byteColumn = Int(cmark_node_get_start_column(node))
                 let text = plainText(of: node)
                 let kind = lines.linkKind(line: line, startColumn: byteColumn,
                                           endLine: Int(cmark_node_get_end_line(node)),
                                           endColumn: Int(cmark_node_get_end_column(node)))
                 if kind == .autolink {
-                    // cmark-gfm 0.29 places autolinks off by one (www.) or from the paragraph's
-                    // start (<…> on a later line): find the text on its line instead.
-                    byteColumn = lines.locate(text, line: line, fallback: byteColumn)
+                    // cmark-gfm 0.29 places autolinks off by one (www.), from the paragraph's
+                    // start (<…> on a later line) or not at all (bare URLs): find the text instead.
+                    (line, byteColumn) = lines.locate(text, from: line, in: blockLines(of: node), fallback: (line, byteColumn))
                 }
                 links.append(Link(kind: kind, destination: string(cmark_node_get_url(node)),
                                   text: text, line: line + lineOffset,
@@ -89,9 +100,15 @@ public struct MarkdownDocument: Sendable {
                 let line = Int(cmark_node_get_start_line(node))
                 let byteColumn = Int(cmark_node_get_start_column(node))
                 for wiki in WikiLinkScanner.scan(literal) {
-                    links.append(Link(kind: .wiki, destination: wiki.target, text: wiki.text,
-                                      line: line + lineOffset,
-                                      column: lines.scalarColumn(line: line, byteColumn: byteColumn) + wiki.scalarOffset))
+                    if line > 0 && byteColumn > 0 {
+                        links.append(Link(kind: .wiki, destination: wiki.target, text: wiki.text, line: line + lineOffset,
+                                          column: lines.scalarColumn(line: line, byteColumn: byteColumn) + wiki.scalarOffset))
+                    } else {
+                        // Text split off by an extension (after a bare URL) has no position.
+                        let found = lines.locate(wiki.source, from: line, in: blockLines(of: node), fallback: (line, byteColumn))
+                        links.append(Link(kind: .wiki, destination: wiki.target, text: wiki.text, line: found.line + lineOffset,
+                                          column: lines.scalarColumn(line: found.line, byteColumn: found.byteColumn)))
+                    }
                 }
             }
         }
@@ -114,6 +131,17 @@ private func string(_ pointer: UnsafePointer<CChar>?) -> String {
     return String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
 }
 
+/// The first and last line of the block holding an inline node.
+private func blockLines(of node: OpaquePointer) -> ClosedRange<Int> {
+    var current: OpaquePointer? = cmark_node_parent(node)
+    while let block = current {
+        let start = Int(cmark_node_get_start_line(block))
+        if start > 0 { return start...max(start, Int(cmark_node_get_end_line(block))) }
+        current = cmark_node_parent(block)
+    }
+    return 1...Int.max
+}
+
 /// The text of a node's inline descendants, as a reader sees it.
 private func plainText(of node: OpaquePointer) -> String {
     var out = ""
@@ -134,27 +162,31 @@ private func plainText(of node: OpaquePointer) -> String {
 
 /// Finds `[[ID]]` and `[[ID|text]]` in a text run.
 enum WikiLinkScanner {
-    struct Match { let target: String; let text: String; let scalarOffset: Int }
+    struct Match { let target: String; let text: String; let scalarOffset: Int; let source: String }
 
     static func scan(_ literal: String) -> [Match] {
-        let scalars = Array(literal.unicodeScalars)
+        let bytes = Array(literal.utf8)
         var matches: [Match] = []
         var index = 0
-        while index + 4 < scalars.count {
-            guard scalars[index] == "[", scalars[index + 1] == "[" else { index += 1; continue }
+        while index + 4 < bytes.count {
+            guard bytes[index] == UInt8(ascii: "["), bytes[index + 1] == UInt8(ascii: "[") else { index += 1; continue }
             var end = index + 2
-            while end + 1 < scalars.count, scalars[end] != "]", scalars[end] != "[", scalars[end] != "\n" { end += 1 }
-            guard end + 1 < scalars.count, scalars[end] == "]", scalars[end + 1] == "]", end > index + 2 else {
+            var bar = -1
+            while end + 1 < bytes.count, bytes[end] != UInt8(ascii: "]"), bytes[end] != UInt8(ascii: "["), bytes[end] != 10 {
+                if bytes[end] == UInt8(ascii: "|") && bar < 0 { bar = end }
+                end += 1
+            }
+            guard end + 1 < bytes.count, bytes[end] == UInt8(ascii: "]"), bytes[end + 1] == UInt8(ascii: "]"), end > index + 2 else {
                 index += 1; continue
             }
-            var inner = String(String.UnicodeScalarView(scalars[(index + 2)..<end]))
-            var text = ""
-            if let bar = inner.firstIndex(of: "|") {
-                text = String(inner[inner.index(after: bar)...]).trimmingCharacters(in: .whitespaces)
-                inner = String(inner[..<bar])
+            let targetEnd = bar >= 0 ? bar : end
+            let target = String(decoding: bytes[(index + 2)..<targetEnd], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let text = bar >= 0 ? String(decoding: bytes[(bar + 1)..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces) : ""
+            if !target.isEmpty {
+                let offset = bytes[0..<index].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+                matches.append(Match(target: target, text: text, scalarOffset: offset,
+                                     source: String(decoding: bytes[index..<(end + 2)], as: UTF8.self)))
             }
-            let target = inner.trimmingCharacters(in: .whitespaces)
-            if !target.isEmpty { matches.append(Match(target: target, text: text, scalarOffset: index)) }
             index = end + 2
         }
         return matches
@@ -202,18 +234,28 @@ struct LineIndex {
         return column
     }
 
-    /// The byte column of `text` (or `<text`) on `line`, searching from the last position asked
-    /// about on that line; `fallback` when it is not there.
-    func locate(_ text: String, line: Int, fallback: Int) -> Int {
-        guard line >= 1, line <= starts.count, !text.isEmpty else { return fallback }
-        let lineStart = starts[line - 1]
-        let lineEnd = line < starts.count ? starts[line] - 1 : bytes.count
+    /// Where `text` (or `<text`) is written in `block`, searching from `line` (or, when cmark gave
+    /// no line, the block's first) and from the last position asked about; `fallback` when absent.
+    mutating func locate(_ text: String, from line: Int, in block: ClosedRange<Int>,
+                         fallback: (line: Int, byteColumn: Int)) -> (line: Int, byteColumn: Int) {
         let needle = Array(text.utf8)
-        var from = cursorLine == line ? max(cursorOffset, lineStart) : lineStart
-        while from + needle.count <= lineEnd {
+        guard !needle.isEmpty else { return fallback }
+        let firstLine = max(line > 0 && block.contains(line) ? line : block.lowerBound, 1)
+        let lastLine = min(block.upperBound, starts.count)
+        guard firstLine <= lastLine else { return fallback }
+        var from = starts[firstLine - 1]
+        if cursorLine >= firstLine && cursorLine <= lastLine { from = max(from, cursorOffset) }
+        let end = lastLine < starts.count ? starts[lastLine] : bytes.count
+        while from + needle.count <= end {
             if bytes[from] == needle[0] && bytes[from..<(from + needle.count)].elementsEqual(needle) {
-                let start = from > lineStart && bytes[from - 1] == UInt8(ascii: "<") ? from - 1 : from
-                return start - lineStart + 1
+                let start = bytes[from - (from > 0 ? 1 : 0)] == UInt8(ascii: "<") && from > 0 ? from - 1 : from
+                // The line holding `start`: the last line start not after it.
+                var low = 0, high = starts.count - 1
+                while low < high {
+                    let middle = (low + high + 1) / 2
+                    if starts[middle] <= start { low = middle } else { high = middle - 1 }
+                }
+                return (low + 1, start - starts[low] + 1)
             }
             from += 1
         }

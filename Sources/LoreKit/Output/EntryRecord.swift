@@ -94,6 +94,52 @@ public struct EntryRecord: Codable, Sendable, Hashable {
         links = entry.links.map { LinkRecord(kind: $0.kind.rawValue, target: $0.destination, text: $0.text, line: $0.line, column: $0.column) }
     }
 
+    /// Each entry's record as JSON bytes, in order, rendered on every core.
+    public static func renderJSON(_ entries: [Entry], pretty: Bool, depth: Int = 0) -> [[UInt8]] {
+        entries.parallelMap { entry in
+            var writer = JSONWriter(pretty: pretty)
+            EntryRecord(entry).write(to: &writer, depth: depth)
+            return writer.bytes
+        }
+    }
+
+    /// Writes the record as `json` would, without building the intermediate value (the keys below
+    /// are already in sorted order).
+    public func write(to writer: inout JSONWriter, depth: Int) {
+        func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+        writer.writeObject(depth: depth) { object in
+            object.field("authors") { $0.write(.array(authors.map(JSONValue.string)), depth: depth + 1) }
+            object.field("date") { $0.write(optional(date)) }
+            object.field("fields") { $0.write(.object(fields), depth: depth + 1) }
+            object.field("headings") { writer in
+                writer.writeArray(headings, depth: depth + 1) { writer, heading in
+                    writer.writeObject(depth: depth + 2) { object in
+                        object.field("level") { $0.write(.number(heading.level)) }
+                        object.field("line") { $0.write(.number(heading.line)) }
+                        object.field("title") { $0.write(.string(heading.title)) }
+                    }
+                }
+            }
+            object.field("id") { $0.write(optional(id)) }
+            object.field("kind") { $0.write(.string(kind)) }
+            object.field("links") { writer in
+                writer.writeArray(links, depth: depth + 1) { writer, link in
+                    writer.writeObject(depth: depth + 2) { object in
+                        object.field("column") { $0.write(.number(link.column)) }
+                        object.field("kind") { $0.write(.string(link.kind)) }
+                        object.field("line") { $0.write(.number(link.line)) }
+                        object.field("target") { $0.write(.string(link.target)) }
+                        object.field("text") { $0.write(.string(link.text)) }
+                    }
+                }
+            }
+            object.field("path") { $0.write(.string(path)) }
+            object.field("status") { $0.write(optional(status)) }
+            object.field("tags") { $0.write(.array(tags.map(JSONValue.string)), depth: depth + 1) }
+            object.field("title") { $0.write(optional(title)) }
+        }
+    }
+
     /// The record as a JSON value, with the same keys as its `Codable` form.
     public var json: JSONValue {
         func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }

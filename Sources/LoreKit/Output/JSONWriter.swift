@@ -4,7 +4,7 @@
 public struct JSONWriter {
     /// The bytes written so far.
     public private(set) var bytes: [UInt8] = []
-    private let pretty: Bool
+    let pretty: Bool
 
     /// A writer; `pretty` puts one value per line, indented.
     public init(pretty: Bool) {
@@ -45,21 +45,63 @@ public struct JSONWriter {
         }
     }
 
+    /// Writes an object whose fields `body` adds in order (the caller keeps them sorted).
+    public mutating func writeObject(depth: Int, _ body: (inout ObjectFields) -> Void) {
+        var fields = ObjectFields(writer: self, depth: depth)
+        self = JSONWriter(pretty: pretty)  // the fields own the bytes while they are written
+        fields.writer.bytes.append(UInt8(ascii: "{"))
+        body(&fields)
+        if fields.count > 0 { fields.writer.newline(depth) }
+        fields.writer.bytes.append(UInt8(ascii: "}"))
+        self = fields.writer
+    }
+
+    /// Writes an array of `items`, each with `body`.
+    public mutating func writeArray<Item>(_ items: [Item], depth: Int, _ body: (inout JSONWriter, Item) -> Void) {
+        guard !items.isEmpty else { append("[]"); return }
+        bytes.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            newline(depth + 1)
+            body(&self, item)
+        }
+        newline(depth)
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// The fields of an object being written.
+    public struct ObjectFields {
+        var writer: JSONWriter
+        let depth: Int
+        var count = 0
+
+        /// Adds `"key": value`, the value written by `body`.
+        public mutating func field(_ key: String, _ body: (inout JSONWriter) -> Void) {
+            if count > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            count += 1
+            writer.newline(depth + 1)
+            writer.writeString(key)
+            writer.append(writer.pretty ? ": " : ":")
+            body(&writer)
+        }
+    }
+
     /// Appends raw text (separators between top-level values).
     public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
     /// Forgets what was written (after the caller has flushed it).
     public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 
-    private mutating func newline(_ depth: Int) {
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }
+
+    mutating func newline(_ depth: Int) {
         guard pretty else { return }
         bytes.append(10)
         for _ in 0..<depth { bytes.append(32); bytes.append(32) }
     }
 
-    private mutating func writeString(_ text: String) {
+    mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(92); bytes.append(byte)
@@ -68,9 +110,9 @@ public struct JSONWriter {
             case 13: bytes.append(92); bytes.append(UInt8(ascii: "r"))
             case 9: bytes.append(92); bytes.append(UInt8(ascii: "t"))
             case 0..<32:
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0xF)])
+                bytes.append(92); bytes.append(UInt8(ascii: "u")); bytes.append(48); bytes.append(48)
+                bytes.append(Self.hexDigit(byte >> 4))
+                bytes.append(Self.hexDigit(byte & 0xF))
             default: bytes.append(byte)
             }
         }

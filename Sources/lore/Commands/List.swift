@@ -44,18 +44,18 @@ struct List: ParsableCommand {
         case .table: Console.out(table(entries))
         case .paths: Console.out(entries.map { $0.path.description + "\n" }.joined())
         case .json, .jsonl:
-            // Written a slice at a time so a large index never sits whole in memory twice.
             let lines = format == .jsonl
-            var writer = JSONWriter(pretty: !lines)
-            if !lines { writer.append(entries.isEmpty ? "[]\n" : "[\n  ") }
-            for (index, entry) in entries.enumerated() {
-                if index > 0 && !lines { writer.append(",\n  ") }
-                writer.write(EntryRecord(entry).json, depth: lines ? 0 : 1)
-                if lines { writer.append("\n") }
-                if writer.bytes.count > 1 << 20 { Console.out(writer.bytes); writer.reset() }
+            let records = EntryRecord.renderJSON(entries, pretty: !lines, depth: lines ? 0 : 1)
+            var out: [UInt8] = []
+            out.reserveCapacity(records.reduce(16) { $0 + $1.count + 4 })
+            if !lines { out += Array((entries.isEmpty ? "[]\n" : "[\n  ").utf8) }
+            for (index, record) in records.enumerated() {
+                if index > 0 && !lines { out += [44, 10, 32, 32] }
+                out += record
+                if lines { out.append(10) }
             }
-            if !lines && !entries.isEmpty { writer.append("\n]\n") }
-            Console.out(writer.bytes)
+            if !lines && !entries.isEmpty { out += [10, 93, 10] }
+            Console.out(out)
         }
         if Console.report(corpus.diagnostics) { throw ExitCode(1) }
     }
