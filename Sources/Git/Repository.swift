@@ -51,9 +51,7 @@ public final class Repository {
     /// Rewrites the errors libgit2 gives for repository shapes it cannot read into plain advice.
     private static func explain(_ error: GitError, path: String) -> GitError {
         var error = error
-        if error.code == .notFound {
-            error.message = "not a git repository (or any of the parent folders)"
-        } else if error.code == .notOwner || error.message.contains("safe.directory") {
+        if error.code == .notOwner || error.message.contains("safe.directory") || error.message.contains("not owned") {
             error.code = .notOwner
             error.message = "the repository is owned by another user; git refuses it too unless it is "
                 + "trusted: git config --global --add safe.directory '\(path)'"
@@ -63,6 +61,8 @@ public final class Repository {
             error.message = "the repository uses the git extension '\(name)'"
                 + (name.lowercased().contains("objectformat") ? " (SHA-256 object ids)" : "")
                 + ", which libgit2 1.5 cannot read"
+        } else if error.code == .notFound {
+            error.message = "not a git repository (or any of the parent folders)"
         }
         return error
     }

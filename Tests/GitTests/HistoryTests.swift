@@ -74,3 +74,20 @@ import TestSupport
         }
     }
 }
+
+@Suite struct OwnershipTests {
+    /// Only root can hand a folder to another user; CI runs as root.
+    @Test(.enabled(if: getuid() == 0, "making a repository owned by another user needs root"))
+    func repositoryOwnedByAnotherUserGetsAdviceNotNotFound() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", "x\n")
+        let chown = try runProcess("/bin/chown", ["-R", "65534", repo.path])
+        try #require(chown.status == 0)
+        #expect {
+            try Repository.discover(from: repo.path)
+        } throws: { error in
+            let error = error as? GitError
+            return error?.code == .notOwner && error?.message.contains("safe.directory") == true
+        }
+    }
+}
