@@ -91,3 +91,23 @@ import TestSupport
         }
     }
 }
+
+@Suite struct SparseIndexTests {
+    @Test func sparseIndexIsReportedNotMisread() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", "x\n")
+        try repo.write("src/deep/b.c", "y\n")
+        try repo.commitAll("first")
+        try repo.git(["sparse-checkout", "init", "--cone", "--sparse-index"])
+        try repo.git(["sparse-checkout", "set", "lessons"])
+        let repository = try Repository.discover(from: repo.path)
+        #expect {
+            try Snapshot(repository: repository, source: .index(file: nil))
+        } throws: { error in
+            let error = error as? GitError
+            return error?.code == .unsupported && error?.message.contains("sparse") == true
+        }
+        // Revisions do not depend on the index and still read every file.
+        #expect(try Snapshot(repository: repository, source: .revision("HEAD")).files().map(\.path.description) == ["lessons/a.md", "src/deep/b.c"])
+    }
+}
