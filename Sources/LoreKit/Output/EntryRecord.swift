@@ -98,61 +98,50 @@ public struct EntryRecord: Codable, Sendable, Hashable {
     public static func renderJSON(_ entries: [Entry], pretty: Bool, depth: Int = 0) -> [[UInt8]] {
         entries.parallelMap { entry in
             var writer = JSONWriter(pretty: pretty)
-            EntryRecord(entry).write(to: &writer, depth: depth)
+            write(entry, to: &writer, depth: depth)
             return writer.bytes
         }
     }
 
-    /// Writes the record as `json` would, without building the intermediate value (the keys below
-    /// are already in sorted order).
-    public func write(to writer: inout JSONWriter, depth: Int) {
+    /// Writes an entry's record straight from the entry, keys in sorted order; decoding the bytes
+    /// as an `EntryRecord` gives `EntryRecord(entry)` (a test keeps the two in step).
+    public static func write(_ entry: Entry, to writer: inout JSONWriter, depth: Int) {
         func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
         writer.writeObject(depth: depth) { object in
-            object.field("authors") { $0.write(.array(authors.map(JSONValue.string)), depth: depth + 1) }
-            object.field("date") { $0.write(optional(date)) }
-            object.field("fields") { $0.write(.object(fields), depth: depth + 1) }
+            object.field("authors") { $0.writeStrings(entry.authors, depth: depth + 1) }
+            object.field("date") { $0.write(optional(entry.date)) }
+            object.field("fields") { writer in
+                writer.writeObject(depth: depth + 1) { fields in
+                    let pairs = entry.frontMatter.fields.sorted { $0.key.text.utf8.lexicographicallyPrecedes($1.key.text.utf8) }
+                    for pair in pairs { fields.field(pair.key.text) { $0.write(yaml: pair.value, depth: depth + 2) } }
+                }
+            }
             object.field("headings") { writer in
-                writer.writeArray(headings, depth: depth + 1) { writer, heading in
+                writer.writeArray(entry.headings, depth: depth + 1) { writer, heading in
                     writer.writeObject(depth: depth + 2) { object in
                         object.field("level") { $0.write(.number(heading.level)) }
                         object.field("line") { $0.write(.number(heading.line)) }
-                        object.field("title") { $0.write(.string(heading.title)) }
+                        object.field("title") { $0.write(.string(heading.text)) }
                     }
                 }
             }
-            object.field("id") { $0.write(optional(id)) }
-            object.field("kind") { $0.write(.string(kind)) }
+            object.field("id") { $0.write(optional(entry.id)) }
+            object.field("kind") { $0.write(.string(entry.kind)) }
             object.field("links") { writer in
-                writer.writeArray(links, depth: depth + 1) { writer, link in
+                writer.writeArray(entry.links, depth: depth + 1) { writer, link in
                     writer.writeObject(depth: depth + 2) { object in
                         object.field("column") { $0.write(.number(link.column)) }
-                        object.field("kind") { $0.write(.string(link.kind)) }
+                        object.field("kind") { $0.write(.string(link.kind.rawValue)) }
                         object.field("line") { $0.write(.number(link.line)) }
-                        object.field("target") { $0.write(.string(link.target)) }
+                        object.field("target") { $0.write(.string(link.destination)) }
                         object.field("text") { $0.write(.string(link.text)) }
                     }
                 }
             }
-            object.field("path") { $0.write(.string(path)) }
-            object.field("status") { $0.write(optional(status)) }
-            object.field("tags") { $0.write(.array(tags.map(JSONValue.string)), depth: depth + 1) }
-            object.field("title") { $0.write(optional(title)) }
+            object.field("path") { $0.write(.string(entry.path.description)) }
+            object.field("status") { $0.write(optional(entry.status)) }
+            object.field("tags") { $0.writeStrings(entry.tags, depth: depth + 1) }
+            object.field("title") { $0.write(optional(entry.title)) }
         }
-    }
-
-    /// The record as a JSON value, with the same keys as its `Codable` form.
-    public var json: JSONValue {
-        func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-        return .object([
-            "id": optional(id), "kind": .string(kind), "path": .string(path), "title": optional(title),
-            "date": optional(date), "status": optional(status),
-            "tags": .array(tags.map(JSONValue.string)), "authors": .array(authors.map(JSONValue.string)),
-            "fields": .object(fields),
-            "headings": .array(headings.map { .object(["title": .string($0.title), "level": .number($0.level), "line": .number($0.line)]) }),
-            "links": .array(links.map {
-                .object(["kind": .string($0.kind), "target": .string($0.target), "text": .string($0.text),
-                         "line": .number($0.line), "column": .number($0.column)])
-            }),
-        ])
     }
 }

@@ -45,6 +45,27 @@ public struct JSONWriter {
         }
     }
 
+    /// Writes front-matter YAML as JSON: scalars as the text written (null as null), mappings with
+    /// sorted keys.
+    public mutating func write(yaml value: YAMLValue, depth: Int) {
+        switch value {
+        case .scalar(let scalar):
+            if scalar.isNull { append("null") } else { writeString(scalar.text) }
+        case .sequence(let items, _):
+            writeArray(items, depth: depth) { writer, item in writer.write(yaml: item, depth: depth + 1) }
+        case .mapping(let pairs, _):
+            let sorted = pairs.sorted { $0.key.text.utf8.lexicographicallyPrecedes($1.key.text.utf8) }
+            writeObject(depth: depth) { object in
+                for pair in sorted { object.field(pair.key.text) { $0.write(yaml: pair.value, depth: depth + 1) } }
+            }
+        }
+    }
+
+    /// Writes an array of strings.
+    public mutating func writeStrings(_ items: [String], depth: Int) {
+        writeArray(items, depth: depth) { writer, item in writer.writeString(item) }
+    }
+
     /// Writes an object whose fields `body` adds in order (the caller keeps them sorted).
     public mutating func writeObject(depth: Int, _ body: (inout ObjectFields) -> Void) {
         var fields = ObjectFields(writer: self, depth: depth)

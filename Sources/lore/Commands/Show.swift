@@ -31,9 +31,12 @@ struct Show: ParsableCommand {
         }
         switch format {
         case .json:
-            let records = matches.map { EntryRecord($0).json }
             var writer = JSONWriter(pretty: true)
-            writer.write(records.count == 1 ? records[0] : .array(records))
+            if matches.count == 1 {
+                EntryRecord.write(matches[0], to: &writer, depth: 0)
+            } else {
+                writer.writeArray(matches, depth: 0) { writer, entry in EntryRecord.write(entry, to: &writer, depth: 1) }
+            }
             writer.append("\n")
             Console.out(writer.bytes)
         case .text:
