@@ -27,6 +27,11 @@ enum ComplexityGuard {
 
     /// One pass over the bytes, line by line; the per-byte loop only counts brackets and pipes.
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> MarkdownTooComplex? {
+        interesting.withUnsafeBufferPointer { table in scan(bytes, lineOffset: lineOffset, interesting: table.baseAddress!) }
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int,
+                             interesting: UnsafePointer<UInt8>) -> MarkdownTooComplex? {
         guard let base = bytes.baseAddress else { return nil }
         let count = bytes.count
         var line = 1
@@ -67,7 +72,7 @@ enum ComplexityGuard {
             var escaped = false
             while index < count {
                 // Most bytes are prose: skip them with one table lookup each.
-                if !escaped && Self.interesting[Int(base[index])] == 0 {
+                if !escaped && interesting[Int(base[index])] == 0 {
                     onlyDelimiterBytes = false
                     index += 1
                     continue

@@ -63,7 +63,11 @@ public struct MarkdownDocument: Sendable {
     public static func parse(_ text: String, lineOffset: Int = 0) throws(MarkdownTooComplex) -> MarkdownDocument {
         try ComplexityGuard.check(text, lineOffset: lineOffset)
         let tree = ParsedTree(text, options: CMARK_OPT_DEFAULT)
-        cmark_consolidate_text_nodes(tree.root)
+        // Wiki links can span several text nodes ("[", "[", "PM-1]]"): merge them, but only when
+        // there can be one (merging costs as much as a tenth of the parse).
+        if text.utf8.withContiguousStorageIfAvailable({ containsWikiOpener($0) }) ?? true {
+            cmark_consolidate_text_nodes(tree.root)
+        }
         var lines = LineIndex(text)
         var headings: [Heading] = []
         var links: [Link] = []
@@ -129,6 +133,18 @@ public func renderHTML(_ text: String) throws(MarkdownTooComplex) -> String {
 private func string(_ pointer: UnsafePointer<CChar>?) -> String {
     guard let pointer else { return "" }
     return String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+}
+
+/// The text has `[[` somewhere.
+private func containsWikiOpener(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress, bytes.count > 1 else { return false }
+    var offset = 0
+    while offset < bytes.count - 1, let found = memchr(base + offset, Int32(UInt8(ascii: "[")), bytes.count - 1 - offset) {
+        let index = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+        if base[index + 1] == UInt8(ascii: "[") { return true }
+        offset = index + 1
+    }
+    return false
 }
 
 /// The first and last line of the block holding an inline node.
@@ -205,7 +221,14 @@ struct LineIndex {
     init(_ text: String) {
         bytes = Array(text.utf8)
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == 10 { starts.append(offset + 1) }
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count, let found = memchr(base + offset, 10, buffer.count - offset) {
+                offset = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base + 1
+                starts.append(offset)
+            }
+        }
         self.starts = starts
     }
 

@@ -12,6 +12,8 @@ public struct JSONWriter {
         bytes.reserveCapacity(4096)
     }
 
+    private init(unallocatedPretty pretty: Bool) { self.pretty = pretty }
+
     /// Appends one value at the given indentation depth.
     public mutating func write(_ value: JSONValue, depth: Int = 0) {
         switch value {
@@ -68,13 +70,14 @@ public struct JSONWriter {
 
     /// Writes an object whose fields `body` adds in order (the caller keeps them sorted).
     public mutating func writeObject(depth: Int, _ body: (inout ObjectFields) -> Void) {
-        var fields = ObjectFields(writer: self, depth: depth)
-        self = JSONWriter(pretty: pretty)  // the fields own the bytes while they are written
+        // The fields own the bytes while they are written: swapped in and out, never copied.
+        var fields = ObjectFields(writer: JSONWriter(unallocatedPretty: pretty), depth: depth)
+        swap(&fields.writer, &self)
         fields.writer.bytes.append(UInt8(ascii: "{"))
         body(&fields)
         if fields.count > 0 { fields.writer.newline(depth) }
         fields.writer.bytes.append(UInt8(ascii: "}"))
-        self = fields.writer
+        swap(&fields.writer, &self)
     }
 
     /// Writes an array of `items`, each with `body`.
@@ -123,20 +126,30 @@ public struct JSONWriter {
 
     mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+        if done == nil { Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0) } }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends runs that need no escaping whole, escaping `"`, `\\` and control characters.
+    private mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        for index in 0..<input.count {
+            let byte = input[index]
+            guard byte < 32 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if index > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index])) }
+            runStart = index + 1
             switch byte {
-            case UInt8(ascii: "\""): bytes.append(92); bytes.append(byte)
-            case UInt8(ascii: "\\"): bytes.append(92); bytes.append(byte)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(92); bytes.append(byte)
             case 10: bytes.append(92); bytes.append(UInt8(ascii: "n"))
             case 13: bytes.append(92); bytes.append(UInt8(ascii: "r"))
             case 9: bytes.append(92); bytes.append(UInt8(ascii: "t"))
-            case 0..<32:
+            default:
                 bytes.append(92); bytes.append(UInt8(ascii: "u")); bytes.append(48); bytes.append(48)
                 bytes.append(Self.hexDigit(byte >> 4))
                 bytes.append(Self.hexDigit(byte & 0xF))
-            default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        if input.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<input.count])) }
     }
 }

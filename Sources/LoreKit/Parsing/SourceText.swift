@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a file's bytes into text, or says exactly why it is not text.
 enum SourceText {
     enum Problem: Error, Equatable {
@@ -14,14 +16,18 @@ enum SourceText {
     static func decode(_ bytes: [UInt8]) throws(Problem) -> String {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if let nul = body.firstIndex(of: 0) {
+        let nul = body.withUnsafeBytes { raw -> Int? in
+            guard let base = raw.baseAddress, let found = memchr(base, 0, raw.count) else { return nil }
+            return body.startIndex + (UnsafeRawPointer(found) - base)
+        }
+        if let nul {
             if nul - body.startIndex < 8000 { throw .binary }
             throw .nul(position(of: nul, in: body))
         }
         guard var text = String(validating: body, as: UTF8.self) else {
             throw .invalidUTF8(position(of: firstInvalidByte(body), in: body))
         }
-        if body.contains(13) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        if body.withUnsafeBytes({ $0.baseAddress.map { memchr($0, 13, body.count) != nil } ?? false }) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         return text
     }
 
