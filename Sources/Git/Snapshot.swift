@@ -94,8 +94,9 @@ public final class Snapshot {
     private static func environmentIndexFile(for repository: Repository) -> String? {
         guard let value = getenv("GIT_INDEX_FILE").map({ String(cString: $0) }), !value.isEmpty else { return nil }
         if value.hasPrefix("/") { return value }
-        // git runs hooks from the top of the working tree and may pass a relative path.
-        return (repository.workingDirectory ?? repository.gitDirectory) + value
+        // Like git, a relative GIT_INDEX_FILE is relative to the current folder (in a hook: the
+        // top of the working tree).
+        return FileManager.default.currentDirectoryPath + "/" + value
     }
 
     private static func explainIndex(_ error: GitError) -> GitError {
