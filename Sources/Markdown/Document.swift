@@ -181,9 +181,18 @@ enum WikiLinkScanner {
     struct Match { let target: String; let text: String; let scalarOffset: Int; let source: String }
 
     static func scan(_ literal: String) -> [Match] {
-        let bytes = Array(literal.utf8)
+        if let matches = literal.utf8.withContiguousStorageIfAvailable({ scan(bytes: $0) }) { return matches }
+        return Array(literal.utf8).withUnsafeBufferPointer { scan(bytes: $0) }
+    }
+
+    private static func scan(bytes: UnsafeBufferPointer<UInt8>) -> [Match] {
         var matches: [Match] = []
         var index = 0
+        var scalarsBefore = 0          // Unicode scalars in bytes[0..<counted]
+        var counted = 0
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
         while index + 4 < bytes.count {
             guard bytes[index] == UInt8(ascii: "["), bytes[index + 1] == UInt8(ascii: "[") else { index += 1; continue }
             var end = index + 2
@@ -195,13 +204,12 @@ enum WikiLinkScanner {
             guard end + 1 < bytes.count, bytes[end] == UInt8(ascii: "]"), bytes[end + 1] == UInt8(ascii: "]"), end > index + 2 else {
                 index += 1; continue
             }
-            let targetEnd = bar >= 0 ? bar : end
-            let target = String(decoding: bytes[(index + 2)..<targetEnd], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            let text = bar >= 0 ? String(decoding: bytes[(bar + 1)..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces) : ""
+            let target = text((index + 2)..<(bar >= 0 ? bar : end))
             if !target.isEmpty {
-                let offset = bytes[0..<index].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
-                matches.append(Match(target: target, text: text, scalarOffset: offset,
-                                     source: String(decoding: bytes[index..<(end + 2)], as: UTF8.self)))
+                for position in counted..<index where bytes[position] & 0xC0 != 0x80 { scalarsBefore += 1 }
+                counted = index
+                matches.append(Match(target: target, text: bar >= 0 ? text((bar + 1)..<end) : "", scalarOffset: scalarsBefore,
+                                     source: String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<(end + 2)]), as: UTF8.self)))
             }
             index = end + 2
         }

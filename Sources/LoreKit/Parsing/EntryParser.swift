@@ -1,3 +1,4 @@
+import Foundation
 import Git
 import Markdown
 
@@ -79,33 +80,41 @@ public enum EntryParser {
 
     /// Splits text at its `---` fences. `nil` when the first line is not a fence.
     static func split(_ text: String) -> Split? {
-        let utf8 = text.utf8
-        guard let firstEnd = utf8.firstIndex(of: 10).map({ $0 }) ?? Optional(utf8.endIndex),
-              isFence(utf8[utf8.startIndex..<firstEnd], allowDots: false) else { return nil }
-        guard firstEnd < utf8.endIndex else { return Split(yaml: "", body: "", closingLine: nil) }
-        let yamlStart = utf8.index(after: firstEnd)
-        var lineStart = yamlStart
+        if let split = text.utf8.withContiguousStorageIfAvailable({ split(bytes: $0) }) { return split }
+        return Array(text.utf8).withUnsafeBufferPointer { split(bytes: $0) }
+    }
+
+    private static func split(bytes: UnsafeBufferPointer<UInt8>) -> Split? {
+        guard let base = bytes.baseAddress else { return nil }
+        func lineEnd(from start: Int) -> Int {
+            guard start < bytes.count, let found = memchr(base + start, 10, bytes.count - start) else { return bytes.count }
+            return UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+        }
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        }
+        let firstEnd = lineEnd(from: 0)
+        guard isFence(bytes[0..<firstEnd], allowDots: false) else { return nil }
+        var lineStart = firstEnd + 1
         var line = 2
-        while lineStart < utf8.endIndex {
-            let lineEnd = utf8[lineStart...].firstIndex(of: 10) ?? utf8.endIndex
-            if isFence(utf8[lineStart..<lineEnd], allowDots: true) {
-                let yaml = String(text[yamlStart..<lineStart])
-                let bodyStart = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
-                return Split(yaml: yaml, body: String(text[bodyStart...]), closingLine: line)
+        while lineStart < bytes.count {
+            let end = lineEnd(from: lineStart)
+            if isFence(bytes[lineStart..<end], allowDots: true) {
+                let bodyStart = min(end + 1, bytes.count)
+                return Split(yaml: text((firstEnd + 1)..<lineStart), body: text(bodyStart..<bytes.count), closingLine: line)
             }
-            guard lineEnd < utf8.endIndex else { break }
-            lineStart = utf8.index(after: lineEnd)
+            lineStart = end + 1
             line += 1
         }
         return Split(yaml: "", body: "", closingLine: nil)
     }
 
     /// `---` (or `...` to close), optionally followed by blanks.
-    private static func isFence(_ line: Substring.UTF8View.SubSequence, allowDots: Bool) -> Bool {
-        var iterator = line.makeIterator()
-        guard let first = iterator.next(), first == UInt8(ascii: "-") || (allowDots && first == UInt8(ascii: ".")) else { return false }
-        guard iterator.next() == first, iterator.next() == first else { return false }
-        while let byte = iterator.next() { if byte != 32 && byte != 9 { return false } }
-        return true
+    private static func isFence(_ line: Slice<UnsafeBufferPointer<UInt8>>, allowDots: Bool) -> Bool {
+        guard line.count >= 3 else { return false }
+        let first = line[line.startIndex]
+        guard first == UInt8(ascii: "-") || (allowDots && first == UInt8(ascii: ".")) else { return false }
+        guard line[line.startIndex + 1] == first, line[line.startIndex + 2] == first else { return false }
+        return line.dropFirst(3).allSatisfy { $0 == 32 || $0 == 9 }
     }
 }

@@ -44,18 +44,23 @@ struct List: ParsableCommand {
         case .table: Console.out(table(entries))
         case .paths: Console.out(entries.map { $0.path.description + "\n" }.joined())
         case .json, .jsonl:
+            // Rendered on every core a slice at a time and written as it goes, so a 100,000-entry
+            // index never sits in memory whole.
             let lines = format == .jsonl
-            let records = EntryRecord.renderJSON(entries, pretty: !lines, depth: lines ? 0 : 1)
-            var out: [UInt8] = []
-            out.reserveCapacity(records.reduce(16) { $0 + $1.count + 4 })
-            if !lines { out += Array((entries.isEmpty ? "[]\n" : "[\n  ").utf8) }
-            for (index, record) in records.enumerated() {
-                if index > 0 && !lines { out += [44, 10, 32, 32] }
-                out += record
-                if lines { out.append(10) }
+            Console.out(lines || entries.isEmpty ? (lines ? "" : "[]\n") : "[\n  ")
+            var start = 0
+            while start < entries.count {
+                let slice = Array(entries[start..<min(start + 2000, entries.count)])
+                var out: [UInt8] = []
+                for (offset, record) in EntryRecord.renderJSON(slice, pretty: !lines, depth: lines ? 0 : 1).enumerated() {
+                    if start + offset > 0 && !lines { out += [44, 10, 32, 32] }
+                    out += record
+                    if lines { out.append(10) }
+                }
+                Console.out(out)
+                start += slice.count
             }
-            if !lines && !entries.isEmpty { out += [10, 93, 10] }
-            Console.out(out)
+            if !lines && !entries.isEmpty { Console.out("\n]\n") }
         }
         if Console.report(corpus.diagnostics) { throw ExitCode(1) }
     }
