@@ -236,6 +236,9 @@ public final class Snapshot {
 
     private func workingTreeFiles(under prefixes: [GitPath]) throws(GitError) -> [SnapshotFile] {
         let root = GitPath(repository.workingDirectory!)
+        // Tracked files are never ignored, so only untracked paths need git's ignore rules (asking
+        // for every file stats every parent's .gitignore: a fifth of the time on 100,000 files).
+        let tracked = trackedPaths()
         var files: [SnapshotFile] = []
         let starts = prefixes.isEmpty ? [GitPath(bytes: [])] : prefixes
         for start in starts {
@@ -249,7 +252,7 @@ public final class Snapshot {
                         let count = raw.firstIndex(of: 0) ?? raw.count
                         return Array(raw[0..<count])
                     }
-                    if name == [46] || name == [46, 46] || name == Array(".git".utf8) { continue }
+                    if Self.isDotOrGit(name) { continue }
                     let relative = folder.bytes.isEmpty ? GitPath(bytes: name) : folder.appending(GitPath(bytes: name))
                     var kind = entry.pointee.d_type
                     if kind == UInt8(DT_UNKNOWN) {
@@ -259,14 +262,53 @@ public final class Snapshot {
                             : (info.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : UInt8(DT_LNK)
                     }
                     if kind == UInt8(DT_DIR) {
-                        if try !isIgnored(relative, folder: true) { pending.append(relative) }
+                        var keep = tracked.folders.contains(relative.bytes)
+                        if !keep { keep = try !isIgnored(relative, folder: true) }
+                        if keep { pending.append(relative) }
                     } else if kind == UInt8(DT_REG) {
-                        if try !isIgnored(relative, folder: false) { files.append(SnapshotFile(path: relative, blob: nil)) }
+                        var keep = tracked.files.contains(relative.bytes)
+                        if !keep { keep = try !isIgnored(relative, folder: false) }
+                        if keep { files.append(SnapshotFile(path: relative, blob: nil)) }
                     }
                 }
             }
         }
         return files
+    }
+
+    private static func isDotOrGit(_ name: [UInt8]) -> Bool {
+        switch name.count {
+        case 1: return name[0] == 46
+        case 2: return name[0] == 46 && name[1] == 46
+        case 4: return name[0] == 46 && name[1] == 103 && name[2] == 105 && name[3] == 116  // ".git"
+        default: return false
+        }
+    }
+
+    /// The repository index's paths and their folders; empty when the index cannot be read (every
+    /// path then goes through the ignore rules, which is slower but still right).
+    private func trackedPaths() -> (files: Set<[UInt8]>, folders: Set<[UInt8]>) {
+        var handle: OpaquePointer?
+        guard git_repository_index(&handle, repository.handle) == 0, let index = handle else {
+            git_error_clear()
+            return ([], [])
+        }
+        defer { git_index_free(index) }
+        var files = Set<[UInt8]>()
+        var folders = Set<[UInt8]>()
+        let count = git_index_entrycount(index)
+        files.reserveCapacity(count)
+        for position in 0..<count {
+            guard let entry = git_index_get_byindex(index, position) else { continue }
+            let path = GitPath(cString: entry.pointee.path).bytes
+            files.insert(path)
+            var end = path.count
+            while let slash = path[..<end].lastIndex(of: UInt8(ascii: "/")) {
+                if !folders.insert(Array(path[..<slash])).inserted { break }
+                end = slash
+            }
+        }
+        return (files, folders)
     }
 
     private func isIgnored(_ path: GitPath, folder: Bool) throws(GitError) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Results written by index from several threads; each index is written exactly once.
 private final class ResultSlots<Result>: @unchecked Sendable {
@@ -7,8 +8,10 @@ private final class ResultSlots<Result>: @unchecked Sendable {
 }
 
 extension Array where Element: Sendable {
-    /// `parallelMap` where each contiguous chunk first makes a context (a per-thread reader, say)
-    /// that the transform then uses for every element of the chunk.
+    /// `parallelMap` where each worker thread first makes a context (a reader with its own
+    /// repository handle, say) that it then uses for every element it takes. Workers take small
+    /// batches from a shared counter, so uneven elements (long postmortems, short lessons) still
+    /// keep every core busy, and each thread makes exactly one context.
     func parallelMap<Context, Result: Sendable>(context makeContext: @Sendable () -> Context,
                                                 _ transform: @Sendable (inout Context, Element) -> Result) -> [Result] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -17,18 +20,21 @@ extension Array where Element: Sendable {
             return map { transform(&context, $0) }
         }
         let slots = ResultSlots<Result>(count: count)
-        let chunks = Swift.min(count, cores * 4)
-        let chunkSize = (count + chunks - 1) / chunks
+        let next = Atomic<Int>(0)
+        let batch = 16
         self.withUnsafeBufferPointer { input in
             nonisolated(unsafe) let input = input
             slots.slots.withUnsafeMutableBufferPointer { output in
                 nonisolated(unsafe) let output = output
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let start = chunk * chunkSize
-                    let end = Swift.min(start + chunkSize, input.count)
-                    guard start < end else { return }
+                DispatchQueue.concurrentPerform(iterations: cores) { _ in
                     var context = makeContext()
-                    for index in start..<end { output[index] = transform(&context, input[index]) }
+                    while true {
+                        let start = next.wrappingAdd(batch, ordering: .relaxed).oldValue
+                        guard start < input.count else { return }
+                        for index in start..<Swift.min(start + batch, input.count) {
+                            output[index] = transform(&context, input[index])
+                        }
+                    }
                 }
             }
         }
