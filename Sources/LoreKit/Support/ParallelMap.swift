@@ -44,23 +44,6 @@ extension Array where Element: Sendable {
     /// `map` on every core, keeping the order of the input. Worth it only when `transform` is
     /// much more expensive than a thread hand-off (parsing a file, not adding numbers).
     func parallelMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        guard cores > 1, count > 16 else { return map(transform) }
-        let slots = ResultSlots<Result>(count: count)
-        let chunks = Swift.min(count, cores * 8)
-        let chunkSize = (count + chunks - 1) / chunks
-        self.withUnsafeBufferPointer { input in
-            nonisolated(unsafe) let input = input
-            slots.slots.withUnsafeMutableBufferPointer { output in
-                nonisolated(unsafe) let output = output
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let start = chunk * chunkSize
-                    let end = Swift.min(start + chunkSize, input.count)
-                    guard start < end else { return }
-                    for index in start..<end { output[index] = transform(input[index]) }
-                }
-            }
-        }
-        return slots.slots.map { $0! }
+        parallelMap(context: { () }) { _, element in transform(element) }
     }
 }
