@@ -66,7 +66,9 @@ let libgit2Ready: Void = {
     // git itself does not re-hash objects on read; libgit2 does by default, at a third of read time.
     _ = lore_git_set_strict_hash_verification(0)
     // Pack files are read through mmap'd windows that count as resident memory; libgit2's default
-    // allows 8 GiB of them. A quarter of a GiB keeps a 100,000-entry read lean at no cost in speed.
+    // maps 1 GiB windows up to 8 GiB. 32 MiB windows, at most 256 MiB of them, keep a
+    // 100,000-entry read lean at no cost in speed.
+    _ = lore_git_set_mwindow_size(32 << 20)
     _ = lore_git_set_mwindow_mapped_limit(256 << 20)
 }()
 
