@@ -136,6 +136,18 @@ public final class Repository {
         return .bytes(Array(UnsafeRawBufferPointer(start: raw, count: size)))
     }
 
+    /// A commit whose id starts with `hex` (7 to 40 hexadecimal digits) exists, unambiguously.
+    public func commitExists(_ hex: String) -> Bool {
+        guard (4...40).contains(hex.utf8.count) else { return false }
+        var oid = git_oid()
+        guard git_oid_fromstrn(&oid, hex, hex.utf8.count) == 0 else { git_error_clear(); return false }
+        var object: OpaquePointer?
+        let rc = git_object_lookup_prefix(&object, handle, &oid, hex.utf8.count, GIT_OBJECT_COMMIT)
+        if rc < 0 { git_error_clear(); return false }
+        git_object_free(object)
+        return true
+    }
+
     /// The mailmap (`.mailmap` in the working tree or HEAD, `mailmap.file`, `mailmap.blob`).
     public func mailmap() throws(GitError) -> Mailmap {
         var map: OpaquePointer?

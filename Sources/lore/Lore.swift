@@ -13,8 +13,9 @@ struct Lore: ParsableCommand {
 
         EXIT CODES
           0  success
-          1  findings: a file could not be read as an entry, or the command refused to change
-             anything (init where a configuration exists)
+          1  findings: `check` found errors (or warnings with --strict), a file could not be
+             read as an entry, or the command refused to change anything (init where a
+             configuration exists)
           2  usage or configuration error (bad arguments, invalid .lore/config.yml, unknown id)
           3  repository environment error (not a git repository, bare repository without --rev,
              unreadable or unsupported repository)
@@ -22,7 +23,7 @@ struct Lore: ParsableCommand {
         Errors and findings go to standard error as `path:line:col: error: message [code]`.
         """,
         version: "lore \(LoreVersion.current)",
-        subcommands: [Init.self, List.self, Show.self]
+        subcommands: [Init.self, List.self, Show.self, Check.self, Rules.self]
     )
 }
 

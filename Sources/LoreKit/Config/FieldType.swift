@@ -202,6 +202,11 @@ extension FieldType {
         }
     }
 
+    /// The text is a valid value of this type (single-value types only).
+    public func accepts(_ text: String) -> Bool {
+        (try? interpret(.scalar(YAMLScalar(text: text, style: .plain, position: SourcePosition(line: 1, column: 1))), field: "value")) != nil
+    }
+
     static func isDate(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return false }

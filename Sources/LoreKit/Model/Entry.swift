@@ -35,6 +35,23 @@ public typealias EntryHeading = Markdown.Heading
 /// A link in an entry's body, in file coordinates.
 public typealias EntryLink = Markdown.Link
 
+/// A `##` section of an entry's body with a summary of what it holds.
+public struct EntrySection: Sendable, Hashable {
+    /// The heading text.
+    public let title: String
+    /// The heading's line.
+    public let line: Int
+    /// The section's text with blank lines dropped and runs of blanks folded to one space, cut at
+    /// `EntrySection.keptLength` characters: enough to tell empty, placeholder and written apart.
+    public let text: String
+
+    /// How much of a section's text is kept.
+    public static let keptLength = 512
+
+    /// The section holds no text.
+    public var isEmpty: Bool { text.isEmpty }
+}
+
 /// One entry read from a snapshot: front-matter with positions, and the body's headings and links.
 public struct Entry: Sendable, Hashable {
     /// The file, as exact bytes.
@@ -49,6 +66,8 @@ public struct Entry: Sendable, Hashable {
     public let headings: [EntryHeading]
     /// Every link of the body outside code, in order.
     public let links: [EntryLink]
+    /// The body's `##` sections with their text.
+    public let sectionTexts: [EntrySection]
 
     /// `id` as written, when present.
     public var id: String? { frontMatter.text("id") }

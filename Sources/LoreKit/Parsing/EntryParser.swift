@@ -67,8 +67,33 @@ public enum EntryParser {
                                           code: "markdown-too-complex", message: "body not parsed: \(error.reason)"))
         }
         let entry = Entry(path: path, kind: kind, frontMatter: FrontMatter(fields: fields, openingLine: 1),
-                          bodyLine: closingLine + 1, headings: headings, links: links)
+                          bodyLine: closingLine + 1, headings: headings, links: links,
+                          sectionTexts: sections(of: split.body, headings: headings, lineOffset: closingLine))
         return Result(entry: entry, diagnostics: diagnostics)
+    }
+
+    /// The `##` sections of a body: each runs to the next heading of level 1 or 2.
+    static func sections(of body: String, headings: [EntryHeading], lineOffset: Int) -> [EntrySection] {
+        let boundaries = headings.filter { $0.level <= 2 }
+        guard boundaries.contains(where: { $0.level == 2 }) else { return [] }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        var sections: [EntrySection] = []
+        for (index, heading) in boundaries.enumerated() where heading.level == 2 {
+            let first = heading.line - lineOffset          // 0-based index of the line after the heading
+            let end = index + 1 < boundaries.count ? boundaries[index + 1].line - lineOffset - 1 : lines.count
+            var text = ""
+            if first < end && first >= 0 {
+                for line in lines[first..<min(end, lines.count)] {
+                    let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+                    guard !words.isEmpty else { continue }
+                    if !text.isEmpty { text += " " }
+                    text += words.joined(separator: " ")
+                    if text.count >= EntrySection.keptLength { text = String(text.prefix(EntrySection.keptLength)); break }
+                }
+            }
+            sections.append(EntrySection(title: heading.text, line: heading.line, text: text))
+        }
+        return sections
     }
 
     struct Split {

@@ -1,0 +1,45 @@
+import Git
+import Markdown
+
+/// What rules may consult besides the entries: configuration, the kinds' templates, the date, the
+/// snapshot's files and the repository's commits.
+public struct CheckContext: Sendable {
+    /// The configuration of the snapshot.
+    public let configuration: Configuration
+    /// Each kind's template sections, by kind name.
+    public let templates: [String: TemplateSections]
+    /// Today, `YYYY-MM-DD` (`--today`, else the local date).
+    public let today: String
+    /// Every file path of the snapshot (for `affects` globs).
+    public let files: [String]
+    /// Which of the given commit ids (7–40 hex) exist in the repository.
+    public let existingCommits: Set<String>
+    /// History is incomplete (a shallow clone): missing commits are not findings.
+    public let historyIsIncomplete: Bool
+    /// Statuses in which an entry is still a draft: placeholders are warnings, not errors.
+    public let draftStatuses: Set<String>
+}
+
+/// A template's sections: the `##` headings a kind requires, with their placeholder text.
+public struct TemplateSections: Sendable, Hashable {
+    /// Each section: title and the placeholder text it holds in the template (normalised).
+    public let sections: [(title: String, placeholder: String)]
+
+    public static func == (lhs: TemplateSections, rhs: TemplateSections) -> Bool {
+        lhs.sections.map(\.title) == rhs.sections.map(\.title) && lhs.sections.map(\.placeholder) == rhs.sections.map(\.placeholder)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for section in sections { hasher.combine(section.title); hasher.combine(section.placeholder) }
+    }
+
+    /// Reads a template's text (front-matter with `{{…}}` placeholders allowed, then the body).
+    public init(templateText: String) {
+        // The front-matter of a template is not YAML until filled in: cut it off at its fences.
+        var body = templateText
+        if let split = EntryParser.split(templateText), split.closingLine != nil { body = split.body }
+        let document = try? MarkdownDocument.parse(body)
+        let parsed = EntryParser.sections(of: body, headings: document?.headings ?? [], lineOffset: 0)
+        sections = parsed.map { ($0.title, $0.text) }
+    }
+}

@@ -1,0 +1,56 @@
+/// `affects` globs that match nothing.
+public struct UnmatchedAffectsRule: CollectionRule {
+    public static let description = RuleDescription(
+        id: "unmatched-affects", summary: "an `affects` glob matches no file in the snapshot",
+        rationale: "code moves; a stale glob means the lesson is no longer shown to whoever touches that code",
+        defaultSeverity: .warning,
+        triggering: [RuleExample(["lessons/a.md": "---\nid: LL-0001\ntitle: A\ndate: 2025-03-14\nstatus: active\naffects: [↓src/gone/**]\n---\n",
+                                  "src/pay/pool.go": "package pay\n"])],
+        nonTriggering: [RuleExample(["lessons/a.md": "---\nid: LL-0001\ntitle: A\ndate: 2025-03-14\nstatus: active\naffects: [src/pay/**, \"src/*/pool.go\", src/pay]\n---\n",
+                                     "src/pay/pool.go": "package pay\n"])])
+
+    public init() {}
+
+    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
+        var findings: [Finding] = []
+        for entry in corpus.entries {
+            let globs: [YAMLScalar]
+            switch entry.frontMatter["affects"] {
+            case .scalar(let scalar)? where !scalar.isNull: globs = [scalar]
+            case .sequence(let items, _)?: globs = items.compactMap(\.scalar).filter { !$0.isNull }
+            default: continue
+            }
+            for scalar in globs {
+                let glob = Glob(scalar.text)
+                if !context.files.contains(where: glob.matches) {
+                    findings.append(Finding(entry.path, scalar.position, "'affects' glob \(scalar.text) matches no file"))
+                }
+            }
+        }
+        return findings
+    }
+}
+
+/// `commits` that the repository does not have.
+public struct UnknownCommitRule: CollectionRule {
+    public static let description = RuleDescription(
+        id: "unknown-commit", summary: "a commit listed in `commits` is not in the repository (not judged in a shallow clone)",
+        rationale: "a mistyped or rebased-away commit id breaks the link from the lesson to the code",
+        defaultSeverity: .warning,
+        triggering: [RuleExample(["lessons/a.md": "---\nid: LL-0001\ntitle: A\ndate: 2025-03-14\nstatus: active\ncommits: [↓deadbeef]\n---\n"])],
+        nonTriggering: [RuleExample(["lessons/a.md": "---\nid: LL-0001\ntitle: A\ndate: 2025-03-14\nstatus: active\ncommits: []\n---\n"])])
+
+    public init() {}
+
+    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
+        guard !context.historyIsIncomplete else { return [] }
+        var findings: [Finding] = []
+        for entry in corpus.entries {
+            guard case .sequence(let items, _)? = entry.frontMatter["commits"] else { continue }
+            for case .scalar(let scalar) in items where FieldType.isCommitID(scalar.text) && !context.existingCommits.contains(scalar.text.lowercased()) {
+                findings.append(Finding(entry.path, scalar.position, "commit \(scalar.text) is not in this repository"))
+            }
+        }
+        return findings
+    }
+}

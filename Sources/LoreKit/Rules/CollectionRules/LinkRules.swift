@@ -1,0 +1,120 @@
+import Foundation
+import Git
+
+/// Every id-valued front-matter item of an entry: the relations of FORMAT.md and any field the
+/// configuration declares as `ids`.
+enum Relations {
+    static let fixed = ["related", "supersedes", "superseded_by"]
+
+    static func items(of entry: Entry, in context: CheckContext) -> [(field: String, scalar: YAMLScalar)] {
+        var fields = fixed
+        if let kind = context.kind(of: entry) {
+            for spec in kind.fields where spec.type == .ids && !fields.contains(spec.name) { fields.append(spec.name) }
+        }
+        var result: [(String, YAMLScalar)] = []
+        for field in fields {
+            switch entry.frontMatter[field] {
+            case .scalar(let scalar)? where !scalar.isNull: result.append((field, scalar))
+            case .sequence(let items, _)?:
+                for case .scalar(let scalar) in items where !scalar.isNull { result.append((field, scalar)) }
+            default: break
+            }
+        }
+        return result
+    }
+
+    /// The ids an entry lists under `field`.
+    static func ids(_ field: String, of entry: Entry) -> [String] { entry.frontMatter.list(field) }
+}
+
+/// Links that resolve to nothing.
+public struct BrokenLinkRule: CollectionRule {
+    private static let a = "---\nid: LL-0001\ntitle: A\ndate: 2025-03-14\nstatus: active\n"
+    public static let description = RuleDescription(
+        id: "broken-link", summary: "a relation, `[[ID]]` or relative link to an entry file points at nothing in the snapshot",
+        rationale: "links are how the next engineer finds the lesson; a dangling one fails silently",
+        defaultSeverity: .error,
+        triggering: [RuleExample(["lessons/a.md": a + "related: [↓LL-0404]\n---\n\nSee ↓[[LL-0405]] and ↓[b](gone.md).\n"])],
+        nonTriggering: [RuleExample(["lessons/a.md": a + "related: [LL-0002]\n---\n\nSee [[LL-0002]], [b](b.md) and [site](https://example.com/x.md).\n",
+                                     "lessons/b.md": "---\nid: LL-0002\ntitle: B\ndate: 2025-03-14\nstatus: active\n---\n"])])
+
+    public init() {}
+
+    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
+        let ids = Set(corpus.entries.compactMap(\.id))
+        let files = Set(context.files)
+        var findings: [Finding] = []
+        for entry in corpus.entries {
+            for (field, scalar) in Relations.items(of: entry, in: context) where !ids.contains(scalar.text) {
+                findings.append(Finding(entry.path, scalar.position, "'\(field)' names \(scalar.text), which no entry has"))
+            }
+            for link in entry.links {
+                switch link.kind {
+                case .wiki:
+                    if !ids.contains(link.destination) {
+                        findings.append(Finding(entry.path, SourcePosition(line: link.line, column: link.column),
+                                                "[[\(link.destination)]] names an id no entry has"))
+                    }
+                case .inline, .reference:
+                    guard let target = Self.entryFileTarget(link.destination, from: entry.path), !files.contains(target) else { continue }
+                    findings.append(Finding(entry.path, SourcePosition(line: link.line, column: link.column),
+                                            "link to \(link.destination) points at \(target), which is not in the snapshot"))
+                case .autolink:
+                    continue
+                }
+            }
+        }
+        return findings
+    }
+
+    /// The repository path a relative link to a `.md` file points at, or `nil` for URLs, anchors and
+    /// links to other kinds of files.
+    static func entryFileTarget(_ destination: String, from path: GitPath) -> String? {
+        var target = Substring(destination)
+        if let cut = target.firstIndex(where: { $0 == "#" || $0 == "?" }) { target = target[..<cut] }
+        guard target.hasSuffix(".md"), !target.contains("://"), !target.hasPrefix("mailto:") else { return nil }
+        let decoded = String(target).removingPercentEncoding ?? String(target)
+        var components: [Substring] = []
+        if !decoded.hasPrefix("/") {
+            let folder = path.description.split(separator: "/", omittingEmptySubsequences: true).dropLast()
+            components = Array(folder)
+        }
+        for part in decoded.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if components.isEmpty { return decoded }   // escapes the repository: never present
+                components.removeLast()
+            } else {
+                components.append(part)
+            }
+        }
+        return components.joined(separator: "/")
+    }
+}
+
+/// Several files with one id.
+public struct DuplicateIDRule: CollectionRule {
+    private static func lesson(_ id: String) -> String { "---\nid: \(id)\ntitle: T\ndate: 2025-03-14\nstatus: active\n---\n" }
+    public static let description = RuleDescription(
+        id: "duplicate-id", summary: "two or more entries have the same id (every file holding it is reported)",
+        rationale: "links and commit trailers name ids; with two holders they point at either; `lore renumber` fixes it",
+        defaultSeverity: .error,
+        triggering: [RuleExample(["lessons/a.md": lesson("↓LL-0001"), "lessons/b.md": lesson("↓LL-0001")])],
+        nonTriggering: [RuleExample(["lessons/a.md": lesson("LL-0001"), "lessons/b.md": lesson("LL-0002")])])
+
+    public init() {}
+
+    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
+        var holders: [String: [Entry]] = [:]
+        for entry in corpus.entries { if let id = entry.id { holders[id, default: []].append(entry) } }
+        var findings: [Finding] = []
+        for (id, entries) in holders where entries.count > 1 {
+            for entry in entries {
+                let others = entries.filter { $0.path != entry.path }.map(\.path.description).joined(separator: ", ")
+                let position = entry.frontMatter["id"]?.position ?? entryStart
+                findings.append(Finding(entry.path, position, "id \(id) is also held by \(others)"))
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,39 @@
+/// An id not of the kind's form.
+public struct IDFormatRule: EntryRule {
+    public static let description = RuleDescription(
+        id: "id-format", summary: "the id is not the kind's prefix followed by its id scheme (`PM-0042`, `PM-20250314-1`, `PM-k3f9q`)",
+        rationale: "ids are how entries link to each other and to commits; a stray form breaks links and `lore new`",
+        defaultSeverity: .error,
+        triggering: [.postmortem("---\nid: ↓LL-0001\ntitle: T\ndate: 2025-03-14\nstatus: draft\nseverity: SEV2\n---\n"),
+                     .postmortem("---\nid: ↓PM-12a\ntitle: T\ndate: 2025-03-14\nstatus: draft\nseverity: SEV2\n---\n")],
+        nonTriggering: [.postmortem(exampleEntry())])
+
+    public init() {}
+
+    public func check(_ entry: Entry, in context: CheckContext) -> [Finding] {
+        guard let kind = context.kind(of: entry), let value = entry.frontMatter["id"]?.scalar, !value.isNull else { return [] }
+        guard !Self.matches(value.text, kind: kind) else { return [] }
+        let form: String
+        switch kind.ids {
+        case .sequence: form = "\(kind.prefix)-0042"
+        case .date: form = "\(kind.prefix)-20250314-1"
+        case .random: form = "\(kind.prefix)-k3f9q"
+        }
+        return [Finding(entry.path, value.position, "id '\(value.text)' is not of the form \(form) for kind '\(kind.name)'")]
+    }
+
+    static func matches(_ id: String, kind: Kind) -> Bool {
+        guard id.hasPrefix(kind.prefix + "-") else { return false }
+        let rest = Array(id.utf8.dropFirst(kind.prefix.utf8.count + 1))
+        let digit: (UInt8) -> Bool = { $0 >= 48 && $0 <= 57 }
+        switch kind.ids {
+        case .sequence:
+            return !rest.isEmpty && rest.allSatisfy(digit)
+        case .date:
+            guard rest.count >= 10, rest[8] == UInt8(ascii: "-"), rest[0..<8].allSatisfy(digit), rest[9...].allSatisfy(digit) else { return false }
+            return true
+        case .random:
+            return rest.count >= 3 && rest.allSatisfy { digit($0) || ($0 >= 97 && $0 <= 122) }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// A required field is absent or empty.
+public struct MissingFieldRule: EntryRule {
+    public static let description = RuleDescription(
+        id: "missing-field", summary: "a required field (common, of the kind, or declared required) is absent or empty",
+        rationale: "an entry without its id, title, date, status or severity cannot be found, sorted or triaged",
+        defaultSeverity: .error,
+        triggering: [.postmortem("↓---\nid: PM-0001\ntitle: T\ndate: 2025-03-14\nstatus: draft\n---\n"),
+                     .postmortem("↓---\nid: PM-0001\ntitle:\ndate: 2025-03-14\nstatus: draft\nseverity: SEV1\n---\n")],
+        nonTriggering: [.postmortem(exampleEntry())])
+
+    public init() {}
+
+    public func check(_ entry: Entry, in context: CheckContext) -> [Finding] {
+        guard let kind = context.kind(of: entry) else { return [] }
+        return kind.fields.filter(\.required).compactMap { spec in
+            let value = entry.frontMatter[spec.name]
+            guard value == nil || value!.isNull || value!.scalar?.text.trimmingCharacters(in: .whitespaces) == "" else { return nil }
+            return Finding(entry.path, entryStart, "missing required field '\(spec.name)'")
+        }
+    }
+}

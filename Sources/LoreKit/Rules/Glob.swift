@@ -1,0 +1,79 @@
+/// Matches repository paths against `affects` globs: `*` and `?` within one path component, `**`
+/// across components, `[abc]` classes; a pattern ending in `/` or naming a folder matches what it holds.
+struct Glob: Sendable {
+    private let pattern: [UInt8]
+
+    init(_ pattern: String) {
+        var text = pattern
+        while text.hasPrefix("./") { text.removeFirst(2) }
+        while text.hasPrefix("/") { text.removeFirst() }
+        self.pattern = Array(text.utf8)
+    }
+
+    /// The glob matches `path` itself or a folder holding it.
+    func matches(_ path: String) -> Bool {
+        let bytes = Array(path.utf8)
+        if Glob.match(pattern[...], bytes[...]) { return true }
+        // A folder pattern matches every file under it.
+        var end = bytes.count
+        while let slash = bytes[..<end].lastIndex(of: UInt8(ascii: "/")) {
+            if Glob.match(pattern.last == UInt8(ascii: "/") ? pattern.dropLast()[...] : pattern[...], bytes[..<slash]) { return true }
+            end = slash
+        }
+        return false
+    }
+
+    private static func match(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>) -> Bool {
+        var p = pattern.startIndex
+        var t = text.startIndex
+        while p < pattern.endIndex {
+            let c = pattern[p]
+            if c == UInt8(ascii: "*") {
+                if p + 1 < pattern.endIndex && pattern[p + 1] == UInt8(ascii: "*") {
+                    // `**/` matches zero or more whole components; `**` at the end matches the rest.
+                    var rest = p + 2
+                    if rest < pattern.endIndex && pattern[rest] == UInt8(ascii: "/") { rest += 1 }
+                    if rest == pattern.endIndex { return true }
+                    var start = t
+                    while true {
+                        if match(pattern[rest...], text[start...]) { return true }
+                        guard let slash = text[start...].firstIndex(of: UInt8(ascii: "/")) else { return false }
+                        start = slash + 1
+                    }
+                }
+                var start = t
+                while true {
+                    if match(pattern[(p + 1)...], text[start...]) { return true }
+                    guard start < text.endIndex, text[start] != UInt8(ascii: "/") else { return false }
+                    start += 1
+                }
+            }
+            guard t < text.endIndex else { return false }
+            if c == UInt8(ascii: "?") {
+                guard text[t] != UInt8(ascii: "/") else { return false }
+            } else if c == UInt8(ascii: "[") , let close = pattern[(p + 1)...].firstIndex(of: UInt8(ascii: "]")) {
+                var set = pattern[(p + 1)..<close]
+                let negate = set.first == UInt8(ascii: "!") || set.first == UInt8(ascii: "^")
+                if negate { set = set.dropFirst() }
+                var found = false
+                var index = set.startIndex
+                while index < set.endIndex {
+                    if index + 2 < set.endIndex && set[index + 1] == UInt8(ascii: "-") {
+                        if text[t] >= set[index] && text[t] <= set[index + 2] { found = true }
+                        index += 3
+                    } else {
+                        if text[t] == set[index] { found = true }
+                        index += 1
+                    }
+                }
+                guard found != negate, text[t] != UInt8(ascii: "/") else { return false }
+                p = close
+            } else if c != text[t] {
+                return false
+            }
+            p += 1
+            t += 1
+        }
+        return t == text.endIndex
+    }
+}
