@@ -32,3 +32,33 @@ import TestSupport
         #expect(records.allSatisfy { ($0["headings"] as? [Any])?.isEmpty == false })
     }
 }
+
+/// `lore check` on a generated corpus finds exactly the generator's deliberate defects at error
+/// severity — precision and recall both 100% — and nothing else at error.
+@Suite struct CheckCorpusTests {
+    @Test func everyDefectAndNothingElseAtError() throws {
+        try #require(FileManager.default.fileExists(atPath: GeneratedCorpusTests.generator))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-check-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let generated = try runProcess("/usr/bin/env", ["python3", GeneratedCorpusTests.generator, folder, "--entries", "1000", "--commits", "2000", "--seed", "1"],
+                                       environment: gitEnvironment())
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let defects = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/defects.json"))) as? [String: Any])
+        let rules = ["missing_required_field": "missing-field", "unknown_severity": "invalid-value",
+                     "broken_link": "broken-link", "duplicate_id": "duplicate-id"]
+        var expected = Set<String>()
+        for defect in try #require(defects["defects"] as? [[String: Any]]) {
+            let kind = try #require(defect["defect"] as? String)
+            let rule = try #require(rules[kind], "unknown defect kind \(kind)")
+            expected.insert("\(defect["file"] as? String ?? "?") \(rule)")
+            if let other = defect["duplicate_of"] as? String { expected.insert("\(other) \(rule)") }
+        }
+        let result = try runProcess(loreBinary, ["check", "--format", "json", "--today", "2025-07-01"], in: folder, environment: gitEnvironment())
+        #expect(result.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let diagnostics = try #require(report["diagnostics"] as? [[String: Any]])
+        let errors = Set(diagnostics.filter { $0["severity"] as? String == "error" }.map { "\($0["path"] as? String ?? "?") \($0["rule"] as? String ?? "?")" })
+        #expect(errors == expected)
+        #expect(expected.count >= 10)
+    }
+}
