@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "LoreKitTests", dependencies: ["LoreKit", "TestSupport"]),
+        .testTarget(name: "LoreKitTests", dependencies: ["LoreKit", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["lore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

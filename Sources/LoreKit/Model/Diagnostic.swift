@@ -30,7 +30,12 @@ public struct Diagnostic: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// `path:line:col: error: message [code]`, as compilers print.
     public var description: String {
-        "\(path):\(position.line):\(position.column): \(severity.rawValue): \(message) [\(code)]"
+        "\(path):\(position.line):\(position.column): \(severity.rawValue): \(oneLineMessage) [\(code)]"
+    }
+
+    /// The message on one line (a title quoted into it may hold line breaks).
+    public var oneLineMessage: String {
+        message.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// Diagnostics sort by path bytes, then position, then code: the same order on every run.

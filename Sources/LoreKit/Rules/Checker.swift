@@ -10,6 +10,13 @@ public struct CheckReport: Sendable {
     /// Things to say that are not findings (history incomplete in a shallow clone …).
     public let notes: [String]
 
+    /// A report.
+    public init(diagnostics: [Diagnostic], entryCount: Int, notes: [String]) {
+        self.diagnostics = diagnostics
+        self.entryCount = entryCount
+        self.notes = notes
+    }
+
     /// Findings at error severity.
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     /// Findings at warning severity.

@@ -11,14 +11,11 @@ struct Check: ParsableCommand {
         `lore rules` lists the rules; `.lore/config.yml` sets their severity.
         """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
 
     @OptionGroup var snapshot: SnapshotOptions
 
     @Option(help: "Output format.")
-    var format: Format = .text
+    var format: ReportFormat = .text
 
     @Flag(help: "Fail on warnings too.")
     var strict = false
@@ -39,41 +36,9 @@ struct Check: ParsableCommand {
             throw Failure(error)
         }
         for note in report.notes { Console.err("note: \(note)\n") }
-        switch format {
-        case .text:
-            var out = report.diagnostics.map { $0.description + "\n" }.joined()
-            out += "\(count(report.errorCount, "error")), \(count(report.warningCount, "warning")) in \(count(report.entryCount, "entry", "entries"))\n"
-            Console.out(out)
-        case .json:
-            var writer = JSONWriter(pretty: true)
-            writer.writeObject(depth: 0) { object in
-                object.field("diagnostics") { writer in
-                    writer.writeArray(report.diagnostics, depth: 1) { writer, diagnostic in
-                        writer.writeObject(depth: 2) { fields in
-                            fields.field("column") { $0.write(.number(diagnostic.position.column)) }
-                            fields.field("line") { $0.write(.number(diagnostic.position.line)) }
-                            fields.field("message") { $0.write(.string(diagnostic.message)) }
-                            fields.field("path") { $0.write(.string(diagnostic.path.description)) }
-                            fields.field("rule") { $0.write(.string(diagnostic.code)) }
-                            fields.field("severity") { $0.write(.string(diagnostic.severity.rawValue)) }
-                        }
-                    }
-                }
-                object.field("summary") { writer in
-                    writer.writeObject(depth: 1) { fields in
-                        fields.field("entries") { $0.write(.number(report.entryCount)) }
-                        fields.field("errors") { $0.write(.number(report.errorCount)) }
-                        fields.field("warnings") { $0.write(.number(report.warningCount)) }
-                    }
-                }
-            }
-            writer.append("\n")
-            Console.out(writer.bytes)
-        }
+        Console.out(format.render(report, colour: format == .text && isatty(1) == 1 && getenv("NO_COLOR") == nil))
         if report.errorCount > 0 || (strict && report.warningCount > 0) { throw ExitCode(1) }
     }
-
-    private func count(_ number: Int, _ singular: String, _ plural: String? = nil) -> String {
-        "\(number) \(number == 1 ? singular : plural ?? singular + "s")"
-    }
 }
+
+extension ReportFormat: ExpressibleByArgument {}

@@ -1,0 +1,46 @@
+/// JUnit XML, for CI systems that show test reports: one test case per entry file, failing with
+/// its errors; warnings are attached as output and do not fail.
+public enum JUnitReporter: Reporter {
+    public static func render(_ report: CheckReport) -> String {
+        var byPath: [(path: String, diagnostics: [Diagnostic])] = []
+        for diagnostic in report.diagnostics {
+            let path = diagnostic.path.description
+            if byPath.last?.path == path { byPath[byPath.count - 1].diagnostics.append(diagnostic) } else { byPath.append((path, [diagnostic])) }
+        }
+        let failing = byPath.filter { $0.diagnostics.contains { $0.severity == .error } }.count
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"lore check\" tests=\"\(byPath.count)\" failures=\"\(failing)\">\n"
+        out += "  <testsuite name=\"lore check\" tests=\"\(byPath.count)\" failures=\"\(failing)\">\n"
+        for (path, diagnostics) in byPath {
+            out += "    <testcase classname=\"lore.check\" name=\"\(escape(path))\">\n"
+            for diagnostic in diagnostics where diagnostic.severity == .error {
+                out += "      <failure type=\"\(escape(diagnostic.code))\" message=\"\(escape(diagnostic.message))\">"
+                    + "\(escape(diagnostic.description))</failure>\n"
+            }
+            let warnings = diagnostics.filter { $0.severity == .warning }
+            if !warnings.isEmpty {
+                out += "      <system-out>\(escape(warnings.map(\.description).joined(separator: "\n")))</system-out>\n"
+            }
+            out += "    </testcase>\n"
+        }
+        return out + "  </testsuite>\n</testsuites>\n"
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n", "\t": out += "&#\(scalar.value);"
+            default:
+                // XML 1.0 cannot hold other control characters at all.
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}
