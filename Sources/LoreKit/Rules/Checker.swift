@@ -17,10 +17,34 @@ public struct CheckReport: Sendable {
         self.notes = notes
     }
 
+    /// The same report with only the findings `include` keeps.
+    func keeping(_ include: (Diagnostic) -> Bool) -> CheckReport {
+        CheckReport(diagnostics: diagnostics.filter(include), entryCount: entryCount, notes: notes)
+    }
+
     /// Findings at error severity.
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     /// Findings at warning severity.
     public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+}
+
+/// What to judge and what to report.
+public struct CheckOptions: Sendable {
+    /// The date overdue action items are judged against (`YYYY-MM-DD`); the local date when `nil`.
+    public var today: String?
+    /// Report only findings in entries changed since this revision, plus findings anywhere that
+    /// those changes caused (findings the revision did not have): a deleted entry others link to
+    /// fails. The whole snapshot is judged either way.
+    public var changedSince: String?
+    /// Report only findings in these files or folders (repository-relative).
+    public var paths: [String]
+
+    /// Options.
+    public init(today: String? = nil, changedSince: String? = nil, paths: [String] = []) {
+        self.today = today
+        self.changedSince = changedSince
+        self.paths = paths
+    }
 }
 
 /// Runs every rule over a snapshot: file rules come from reading, entry rules run per entry on
@@ -55,7 +79,32 @@ public enum Checker {
 
     /// Checks the snapshot `source` of `memory`. `today` (`YYYY-MM-DD`) defaults to the local date.
     public static func check(_ memory: MemoryRepository, source: SnapshotSource, today: String? = nil) throws(LoreError) -> CheckReport {
+        try check(memory, source: source, options: CheckOptions(today: today))
+    }
+
+    /// Checks the snapshot `source` of `memory`, reporting what `options` asks for.
+    public static func check(_ memory: MemoryRepository, source: SnapshotSource, options: CheckOptions) throws(LoreError) -> CheckReport {
         let snapshot = try memory.snapshot(source)
+        var report = try checkWhole(memory, snapshot: snapshot, today: options.today)
+        if let base = options.changedSince {
+            let changed: Set<GitPath>
+            do {
+                changed = try snapshot.changedPaths(since: base)
+            } catch {
+                throw .repository(error)
+            }
+            let before = try checkWhole(memory, snapshot: memory.snapshot(.revision(base)), today: options.today)
+            let known = Set(before.diagnostics.map { "\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)" })
+            report = report.keeping { changed.contains($0.path) || !known.contains("\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)") }
+        }
+        if !options.paths.isEmpty {
+            let scopes = options.paths.map { GitPath($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
+            report = report.keeping { diagnostic in scopes.contains { diagnostic.path.isInside($0) } }
+        }
+        return report
+    }
+
+    private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String?) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
         let corpus: Corpus
         let files: [String]

@@ -23,6 +23,13 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("The date overdue action items are judged against (YYYY-MM-DD).", valueName: "DATE"))
     var today: String?
 
+    @Option(name: .customLong("changed-since"), help: ArgumentHelp(
+        "Report findings in entries changed since REV, and findings the changes caused elsewhere.", valueName: "REV"))
+    var changedSince: String?
+
+    @Argument(help: "Report findings only in these files or folders.")
+    var paths: [String] = []
+
     func validate() throws {
         if let today, !FieldType.date.accepts(today) { throw ValidationError("--today must be a date YYYY-MM-DD, not '\(today)'") }
     }
@@ -31,7 +38,8 @@ struct Check: ParsableCommand {
         let memory = try snapshot.open()
         let report: CheckReport
         do {
-            report = try Checker.check(memory, source: snapshot.source, today: today)
+            report = try Checker.check(memory, source: snapshot.source, options: CheckOptions(
+                today: today, changedSince: changedSince, paths: repositoryRelative(paths, root: memory.repository.workingDirectory)))
         } catch {
             throw Failure(error)
         }
@@ -42,3 +50,15 @@ struct Check: ParsableCommand {
 }
 
 extension ReportFormat: ExpressibleByArgument {}
+
+/// Paths as the user typed them (relative to the current folder) made relative to the repository.
+func repositoryRelative(_ paths: [String], root: String?) -> [String] {
+    guard let root else { return paths }
+    let here = FileManager.default.currentDirectoryPath
+    return paths.map { path in
+        let absolute = URL(fileURLWithPath: path.hasPrefix("/") ? path : here + "/" + path).standardizedFileURL.path
+        let top = URL(fileURLWithPath: root).standardizedFileURL.path
+        if absolute == top { return "" }
+        return absolute.hasPrefix(top + "/") ? String(absolute.dropFirst(top.count + 1)) : path
+    }
+}
