@@ -48,6 +48,8 @@ public struct Configuration: Sendable, Hashable {
     public var kinds: [Kind]
     /// Per-rule severity overrides: rule id → `error`, `warning` or `off`.
     public var ruleSeverities: [String: String]
+    /// Statuses in which an entry is still a draft: unfinished sections are warnings, not errors.
+    public var draftStatuses: Set<String> = ["draft", "proposed"]
     /// Entry files larger than this many bytes are reported, not read.
     public var maxFileSize: Int
     /// The configuration was read from `.lore/config.yml` (not the built-in defaults).

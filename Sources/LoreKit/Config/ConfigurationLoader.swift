@@ -50,7 +50,7 @@ private struct ConfigurationReader {
         }
         var configuration = Configuration.builtIn
         configuration.isFromFile = true
-        try checkKeys(pairs, allowed: ["version", "kinds", "rules", "max_file_size"], in: "the configuration")
+        try checkKeys(pairs, allowed: ["version", "kinds", "rules", "draft_statuses", "max_file_size"], in: "the configuration")
         if let version = pairs.first(where: { $0.key.text == "version" })?.value {
             guard version.scalar?.text == "1" else {
                 throw fail(version.position, "unsupported configuration version '\(version.scalar?.text ?? version.shapeName)': this Lore reads version 1")
@@ -61,12 +61,19 @@ private struct ConfigurationReader {
         }
         if let rules = pairs.first(where: { $0.key.text == "rules" })?.value, !rules.isNull {
             guard case .mapping(let rulePairs, _) = rules else { throw fail(rules.position, "'rules' must map rule ids to error, warning or off") }
+            let known = Set(Checker.descriptions.map(\.id))
             for pair in rulePairs {
+                guard known.contains(pair.key.text) else {
+                    throw fail(pair.key.position, "unknown rule '\(pair.key.text)'; `lore rules` lists them")
+                }
                 guard let severity = pair.value.scalar?.text, ["error", "warning", "off"].contains(severity) else {
                     throw fail(pair.value.position, "the severity of rule '\(pair.key.text)' must be error, warning or off")
                 }
                 configuration.ruleSeverities[pair.key.text] = severity
             }
+        }
+        if let drafts = pairs.first(where: { $0.key.text == "draft_statuses" })?.value {
+            configuration.draftStatuses = Set(try stringList(drafts, "draft_statuses"))
         }
         if let size = pairs.first(where: { $0.key.text == "max_file_size" })?.value {
             configuration.maxFileSize = try readSize(size)

@@ -74,9 +74,6 @@ public enum Checker {
             + fileRules.map { $0.description }).sorted { $0.id < $1.id }
     }
 
-    /// Statuses that count as drafts when nothing else is configured.
-    public static let defaultDraftStatuses: Set<String> = ["draft", "proposed"]
-
     /// Checks the snapshot `source` of `memory`. `today` (`YYYY-MM-DD`) defaults to the local date.
     public static func check(_ memory: MemoryRepository, source: SnapshotSource, today: String? = nil) throws(LoreError) -> CheckReport {
         try check(memory, source: source, options: CheckOptions(today: today))
@@ -133,7 +130,7 @@ public enum Checker {
         let shallow = repository.isShallow
         let context = CheckContext(configuration: configuration, templates: templates, today: today ?? localToday(),
                                    files: files, existingCommits: existing, historyIsIncomplete: shallow,
-                                   draftStatuses: defaultDraftStatuses)
+                                   draftStatuses: configuration.draftStatuses)
         return judge(corpus, context: context, notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
     }
 

@@ -32,8 +32,10 @@ extension Configuration {
     # list, ids, globs, objects (with fields).
     # Path placeholders: {yyyy} {mm} {dd} {date} {slug} {id} {nnnn}.
     #
-    # rules:                             # per-rule severity: error | warning | off
-    #   unknown-field: off
+    # rules:                             # per-rule severity: error | warning | off (`lore rules` lists them)
+    #   unknown-field: warning
+    #
+    # draft_statuses: [draft, proposed]  # unfinished sections are warnings, not errors, in these
     #
     # max_file_size: 1MiB                # larger entry files are reported, not read
 
