@@ -322,6 +322,46 @@ def check_listing(argv, corpus, facts, timeout, ok_codes):
     return True, f"{note}; check ok", True
 
 
+DEFECT_RULES = {"missing_required_field": "missing-field", "unknown_severity": "invalid-value",
+                "broken_link": "broken-link", "duplicate_id": "duplicate-id"}
+
+
+def check_findings(argv, corpus, facts, timeout, ok_codes):
+    """One untimed `lore check --format json` run: every defect of defects.json must be reported
+    at error severity with its rule and file, and nothing else at error (precision and recall)."""
+    try:
+        proc = subprocess.run(argv, cwd=corpus, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"failed: timed out after {timeout} s", False
+    if proc.returncode not in (0, 1):
+        return False, with_stderr(f"failed: exit {proc.returncode}", proc.stderr), False
+    try:
+        report = json.loads(proc.stdout)
+        diagnostics = report["diagnostics"]
+    except (ValueError, KeyError, TypeError) as exc:
+        return False, f"check FAILED: output is not a lore check JSON report ({exc})", True
+    defects_path = os.path.join(corpus, "defects.json")
+    with open(defects_path, encoding="utf-8") as f:
+        defects = json.load(f)["defects"]
+    expected = set()
+    for d in defects:
+        rule = DEFECT_RULES.get(d["defect"])
+        if rule is None:
+            return False, f"check FAILED: unknown defect kind {d['defect']}", True
+        expected.add((d["file"], rule))
+        if d.get("duplicate_of"):
+            expected.add((d["duplicate_of"], rule))
+    found = {(x["path"], x["rule"]) for x in diagnostics if x.get("severity") == "error"}
+    warnings = sum(1 for x in diagnostics if x.get("severity") == "warning")
+    hit, missed, extra = expected & found, expected - found, found - expected
+    note = (f"{len(expected)} expected errors, {len(hit)} found, {len(missed)} missed, "
+            f"{len(extra)} unexpected; {warnings} warnings")
+    if missed or extra:
+        example = sorted(missed or extra)[0]
+        return False, f"{note}; check FAILED (e.g. {example[0]} {example[1]})", True
+    return True, f"{note}; check ok", True
+
+
 def lore_version(lore):
     try:
         proc = subprocess.run([lore, "--version"], capture_output=True, text=True, timeout=30)
@@ -332,14 +372,15 @@ def lore_version(lore):
 
 
 def run_lore(lore, corpus, facts, runs, args, all_lore):
-    tasks = [("lore-list", ["list", "--format", "json"])]
+    tasks = [("lore-list", ["list", "--format", "json"], check_listing, args.ok_codes),
+             ("lore-check", ["check", "--format", "json", "--today", "2025-07-01"], check_findings, {0, 1})]
     if all_lore:
-        tasks.append(("lore-list-rev", ["list", "--rev", "HEAD", "--format", "json"]))
+        tasks.insert(1, ("lore-list-rev", ["list", "--rev", "HEAD", "--format", "json"], check_listing, args.ok_codes))
     rows = []
-    for key, sub in tasks:
+    for key, sub, checker, ok_codes in tasks:
         argv = [lore, *sub]
         row = {"key": key, "tool": "Lore", "task": "`lore " + " ".join(sub) + "`", "argv": argv}
-        ok, note, ran = check_listing(argv, corpus, facts, args.timeout, args.ok_codes)
+        ok, note, ran = checker(argv, corpus, facts, args.timeout, ok_codes)
         row["check_ok"] = ok
         if not ran:  # the command fails outright: report that, do not time it
             row["failed"] = note.removeprefix("failed: ")
@@ -348,7 +389,7 @@ def run_lore(lore, corpus, facts, runs, args, all_lore):
             continue
         row["check"] = note
         try:
-            walls, rss = timed_runs(argv, corpus, runs, args.timeout, args.ok_codes)
+            walls, rss = timed_runs(argv, corpus, runs, args.timeout, ok_codes)
             row.update(walls=walls, rss_kib=rss, wall=statistics.median(walls))
             log(f"  {key:18} {row['wall']:8.3f} s  {max(rss) / 1024:7.0f} MiB  (n={len(walls)})  "
                 f"{row['check']}")
@@ -396,8 +437,12 @@ def table(rows):
     lines = ["| Tool | Task | Median wall (s) | Peak RSS (MiB) | × read floor | "
              "Lore speed-up (peer ÷ lore) | Runs | Notes |",
              "|---|---|---:|---:|---:|---:|---:|---|"]
+    check = next((r["wall"] for r in rows if r["key"] == "lore-check" and "wall" in r), None)
+    validator = next((r["wall"] for r in rows if r["key"] == "py-index" and "wall" in r), None)
     for r in rows:
         notes = "; ".join(x for x in (r.get("check"), r.get("note")) if x)
+        if r["key"] == "lore-check" and check and validator:
+            notes += f"; the Python validator (py-index) takes {fmt_ratio(validator / check)} as long"
         if "wall" not in r:
             why = r.get("skipped") or "failed: " + r.get("failed", "?")
             notes = "; ".join(x for x in (why, notes) if x)
@@ -406,6 +451,8 @@ def table(rows):
             continue
         x_floor = fmt_ratio(r["wall"] / floor) if floor else "—"
         speedup = fmt_ratio(r["wall"] / lore) if lore and r["tool"] != "Lore" else "—"
+        if r["key"] == "lore-check":
+            speedup = "—"
         lines.append(f"| {cell(r['tool'])} | {cell(r['task'])} | {fmt_wall(r['wall'])} | "
                      f"{max(r['rss_kib']) / 1024:.0f} | {x_floor} | {speedup} | "
                      f"{len(r['walls'])} | {cell(notes)} |")

@@ -42,7 +42,8 @@ public struct EntrySection: Sendable, Hashable {
     /// The heading's line.
     public let line: Int
     /// The section's text with blank lines dropped and runs of blanks folded to one space, cut at
-    /// `EntrySection.keptLength` characters: enough to tell empty, placeholder and written apart.
+    /// `EntrySection.keptLength` bytes (on a character boundary): enough to tell empty, placeholder
+    /// and written apart.
     public let text: String
 
     /// How much of a section's text is kept.

@@ -76,22 +76,49 @@ public enum EntryParser {
     static func sections(of body: String, headings: [EntryHeading], lineOffset: Int) -> [EntrySection] {
         let boundaries = headings.filter { $0.level <= 2 }
         guard boundaries.contains(where: { $0.level == 2 }) else { return [] }
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        if let sections = body.utf8.withContiguousStorageIfAvailable({ sections(of: $0, boundaries: boundaries, lineOffset: lineOffset) }) {
+            return sections
+        }
+        return Array(body.utf8).withUnsafeBufferPointer { sections(of: $0, boundaries: boundaries, lineOffset: lineOffset) }
+    }
+
+    private static func sections(of bytes: UnsafeBufferPointer<UInt8>, boundaries: [EntryHeading], lineOffset: Int) -> [EntrySection] {
+        // Line starts, by memchr.
+        var starts = [0]
+        if let base = bytes.baseAddress {
+            var offset = 0
+            while offset < bytes.count, let found = memchr(base + offset, 10, bytes.count - offset) {
+                offset = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base + 1
+                starts.append(offset)
+            }
+        }
         var sections: [EntrySection] = []
         for (index, heading) in boundaries.enumerated() where heading.level == 2 {
             let first = heading.line - lineOffset          // 0-based index of the line after the heading
-            let end = index + 1 < boundaries.count ? boundaries[index + 1].line - lineOffset - 1 : lines.count
-            var text = ""
-            if first < end && first >= 0 {
-                for line in lines[first..<min(end, lines.count)] {
-                    let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-                    guard !words.isEmpty else { continue }
-                    if !text.isEmpty { text += " " }
-                    text += words.joined(separator: " ")
-                    if text.count >= EntrySection.keptLength { text = String(text.prefix(EntrySection.keptLength)); break }
+            let end = min(index + 1 < boundaries.count ? boundaries[index + 1].line - lineOffset - 1 : starts.count, starts.count)
+            var text: [UInt8] = []
+            var line = max(first, 0)
+            // Words of the section's lines, one space apart, until enough is kept.
+            lines: while line < end {
+                let lineEnd = line + 1 < starts.count ? starts[line + 1] - 1 : bytes.count
+                var position = starts[line]
+                while position < lineEnd {
+                    while position < lineEnd, bytes[position] == 32 || bytes[position] == 9 || bytes[position] == 13 { position += 1 }
+                    guard position < lineEnd else { break }
+                    let wordStart = position
+                    while position < lineEnd, bytes[position] != 32, bytes[position] != 9, bytes[position] != 13 { position += 1 }
+                    if !text.isEmpty { text.append(32) }
+                    text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[wordStart..<position]))
+                    if text.count >= EntrySection.keptLength { break lines }
                 }
+                line += 1
             }
-            sections.append(EntrySection(title: heading.text, line: heading.line, text: text))
+            if text.count > EntrySection.keptLength {
+                var cut = EntrySection.keptLength
+                while cut > 0 && text[cut] & 0xC0 == 0x80 { cut -= 1 }   // not inside a character
+                text.removeSubrange(cut...)
+            }
+            sections.append(EntrySection(title: heading.text, line: heading.line, text: String(decoding: text, as: UTF8.self)))
         }
         return sections
     }

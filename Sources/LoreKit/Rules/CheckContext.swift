@@ -10,8 +10,8 @@ public struct CheckContext: Sendable {
     public let templates: [String: TemplateSections]
     /// Today, `YYYY-MM-DD` (`--today`, else the local date).
     public let today: String
-    /// Every file path of the snapshot (for `affects` globs).
-    public let files: [String]
+    /// Every file path of the snapshot (for `affects` globs and relative links).
+    public let files: FileIndex
     /// Which of the given commit ids (7–40 hex) exist in the repository.
     public let existingCommits: Set<String>
     /// History is incomplete (a shallow clone): missing commits are not findings.

@@ -129,7 +129,7 @@ public enum Checker {
         }
         let shallow = repository.isShallow
         let context = CheckContext(configuration: configuration, templates: templates, today: today ?? localToday(),
-                                   files: files, existingCommits: existing, historyIsIncomplete: shallow,
+                                   files: FileIndex(files), existingCommits: existing, historyIsIncomplete: shallow,
                                    draftStatuses: configuration.draftStatuses)
         return judge(corpus, context: context, notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
     }

@@ -3,6 +3,16 @@
 struct Glob: Sendable {
     private let pattern: [UInt8]
 
+    /// The pattern's bytes up to the last `/` before its first wildcard: every path the glob can
+    /// match starts with them (the whole pattern when it has no wildcard).
+    var literalPrefix: [UInt8] {
+        guard let wildcard = pattern.firstIndex(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }) else {
+            return pattern.last == UInt8(ascii: "/") ? Array(pattern.dropLast()) : pattern
+        }
+        guard let slash = pattern[..<wildcard].lastIndex(of: UInt8(ascii: "/")) else { return [] }
+        return Array(pattern[..<slash])
+    }
+
     init(_ pattern: String) {
         var text = pattern
         while text.hasPrefix("./") { text.removeFirst(2) }
@@ -75,5 +85,46 @@ struct Glob: Sendable {
             t += 1
         }
         return t == text.endIndex
+    }
+}
+
+/// The snapshot's file paths, sorted by bytes, so a glob is matched only against the paths that
+/// share its literal prefix (a binary search) instead of every file.
+public struct FileIndex: Sendable {
+    private let paths: [[UInt8]]
+
+    /// An index of these paths.
+    public init(_ paths: [String]) {
+        self.paths = paths.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// Every path, as text.
+    public var all: [String] { paths.map { String(decoding: $0, as: UTF8.self) } }
+
+    /// The path is in the snapshot.
+    public func contains(_ path: String) -> Bool {
+        let bytes = Array(path.utf8)
+        let index = lowerBound(bytes)
+        return index < paths.count && paths[index] == bytes
+    }
+
+    /// Some path matches the glob.
+    func anyMatch(_ glob: Glob) -> Bool {
+        let prefix = glob.literalPrefix
+        var index = lowerBound(prefix)
+        while index < paths.count, paths[index].starts(with: prefix) {
+            if glob.matches(String(decoding: paths[index], as: UTF8.self)) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    private func lowerBound(_ key: [UInt8]) -> Int {
+        var low = 0, high = paths.count
+        while low < high {
+            let middle = (low + high) / 2
+            if paths[middle].lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

@@ -22,7 +22,7 @@ public struct UnmatchedAffectsRule: CollectionRule {
             }
             for scalar in globs {
                 let glob = Glob(scalar.text)
-                if !context.files.contains(where: glob.matches) {
+                if !context.files.anyMatch(glob) {
                     findings.append(Finding(entry.path, scalar.position, "'affects' glob \(scalar.text) matches no file"))
                 }
             }

@@ -42,7 +42,6 @@ public struct BrokenLinkRule: CollectionRule {
 
     public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
         let ids = Set(corpus.entries.compactMap(\.id))
-        let files = Set(context.files)
         var findings: [Finding] = []
         for entry in corpus.entries {
             for (field, scalar) in Relations.items(of: entry, in: context) where !ids.contains(scalar.text) {
@@ -56,7 +55,7 @@ public struct BrokenLinkRule: CollectionRule {
                                                 "[[\(link.destination)]] names an id no entry has"))
                     }
                 case .inline, .reference:
-                    guard let target = Self.entryFileTarget(link.destination, from: entry.path), !files.contains(target) else { continue }
+                    guard let target = Self.entryFileTarget(link.destination, from: entry.path), !context.files.contains(target) else { continue }
                     findings.append(Finding(entry.path, SourcePosition(line: link.line, column: link.column),
                                             "link to \(link.destination) points at \(target), which is not in the snapshot"))
                 case .autolink:
