@@ -35,7 +35,7 @@ public struct BrokenLinkRule: CollectionRule {
         rationale: "links are how the next engineer finds the lesson; a dangling one fails silently",
         defaultSeverity: .error,
         triggering: [RuleExample(["lessons/a.md": a + "related: [↓LL-0404]\n---\n\nSee ↓[[LL-0405]] and ↓[b](gone.md).\n"])],
-        nonTriggering: [RuleExample(["lessons/a.md": a + "related: [LL-0002]\n---\n\nSee [[LL-0002]], [b](b.md) and [site](https://example.com/x.md).\n",
+        nonTriggering: [RuleExample(["lessons/a.md": a + "related: [LL-0002]\n---\n\nSee [[LL-0002]], [b](b.md), [site](https://example.com/x.md) and [docs](../docs/gone.md).\n",
                                      "lessons/b.md": "---\nid: LL-0002\ntitle: B\ndate: 2025-03-14\nstatus: active\n---\n"])])
 
     public init() {}
@@ -55,7 +55,11 @@ public struct BrokenLinkRule: CollectionRule {
                                                 "[[\(link.destination)]] names an id no entry has"))
                     }
                 case .inline, .reference:
-                    guard let target = Self.entryFileTarget(link.destination, from: entry.path), !context.files.contains(target) else { continue }
+                    // Only links to entry files: a missing README or design doc is not this rule's.
+                    guard let target = Self.entryFileTarget(link.destination, from: entry.path),
+                          context.configuration.kind(containing: GitPath(target)) != nil,
+                          EntryFileFilter.isEntry(GitPath(target)),
+                          !context.files.contains(target) else { continue }
                     findings.append(Finding(entry.path, SourcePosition(line: link.line, column: link.column),
                                             "link to \(link.destination) points at \(target), which is not in the snapshot"))
                 case .autolink:
