@@ -47,7 +47,7 @@ public struct EntrySection: Sendable, Hashable {
     public let text: String
 
     /// How much of a section's text is kept.
-    public static let keptLength = 512
+    public static let keptLength = 160
 
     /// The section holds no text.
     public var isEmpty: Bool { text.isEmpty }

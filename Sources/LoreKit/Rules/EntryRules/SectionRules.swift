@@ -71,10 +71,17 @@ public struct PlaceholderSectionRule: EntryRule {
     public func check(_ entry: Entry, in context: CheckContext) -> [Finding] {
         SectionCheck.required(for: entry, in: context).compactMap { required in
             guard !required.placeholder.isEmpty, let section = SectionCheck.section(required.title, in: entry),
-                  section.text.hasPrefix(required.placeholder) else { return nil }
+                  Self.holdsPlaceholder(section.text, required.placeholder) else { return nil }
             return Finding(entry.path, SourcePosition(line: section.line, column: 1),
                            "section '## \(section.title)' still holds the template's placeholder text",
                            severity: SectionCheck.severity(entry, context))
         }
+    }
+
+    /// The section starts with the placeholder; when only the start of the section is kept, that
+    /// start is the placeholder's.
+    static func holdsPlaceholder(_ text: String, _ placeholder: String) -> Bool {
+        if text.hasPrefix(placeholder) { return true }
+        return text.utf8.count >= EntrySection.keptLength - 4 && placeholder.hasPrefix(text)
     }
 }
