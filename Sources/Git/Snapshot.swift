@@ -141,6 +141,19 @@ public final class Snapshot {
         return try readDisk(file.path, limit: limit)
     }
 
+    /// Paths with an unresolved merge conflict in the index (stages 1–3), sorted; empty for other
+    /// snapshots. Such a path has no version git would commit.
+    public func conflictedPaths(under prefixes: [GitPath] = []) -> [GitPath] {
+        guard let index else { return [] }
+        var paths = Set<GitPath>()
+        for position in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, position), (entry.pointee.flags >> 12) & 0x3 != 0 else { continue }
+            let path = GitPath(cString: entry.pointee.path)
+            if prefixes.isEmpty || prefixes.contains(where: { path.isInside($0) }) { paths.insert(path) }
+        }
+        return paths.sorted()
+    }
+
     /// A Sendable ticket from which each thread opens its own reader of this snapshot's files
     /// (libgit2 handles cannot be shared between threads).
     public var parallelReader: ParallelSnapshotReader {

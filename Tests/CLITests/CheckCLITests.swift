@@ -130,3 +130,23 @@ private func linkedRepository() throws -> TemporaryRepository {
         #expect(result.stdout.contains("\nunknown-field                off "))
     }
 }
+
+@Suite struct UnmergedTests {
+    /// A merge conflict in an entry: `--staged` says to resolve it, exit 1; nothing is guessed.
+    @Test func unmergedEntryIsReported() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", lesson("LL-0001"))
+        try repo.commitAll("base")
+        try repo.git(["checkout", "-q", "-b", "other"])
+        try repo.write("lessons/a.md", lesson("LL-0001", "tags: [theirs]\n"))
+        try repo.commitAll("theirs")
+        try repo.git(["checkout", "-q", "main"])
+        try repo.write("lessons/a.md", lesson("LL-0001", "tags: [ours]\n"))
+        try repo.commitAll("ours")
+        let merge = try runProcess("/usr/bin/git", ["merge", "-q", "other"], in: repo.path, environment: gitEnvironment())
+        try #require(merge.status != 0)
+        let result = try lore(["check", "--staged"], in: repo.path)
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("lessons/a.md:1:1: error: unresolved merge conflict: resolve the conflict in lessons/a.md first [unmerged-file]\n"))
+    }
+}

@@ -83,6 +83,10 @@ public enum CorpusLoader {
             diagnostics += result.diagnostics
         }
         diagnostics += pathDiagnostics(jobs.map(\.file.path))
+        for path in snapshot.conflictedPaths(under: dirs) where EntryFileFilter.isEntry(path) {
+            diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), code: "unmerged-file",
+                                          message: "unresolved merge conflict: resolve the conflict in \(path) first"))
+        }
         diagnostics.sort()
         return Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
     }

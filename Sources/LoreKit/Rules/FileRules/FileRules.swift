@@ -103,3 +103,13 @@ public struct UnicodeNormalizationClashRule: FileRule {
         triggering: [RuleExample(["lessons/caf\u{E9}.md": "↓" + fence, "lessons/cafe\u{301}.md": "↓" + fence])],
         nonTriggering: [RuleExample(["lessons/cafe.md": fence])])
 }
+
+/// An entry with an unresolved merge conflict in the index.
+public struct UnmergedFileRule: FileRule {
+    public static let description = RuleDescription(
+        id: "unmerged-file", summary: "an entry has an unresolved merge conflict in the index being committed (`--staged`)",
+        rationale: "the index holds no version of it that git would commit; checking either side would be a guess",
+        defaultSeverity: .error,
+        triggering: [],
+        nonTriggering: [.postmortem(fence)])
+}
