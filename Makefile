@@ -35,6 +35,8 @@ demo: build
 	echo; echo '$$ lore show PM-0001'; "$$lore" show PM-0001; \
 	echo; echo '$$ lore list --rev HEAD~10 --format paths     # the memory as it was ten commits ago'; \
 	"$$lore" list --rev HEAD~10 --format paths; \
+	echo; echo '$$ lore check     # fields, template sections, links; overdue action items are warnings'; \
+	"$$lore" check || true; \
 	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."
 
 test: deps

@@ -82,6 +82,12 @@ private func message(_ result: EntryParser.Result) -> String? {
         #expect(message(result) == "postmortems/x.md:2:4: error: anchors and aliases (&name, *name) are not allowed [invalid-yaml]")
     }
 
+    @Test func ampersandsInTextAreFineAndLoneAliasesAreRefused() throws {
+        #expect(parse("---\nid: PM-1\ntitle: \"R&D & ops\"\ntags: [a&b]\n---\n").diagnostics.isEmpty)
+        #expect(message(parse("---\nid: PM-1\ntitle: *nothing\n---\n")) == "postmortems/x.md:3:8: error: found undefined alias [invalid-yaml]")
+        #expect(message(parse("---\nid: &x PM-1\ntitle: T\n---\n")) == "postmortems/x.md:2:5: error: anchors and aliases (&name, *name) are not allowed [invalid-yaml]")
+    }
+
     @Test func deepFlowNestingIsRefusedBeforeParsing() {
         let result = parse("---\nid: " + String(repeating: "[", count: 10_000) + "\n---\n")
         #expect(message(result) == "postmortems/x.md:2:68: error: nesting deeper than 64 levels [invalid-yaml]")

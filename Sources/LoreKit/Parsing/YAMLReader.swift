@@ -43,9 +43,12 @@ public enum YAMLReader {
             throw YAMLProblem(position: SourcePosition(line: lineOffset + 1, column: 1), message: "\(error)")
         }
         guard let root else { return nil }
+        // Without a `&` there can be no anchor (and so no alias): skip the per-node weak-reference
+        // checks, a tenth of the conversion.
+        let mayHaveAnchors = text.utf8.contains(UInt8(ascii: "&"))
         // Anchors are only visible while the parser that owns them lives.
         return try withExtendedLifetime(parser) { () throws(YAMLProblem) -> YAMLValue in
-            try convert(root, lineOffset: lineOffset)
+            try convert(root, lineOffset: lineOffset, anchors: mayHaveAnchors)
         }
     }
 
@@ -53,25 +56,25 @@ public enum YAMLReader {
         SourcePosition(line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1)
     }
 
-    private static func convert(_ node: Node, lineOffset: Int) throws(YAMLProblem) -> YAMLValue {
+    private static func convert(_ node: Node, lineOffset: Int, anchors: Bool) throws(YAMLProblem) -> YAMLValue {
         switch node {
         case .alias(let alias):
             throw YAMLProblem(position: position(alias.mark, lineOffset), message: "aliases (*name) are not allowed")
         case .scalar(let scalar):
-            if scalar.anchor != nil {
+            if anchors && scalar.anchor != nil {
                 throw YAMLProblem(position: position(scalar.mark, lineOffset), message: "anchors and aliases (&name, *name) are not allowed")
             }
             return .scalar(makeScalar(scalar, lineOffset))
         case .sequence(let sequence):
-            if sequence.anchor != nil {
+            if anchors && sequence.anchor != nil {
                 throw YAMLProblem(position: position(sequence.mark, lineOffset), message: "anchors and aliases (&name, *name) are not allowed")
             }
             var items: [YAMLValue] = []
             items.reserveCapacity(sequence.count)
-            for item in sequence { items.append(try convert(item, lineOffset: lineOffset)) }
+            for item in sequence { items.append(try convert(item, lineOffset: lineOffset, anchors: anchors)) }
             return .sequence(items, position(sequence.mark, lineOffset))
         case .mapping(let mapping):
-            if mapping.anchor != nil {
+            if anchors && mapping.anchor != nil {
                 throw YAMLProblem(position: position(mapping.mark, lineOffset), message: "anchors and aliases (&name, *name) are not allowed")
             }
             var pairs: [YAMLPair] = []
@@ -81,10 +84,10 @@ public enum YAMLReader {
                     throw YAMLProblem(position: position(key.mark, lineOffset),
                                       message: "keys must be plain names, not lists or mappings")
                 }
-                if keyScalar.anchor != nil {
+                if anchors && keyScalar.anchor != nil {
                     throw YAMLProblem(position: position(keyScalar.mark, lineOffset), message: "anchors and aliases (&name, *name) are not allowed")
                 }
-                pairs.append(YAMLPair(key: makeScalar(keyScalar, lineOffset), value: try convert(value, lineOffset: lineOffset)))
+                pairs.append(YAMLPair(key: makeScalar(keyScalar, lineOffset), value: try convert(value, lineOffset: lineOffset, anchors: anchors)))
             }
             return .mapping(pairs, position(mapping.mark, lineOffset))
         }
