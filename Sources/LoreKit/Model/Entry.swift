@@ -21,10 +21,14 @@ public struct FrontMatter: Sendable, Hashable {
     }
 
     /// The items of a list field (a single value counts as a one-item list); null items are dropped.
-    public func list(_ key: String) -> [String] {
+    public func list(_ key: String) -> [String] { scalars(key).map(\.text) }
+
+    /// The items of a list field with their positions (a single value counts as a one-item list;
+    /// nulls and non-scalar items are dropped).
+    public func scalars(_ key: String) -> [YAMLScalar] {
         switch self[key] {
-        case .scalar(let scalar)?: return scalar.isNull ? [] : [scalar.text]
-        case .sequence(let items, _)?: return items.compactMap { $0.scalar.flatMap { $0.isNull ? nil : $0.text } }
+        case .scalar(let scalar)?: return scalar.isNull ? [] : [scalar]
+        case .sequence(let items, _)?: return items.compactMap { $0.scalar.flatMap { $0.isNull ? nil : $0 } }
         default: return []
         }
     }

@@ -14,13 +14,7 @@ public struct UnmatchedAffectsRule: CollectionRule {
     public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
         var findings: [Finding] = []
         for entry in corpus.entries {
-            let globs: [YAMLScalar]
-            switch entry.frontMatter["affects"] {
-            case .scalar(let scalar)? where !scalar.isNull: globs = [scalar]
-            case .sequence(let items, _)?: globs = items.compactMap(\.scalar).filter { !$0.isNull }
-            default: continue
-            }
-            for scalar in globs {
+            for scalar in entry.frontMatter.scalars("affects") {
                 let glob = Glob(scalar.text)
                 if !context.files.anyMatch(glob) {
                     findings.append(Finding(entry.path, scalar.position, "'affects' glob \(scalar.text) matches no file"))
@@ -46,8 +40,8 @@ public struct UnknownCommitRule: CollectionRule {
         guard !context.historyIsIncomplete else { return [] }
         var findings: [Finding] = []
         for entry in corpus.entries {
-            guard case .sequence(let items, _)? = entry.frontMatter["commits"] else { continue }
-            for case .scalar(let scalar) in items where FieldType.isCommitID(scalar.text) && !context.existingCommits.contains(scalar.text.lowercased()) {
+            for scalar in entry.frontMatter.scalars("commits")
+            where FieldType.isCommitID(scalar.text) && !context.existingCommits.contains(scalar.text.lowercased()) {
                 findings.append(Finding(entry.path, scalar.position, "commit \(scalar.text) is not in this repository"))
             }
         }

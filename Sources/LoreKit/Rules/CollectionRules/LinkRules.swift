@@ -11,16 +11,7 @@ enum Relations {
         if let kind = context.kind(of: entry) {
             for spec in kind.fields where spec.type == .ids && !fields.contains(spec.name) { fields.append(spec.name) }
         }
-        var result: [(String, YAMLScalar)] = []
-        for field in fields {
-            switch entry.frontMatter[field] {
-            case .scalar(let scalar)? where !scalar.isNull: result.append((field, scalar))
-            case .sequence(let items, _)?:
-                for case .scalar(let scalar) in items where !scalar.isNull { result.append((field, scalar)) }
-            default: break
-            }
-        }
-        return result
+        return fields.flatMap { field in entry.frontMatter.scalars(field).map { (field, $0) } }
     }
 
     /// The ids an entry lists under `field`.
