@@ -67,6 +67,22 @@ public final class Repository {
         return error
     }
 
+    /// The folder shared by all worktrees (`.git/` of the main one), with a trailing `/`.
+    public var commonDirectory: String { String(cString: git_repository_commondir(handle)) }
+
+    /// The folder git runs hooks from: `core.hooksPath` when set (relative to the top of the working
+    /// tree, as git reads it), else `hooks/` in the common folder, which linked worktrees share.
+    public func hooksDirectory() throws(GitError) -> String {
+        if var configured = try configString("core.hooksPath"), !configured.isEmpty {
+            if configured.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] {
+                configured = home + configured.dropFirst(1)
+            }
+            if configured.hasPrefix("/") { return configured }
+            return (workingDirectory ?? gitDirectory) + configured
+        }
+        return commonDirectory + "hooks"
+    }
+
     /// The repository is a shallow clone: history stops at its shallow boundary.
     public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
 

@@ -23,7 +23,7 @@ struct Lore: ParsableCommand {
         Errors and findings go to standard error as `path:line:col: error: message [code]`.
         """,
         version: "lore \(LoreVersion.current)",
-        subcommands: [Init.self, List.self, Show.self, Check.self, Rules.self]
+        subcommands: [Init.self, List.self, Show.self, Check.self, Rules.self, Hooks.self, Trailers.self]
     )
 }
 
@@ -67,13 +67,7 @@ struct SnapshotOptions: ParsableArguments {
         return staged ? .index(file: nil) : .workingTree
     }
 
-    func open() throws -> MemoryRepository {
-        do {
-            return try MemoryRepository(discoveringFrom: repo ?? FileManager.default.currentDirectoryPath)
-        } catch {
-            throw Failure(error)
-        }
-    }
+    func open() throws -> MemoryRepository { try openRepository(repo) }
 
     func corpus() throws -> Corpus {
         let memory = try open()

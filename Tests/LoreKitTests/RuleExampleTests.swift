@@ -97,3 +97,20 @@ import TestSupport
         }
     }
 }
+
+@Suite struct BuiltInHookTests {
+    @Test func hooksMatchTheHooksFolder() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for name in BuiltInHooks.names {
+            #expect(BuiltInHooks.script(for: name) == (try String(contentsOf: root.appendingPathComponent("Hooks/\(name)"), encoding: .utf8)), "\(name)")
+        }
+    }
+
+    @Test func trailerPositions() {
+        #expect(LoreTrailers.references(in: "fix\n\nLore: PM-1, LL-2\n# Lore: XX-9\nlore:PM-3") == [
+            .init(id: "PM-1", position: SourcePosition(line: 3, column: 7)),
+            .init(id: "LL-2", position: SourcePosition(line: 3, column: 13)),
+            .init(id: "PM-3", position: SourcePosition(line: 5, column: 6)),
+        ])
+    }
+}

@@ -11,12 +11,7 @@ struct Init: ParsableCommand {
     var repo: String?
 
     func run() throws {
-        let memory: MemoryRepository
-        do {
-            memory = try MemoryRepository(discoveringFrom: repo ?? FileManager.default.currentDirectoryPath)
-        } catch {
-            throw Failure(error)
-        }
+        let memory = try openRepository(repo)
         guard let root = memory.repository.workingDirectory else {
             throw Failure(code: 3, message: "error: a bare repository has no working tree to write .lore/config.yml in")
         }

@@ -1,0 +1,51 @@
+/// The hook scripts, compiled in. `Hooks/` at the top of the repository is the source of truth; a
+/// test proves these copies match it byte for byte.
+public enum BuiltInHooks {
+    /// The hooks Lore installs, by git hook name.
+    public static let names = ["pre-commit", "commit-msg"]
+
+    /// The script for a hook name, or `nil`.
+    public static func script(for name: String) -> String? {
+        switch name {
+        case "pre-commit": return preCommit
+        case "commit-msg": return commitMessage
+        default: return nil
+        }
+    }
+
+    static let preCommit = """
+    #!/bin/sh
+    # lore-hook: pre-commit (installed by `lore hooks install`; `lore hooks uninstall` restores what was here)
+    # Checks exactly what is being committed: the index git names in GIT_INDEX_FILE during
+    # `git commit -a` and `git commit <paths>`, the repository's index otherwise. Never writes anything.
+    # Strict mode (warnings fail too): git config lore.strict true
+    if [ -x "$0.lore-chained" ]; then "$0.lore-chained" "$@" || exit $?; fi
+    if ! command -v lore >/dev/null 2>&1; then
+        echo "lore: not found on PATH, so entries were not checked." >&2
+        echo "lore: install it (in Lore's source: make release && cp .build/release/lore /usr/local/bin/)" >&2
+        echo "lore: or remove this hook with: lore hooks uninstall" >&2
+        exit 1
+    fi
+    strict=
+    if [ "$(git config --bool lore.strict 2>/dev/null)" = "true" ]; then strict=--strict; fi
+    exec lore check --staged $strict
+
+    """
+
+    static let commitMessage = """
+    #!/bin/sh
+    # lore-hook: commit-msg (installed by `lore hooks install`; `lore hooks uninstall` restores what was here)
+    # Refuses a commit whose message has a `Lore: ID` trailer naming an entry that does not exist in
+    # the snapshot being committed.
+    if [ -x "$0.lore-chained" ]; then "$0.lore-chained" "$@" || exit $?; fi
+    if ! command -v lore >/dev/null 2>&1; then
+        echo "lore: not found on PATH, so Lore: trailers were not checked." >&2
+        echo "lore: install it (in Lore's source: make release && cp .build/release/lore /usr/local/bin/)" >&2
+        echo "lore: or remove this hook with: lore hooks uninstall" >&2
+        exit 1
+    fi
+    exec lore trailers --staged "$1"
+
+    """
+
+}
