@@ -11,6 +11,12 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         raw = withUnsafeBytes(of: &oid.id) { Array($0) }
     }
 
+    /// An id from its 20 raw bytes.
+    public init?(raw: [UInt8]) {
+        guard raw.count == 20 else { return nil }
+        self.raw = raw
+    }
+
     /// The 40-digit lowercase hex form.
     public var hex: String {
         let digits = Array("0123456789abcdef".utf8)

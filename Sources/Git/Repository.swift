@@ -164,6 +164,14 @@ public final class Repository {
         return true
     }
 
+    /// The id git gives a blob with these bytes (`git hash-object`), computed without storing it.
+    public static func blobID(of bytes: [UInt8]) -> ObjectID {
+        _ = libgit2Ready
+        var oid = git_oid()
+        _ = bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }
+        return ObjectID(oid)
+    }
+
     /// The mailmap (`.mailmap` in the working tree or HEAD, `mailmap.file`, `mailmap.blob`).
     public func mailmap() throws(GitError) -> Mailmap {
         var map: OpaquePointer?

@@ -31,10 +31,30 @@ public struct Kind: Sendable, Hashable {
     /// Template sections that may be left out.
     public var optionalSections: [String]
     /// Every field the kind knows, common ones first, then the kind's, then declared ones.
-    public var fields: [FieldSpec]
+    public var fields: [FieldSpec] {
+        didSet { fieldIndex = Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }) }
+    }
+    /// Where each field is in `fields`, by name (rules ask for every field of every entry).
+    private var fieldIndex: [String: Int] = [:]
 
     /// The declared spec of a field, if any.
-    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+    public func field(_ name: String) -> FieldSpec? { fieldIndex[name].map { fields[$0] } }
+
+    /// A kind.
+    public init(name: String, dir: String, prefix: String, path: String, ids: IDScheme, template: String,
+                statuses: [String], severities: [String], optionalSections: [String], fields: [FieldSpec]) {
+        self.name = name
+        self.dir = dir
+        self.prefix = prefix
+        self.path = path
+        self.ids = ids
+        self.template = template
+        self.statuses = statuses
+        self.severities = severities
+        self.optionalSections = optionalSections
+        self.fields = fields
+        fieldIndex = Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// A repository's Lore configuration: `.lore/config.yml`, or the built-in defaults.

@@ -125,7 +125,7 @@ extension FieldType {
                 guard let scalar = item.scalar else {
                     throw fail(item.position, "items of '\(field)' must be single values, not \(item.shapeName)")
                 }
-                let text = scalar.text.trimmingCharacters(in: .whitespaces)
+                let text = scalar.text.trimmingBlanks
                 if text.isEmpty || scalar.isNull { throw fail(item.position, "empty item in '\(field)'") }
                 if self == .commits && !Self.isCommitID(text) {
                     throw fail(item.position, "'\(text)' in '\(field)' is not a commit id (7 to 40 hexadecimal digits)")

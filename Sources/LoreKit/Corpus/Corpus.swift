@@ -33,14 +33,25 @@ public enum EntryFileFilter {
 /// Reads a corpus from a snapshot: lists the kinds' folders, reads every entry file, and parses
 /// them on every core.
 public enum CorpusLoader {
-    /// Reads every entry of every kind of `configuration` from `snapshot`.
+    /// Reads every entry of every kind of `configuration` from `snapshot`, parsing every file.
     public static func load(from snapshot: Snapshot, configuration: Configuration) throws(GitError) -> Corpus {
+        try load(from: snapshot, configuration: configuration, cache: nil)
+    }
+
+    /// Reads every entry of every kind of `configuration` from `snapshot`. With a `cache`, a file
+    /// whose blob was parsed before is not read (index and revisions) or not parsed (working tree).
+    static func load(from snapshot: Snapshot, configuration: Configuration, cache: ParseCache?) throws(GitError) -> Corpus {
         let dirs = configuration.kinds.map { GitPath($0.dir) }
         let files = try snapshot.files(under: dirs).filter { EntryFileFilter.isEntry($0.path) }
 
         struct Job: Sendable {
             let file: SnapshotFile
             let kind: String
+        }
+        struct Outcome: Sendable {
+            let result: EntryParser.Result
+            let key: ObjectID?
+            let encoded: [UInt8]?
         }
         let jobs = files.compactMap { file in
             configuration.kind(containing: file.path).map { Job(file: file, kind: $0.name) }
@@ -51,7 +62,10 @@ public enum CorpusLoader {
         // repository handle; a file's bytes are dropped as soon as it is parsed.
         let outcomes = jobs.parallelMap(context: { () -> Swift.Result<SnapshotFileReader, GitError> in
             do throws(GitError) { return .success(try reader.open()) } catch { return .failure(error) }
-        }) { context, job -> Swift.Result<EntryParser.Result, GitError> in
+        }) { context, job -> Swift.Result<Outcome, GitError> in
+            if let blob = job.file.blob, let hit = cache?.result(for: blob, path: job.file.path, kind: job.kind) {
+                return .success(Outcome(result: hit, key: blob, encoded: nil))
+            }
             let contents: FileContents
             do throws(GitError) {
                 contents = try context.get().contents(of: job.file, limit: maxSize)
@@ -60,21 +74,41 @@ public enum CorpusLoader {
             }
             switch contents {
             case .tooLarge(let size):
-                return .success(EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
+                return .success(Outcome(result: EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
                     path: job.file.path, position: SourcePosition(line: 1, column: 1), code: "file-too-large",
-                    message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")]))
+                    message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")]), key: nil, encoded: nil))
             case .bytes(let bytes):
-                return .success(EntryParser.parse(path: job.file.path, kind: job.kind, bytes: bytes))
+                guard let cache else {
+                    return .success(Outcome(result: EntryParser.parse(path: job.file.path, kind: job.kind, bytes: bytes), key: nil, encoded: nil))
+                }
+                let key = job.file.blob ?? Repository.blobID(of: bytes)
+                if let hit = cache.result(for: key, path: job.file.path, kind: job.kind) {
+                    return .success(Outcome(result: hit, key: key, encoded: nil))
+                }
+                let result = EntryParser.parse(path: job.file.path, kind: job.kind, bytes: bytes)
+                return .success(Outcome(result: result, key: key, encoded: ParseCacheCoding.encode(result)))
             }
         }
+        var records: [(ObjectID, ArraySlice<UInt8>)] = []
+        var changed = false
         var results: [EntryParser.Result] = []
         results.reserveCapacity(outcomes.count)
         for outcome in outcomes {
             switch outcome {
-            case .success(let result): results.append(result)
+            case .success(let outcome):
+                results.append(outcome.result)
+                if let key = outcome.key {
+                    if let encoded = outcome.encoded {
+                        records.append((key, encoded[...]))
+                        changed = true
+                    } else if let kept = cache?.encoded(key) {
+                        records.append((key, kept))
+                    }
+                }
             case .failure(let error): throw error
             }
         }
+        if let cache, changed || !cache.holdsExactly(Set(records.map(\.0))) { cache.save(records) }
         var entries: [Entry] = []
         entries.reserveCapacity(results.count)
         var diagnostics: [Diagnostic] = []

@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 /// Why Lore could not read a repository's memory: the repository itself, or its configuration.
@@ -65,9 +66,16 @@ public final class MemoryRepository {
     /// Every entry of the snapshot, read with the snapshot's own configuration.
     public func corpus(_ source: SnapshotSource) throws(LoreError) -> Corpus {
         let snapshot = try snapshot(source)
-        let configuration = try configuration(in: snapshot)
+        return try corpus(of: snapshot, configuration: configuration(in: snapshot))
+    }
+
+    /// Every entry of a snapshot, using the parse cache in the git folder (`lore/parse-cache`)
+    /// unless `LORE_NO_CACHE` is set: unchanged files are not parsed again.
+    public func corpus(of snapshot: Snapshot, configuration: Configuration) throws(LoreError) -> Corpus {
+        let cache = ProcessInfo.processInfo.environment["LORE_NO_CACHE"] == nil
+            ? ParseCache(gitDirectory: repository.gitDirectory) : nil
         do {
-            return try CorpusLoader.load(from: snapshot, configuration: configuration)
+            return try CorpusLoader.load(from: snapshot, configuration: configuration, cache: cache)
         } catch {
             throw .repository(error)
         }

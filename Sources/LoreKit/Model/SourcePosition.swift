@@ -1,3 +1,17 @@
+extension String {
+    /// The text is empty or only spaces and tabs (without Foundation's slow bridging).
+    var isBlank: Bool { utf8.allSatisfy { $0 == 32 || $0 == 9 } }
+
+    /// The text without leading and trailing spaces and tabs.
+    var trimmingBlanks: String {
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != 32 && $0 != 9 }) else { return "" }
+        let last = bytes.lastIndex(where: { $0 != 32 && $0 != 9 })!
+        if first == bytes.startIndex && last == bytes.index(before: bytes.endIndex) { return self }
+        return String(self[first...last])
+    }
+}
+
 /// A 1-based line and column in a file; columns count Unicode scalars.
 public struct SourcePosition: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// 1-based line.

@@ -105,8 +105,8 @@ public enum Checker {
         let configuration = try memory.configuration(in: snapshot)
         let corpus: Corpus
         let files: [String]
+        corpus = try memory.corpus(of: snapshot, configuration: configuration)
         do {
-            corpus = try CorpusLoader.load(from: snapshot, configuration: configuration)
             files = try snapshot.files().map(\.path.description)
         } catch {
             throw .repository(error)

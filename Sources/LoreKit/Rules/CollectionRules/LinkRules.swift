@@ -66,8 +66,10 @@ public struct BrokenLinkRule: CollectionRule {
     static func entryFileTarget(_ destination: String, from path: GitPath) -> String? {
         var target = Substring(destination)
         if let cut = target.firstIndex(where: { $0 == "#" || $0 == "?" }) { target = target[..<cut] }
-        guard target.hasSuffix(".md"), !target.contains("://"), !target.hasPrefix("mailto:") else { return nil }
-        let decoded = String(target).removingPercentEncoding ?? String(target)
+        guard target.hasSuffix(".md"), !target.hasPrefix("mailto:") else { return nil }
+        // A scheme (`https:`) makes it a URL, not a path.
+        if let colon = target.firstIndex(of: ":"), !target[..<colon].contains("/") { return nil }
+        let decoded = target.contains("%") ? (String(target).removingPercentEncoding ?? String(target)) : String(target)
         var components: [Substring] = []
         if !decoded.hasPrefix("/") {
             let folder = path.description.split(separator: "/", omittingEmptySubsequences: true).dropLast()

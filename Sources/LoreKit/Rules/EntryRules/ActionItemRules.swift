@@ -14,7 +14,7 @@ enum ActionItems {
             guard case .mapping(let pairs, let position) = value else { return nil }
             func text(_ key: String) -> String? {
                 guard let scalar = pairs.first(where: { $0.key.text == key })?.value.scalar, !scalar.isNull,
-                      !scalar.text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+                      !scalar.text.isBlank else { return nil }
                 return scalar.text
             }
             return Item(position: position, title: text("title") ?? "(untitled)", owner: text("owner"), due: text("due"),

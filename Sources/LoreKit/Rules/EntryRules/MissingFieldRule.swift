@@ -14,7 +14,7 @@ public struct MissingFieldRule: EntryRule {
         guard let kind = context.kind(of: entry) else { return [] }
         return kind.fields.filter(\.required).compactMap { spec in
             let value = entry.frontMatter[spec.name]
-            guard value == nil || value!.isNull || value!.scalar?.text.trimmingCharacters(in: .whitespaces) == "" else { return nil }
+            guard value == nil || value!.isNull || value!.scalar?.text.isBlank == true else { return nil }
             return Finding(entry.path, entryStart, "missing required field '\(spec.name)'")
         }
     }

@@ -1,0 +1,284 @@
+import Foundation
+import Git
+import Markdown
+
+/// Parsed entries by blob id, kept in the git directory (`lore/parse-cache`), so a file that did not
+/// change is never parsed twice. The key is the content (a blob id), so a hit is always right:
+/// parsing depends on nothing else. A missing, truncated or foreign cache is simply rebuilt.
+final class ParseCache: @unchecked Sendable {
+    /// The file's first bytes: format and Lore version, so another version never reads it.
+    static let header = Array("lore parse cache 2 \(LoreVersion.current)\n".utf8)
+
+    let path: String
+    /// Encoded results by blob id; read-only while workers use it.
+    private let records: [ObjectID: ArraySlice<UInt8>]
+
+    /// Loads the cache of the repository whose git folder is `gitDirectory`; empty when there is none.
+    init(gitDirectory: String) {
+        path = gitDirectory + "lore/parse-cache"
+        var records: [ObjectID: ArraySlice<UInt8>] = [:]
+        if let data = FileManager.default.contents(atPath: path) {
+            let bytes = [UInt8](data)
+            if bytes.starts(with: Self.header) {
+                var reader = ByteReader(bytes[Self.header.count...])
+                while !reader.isAtEnd {
+                    guard let key = reader.bytes(20).flatMap({ ObjectID(raw: Array($0)) }), let length = reader.varint(),
+                          let payload = reader.bytes(length), let sum = reader.bytes(8) else { records = [:]; break }
+                    // A record whose checksum does not match is dropped: it will be parsed again.
+                    if Array(sum) == Self.checksum(payload) { records[key] = payload }
+                }
+            }
+        }
+        self.records = records
+    }
+
+    /// The cached result for a blob, with the path and kind it has now.
+    func result(for key: ObjectID, path: GitPath, kind: String) -> EntryParser.Result? {
+        guard let payload = records[key] else { return nil }
+        var reader = ByteReader(payload)
+        return ParseCacheCoding.decode(&reader, path: path, kind: kind)
+    }
+
+    /// The encoded record for a key, if cached (reused as is when the cache is written again).
+    func encoded(_ key: ObjectID) -> ArraySlice<UInt8>? { records[key] }
+
+    /// Writes the cache with exactly these records, atomically (a temporary file renamed into place).
+    /// Failing to write is not an error: the cache only saves time.
+    func save(_ entries: [(ObjectID, ArraySlice<UInt8>)]) {
+        var out = Self.header
+        for (key, payload) in entries.sorted(by: { $0.0 < $1.0 }) {
+            out += key.raw
+            ByteWriter.varint(payload.count, into: &out)
+            out += payload
+            out += Self.checksum(payload)
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = path + ".\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    /// FNV-1a, 64 bits, of a record: catches a damaged cache file before it could mislead.
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return (0..<8).map { UInt8(truncatingIfNeeded: hash >> (8 * $0)) }
+    }
+
+    /// Whether the records on disk are exactly these keys (then nothing needs writing).
+    func holdsExactly(_ keys: Set<ObjectID>) -> Bool { Set(records.keys) == keys }
+}
+
+/// The binary form of a parse result (without its path and kind, which the file's place gives).
+enum ParseCacheCoding {
+    static func encode(_ result: EntryParser.Result) -> [UInt8] {
+        var out: [UInt8] = []
+        ByteWriter.varint(result.diagnostics.count, into: &out)
+        for diagnostic in result.diagnostics {
+            ByteWriter.position(diagnostic.position, into: &out)
+            out.append(diagnostic.severity == .error ? 0 : 1)
+            ByteWriter.string(diagnostic.code, into: &out)
+            ByteWriter.string(diagnostic.message, into: &out)
+        }
+        guard let entry = result.entry else { out.append(0); return out }
+        out.append(1)
+        ByteWriter.varint(entry.frontMatter.openingLine, into: &out)
+        ByteWriter.varint(entry.bodyLine, into: &out)
+        ByteWriter.varint(entry.frontMatter.fields.count, into: &out)
+        for pair in entry.frontMatter.fields {
+            scalar(pair.key, into: &out)
+            value(pair.value, into: &out)
+        }
+        ByteWriter.varint(entry.headings.count, into: &out)
+        for heading in entry.headings {
+            ByteWriter.varint(heading.level, into: &out)
+            ByteWriter.string(heading.text, into: &out)
+            ByteWriter.varint(heading.line, into: &out)
+        }
+        ByteWriter.varint(entry.links.count, into: &out)
+        for link in entry.links {
+            ByteWriter.string(link.kind.rawValue, into: &out)
+            ByteWriter.string(link.destination, into: &out)
+            ByteWriter.string(link.text, into: &out)
+            ByteWriter.position(SourcePosition(line: link.line, column: link.column), into: &out)
+        }
+        ByteWriter.varint(entry.sectionTexts.count, into: &out)
+        for section in entry.sectionTexts {
+            ByteWriter.string(section.title, into: &out)
+            ByteWriter.varint(section.line, into: &out)
+            ByteWriter.string(section.text, into: &out)
+        }
+        return out
+    }
+
+    private static let styles: [YAMLScalar.Style] = [.plain, .singleQuoted, .doubleQuoted, .literal, .folded]
+
+    private static func scalar(_ scalar: YAMLScalar, into out: inout [UInt8]) {
+        ByteWriter.string(scalar.text, into: &out)
+        out.append(UInt8(styles.firstIndex(of: scalar.style) ?? 0))
+        ByteWriter.position(scalar.position, into: &out)
+    }
+
+    private static func value(_ value: YAMLValue, into out: inout [UInt8]) {
+        switch value {
+        case .scalar(let s):
+            out.append(0)
+            scalar(s, into: &out)
+        case .sequence(let items, let position):
+            out.append(1)
+            ByteWriter.position(position, into: &out)
+            ByteWriter.varint(items.count, into: &out)
+            for item in items { self.value(item, into: &out) }
+        case .mapping(let pairs, let position):
+            out.append(2)
+            ByteWriter.position(position, into: &out)
+            ByteWriter.varint(pairs.count, into: &out)
+            for pair in pairs {
+                scalar(pair.key, into: &out)
+                self.value(pair.value, into: &out)
+            }
+        }
+    }
+
+    static func decode(_ reader: inout ByteReader, path: GitPath, kind: String) -> EntryParser.Result? {
+        guard let count = reader.varint() else { return nil }
+        var diagnostics: [Diagnostic] = []
+        for _ in 0..<count {
+            guard let position = reader.position(), let severity = reader.byte(), let code = reader.string(),
+                  let message = reader.string() else { return nil }
+            diagnostics.append(Diagnostic(path: path, position: position, severity: severity == 0 ? .error : .warning,
+                                          code: code, message: message))
+        }
+        guard let hasEntry = reader.byte() else { return nil }
+        guard hasEntry == 1 else { return EntryParser.Result(entry: nil, diagnostics: diagnostics) }
+        guard let opening = reader.varint(), let bodyLine = reader.varint(), let fieldCount = reader.varint() else { return nil }
+        var fields: [YAMLPair] = []
+        for _ in 0..<fieldCount {
+            guard let key = scalar(&reader), let value = value(&reader, depth: 0) else { return nil }
+            fields.append(YAMLPair(key: key, value: value))
+        }
+        guard let headingCount = reader.varint() else { return nil }
+        var headings: [EntryHeading] = []
+        for _ in 0..<headingCount {
+            guard let level = reader.varint(), let text = reader.string(), let line = reader.varint() else { return nil }
+            headings.append(EntryHeading(level: level, text: text, line: line))
+        }
+        guard let linkCount = reader.varint() else { return nil }
+        var links: [EntryLink] = []
+        for _ in 0..<linkCount {
+            guard let kindText = reader.string(), let linkKind = Link.Kind(rawValue: kindText), let destination = reader.string(),
+                  let text = reader.string(), let position = reader.position() else { return nil }
+            links.append(EntryLink(kind: linkKind, destination: destination, text: text, line: position.line, column: position.column))
+        }
+        guard let sectionCount = reader.varint() else { return nil }
+        var sections: [EntrySection] = []
+        for _ in 0..<sectionCount {
+            guard let title = reader.string(), let line = reader.varint(), let text = reader.string() else { return nil }
+            sections.append(EntrySection(title: title, line: line, text: text))
+        }
+        let entry = Entry(path: path, kind: kind, frontMatter: FrontMatter(fields: fields, openingLine: opening),
+                          bodyLine: bodyLine, headings: headings, links: links, sectionTexts: sections)
+        return EntryParser.Result(entry: entry, diagnostics: diagnostics)
+    }
+
+    private static func scalar(_ reader: inout ByteReader) -> YAMLScalar? {
+        guard let text = reader.string(), let style = reader.byte(), Int(style) < styles.count, let position = reader.position() else { return nil }
+        return YAMLScalar(text: text, style: styles[Int(style)], position: position)
+    }
+
+    private static func value(_ reader: inout ByteReader, depth: Int) -> YAMLValue? {
+        guard depth < 100, let tag = reader.byte() else { return nil }
+        switch tag {
+        case 0:
+            return scalar(&reader).map(YAMLValue.scalar)
+        case 1:
+            guard let position = reader.position(), let count = reader.varint() else { return nil }
+            var items: [YAMLValue] = []
+            for _ in 0..<count {
+                guard let item = value(&reader, depth: depth + 1) else { return nil }
+                items.append(item)
+            }
+            return .sequence(items, position)
+        case 2:
+            guard let position = reader.position(), let count = reader.varint() else { return nil }
+            var pairs: [YAMLPair] = []
+            for _ in 0..<count {
+                guard let key = scalar(&reader), let item = value(&reader, depth: depth + 1) else { return nil }
+                pairs.append(YAMLPair(key: key, value: item))
+            }
+            return .mapping(pairs, position)
+        default:
+            return nil
+        }
+    }
+}
+
+/// Appends varints and length-prefixed strings.
+enum ByteWriter {
+    static func varint(_ value: Int, into out: inout [UInt8]) {
+        var value = UInt64(max(value, 0))
+        while value >= 0x80 {
+            out.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        out.append(UInt8(value))
+    }
+
+    static func string(_ text: String, into out: inout [UInt8]) {
+        varint(text.utf8.count, into: &out)
+        out += text.utf8
+    }
+
+    static func position(_ position: SourcePosition, into out: inout [UInt8]) {
+        varint(position.line, into: &out)
+        varint(position.column, into: &out)
+    }
+}
+
+/// Reads what `ByteWriter` wrote; every read is bounds-checked and returns `nil` past the end.
+struct ByteReader {
+    private let bytes: ArraySlice<UInt8>
+    private var offset: Int
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        offset = bytes.startIndex
+    }
+
+    var isAtEnd: Bool { offset >= bytes.endIndex }
+
+    mutating func byte() -> UInt8? {
+        guard offset < bytes.endIndex else { return nil }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func varint() -> Int? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while let byte = byte() {
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value <= UInt64(Int32.max) ? Int(value) : nil }
+            shift += 7
+            if shift > 35 { return nil }
+        }
+        return nil
+    }
+
+    mutating func bytes(_ count: Int) -> ArraySlice<UInt8>? {
+        guard count >= 0, bytes.endIndex - offset >= count else { return nil }
+        defer { offset += count }
+        return bytes[offset..<(offset + count)]
+    }
+
+    mutating func string() -> String? {
+        guard let count = varint(), let slice = bytes(count) else { return nil }
+        return String(decoding: slice, as: UTF8.self)
+    }
+
+    mutating func position() -> SourcePosition? {
+        guard let line = varint(), let column = varint() else { return nil }
+        return SourcePosition(line: line, column: column)
+    }
+}
