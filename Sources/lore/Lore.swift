@@ -8,19 +8,22 @@ struct Lore: ParsableCommand {
         commandName: "lore",
         abstract: "Organizational memory kept in git: postmortems, lessons and decisions as Markdown.",
         discussion: """
-        Lore reads entries (Markdown files with YAML front-matter) from any snapshot of a git
-        repository: the working tree (default), the staged index (--staged), or any commit (--rev).
+        Lore reads entries (Markdown files with YAML front-matter) from any
+        snapshot of a git repository: the working tree (default), the staged
+        index (--staged), or any commit (--rev).
 
         EXIT CODES
           0  success
-          1  findings: `check` found errors (or warnings with --strict), a file could not be
-             read as an entry, or the command refused to change anything (init where a
-             configuration exists)
-          2  usage or configuration error (bad arguments, invalid .lore/config.yml, unknown id)
-          3  repository environment error (not a git repository, bare repository without --rev,
-             unreadable or unsupported repository)
+          1  findings: `check` found errors (or warnings with --strict), a
+             file could not be read as an entry, or the command refused to
+             change anything (init where a configuration exists)
+          2  usage or configuration error (bad arguments, an invalid
+             .lore/config.yml, an unknown kind or id)
+          3  repository environment error (not a git repository, a bare
+             repository without --rev, an unreadable or unsupported one)
 
-        Errors and findings go to standard error as `path:line:col: error: message [code]`.
+        Problems print as `path:line:col: error: message [rule-id]`: on
+        standard output for `lore check`, on standard error otherwise.
         """,
         version: "lore \(LoreVersion.current)",
         subcommands: [Init.self, List.self, Show.self, Check.self, Rules.self, Hooks.self, Trailers.self]
