@@ -92,6 +92,30 @@ import TestSupport
         #expect(try repo.git(["status", "--porcelain"]) == " M lessons/a.md\n")
     }
 
+    /// The other way round: broken in the index, fixed only in the working tree: refused.
+    @Test func brokenStagedBytesAreRefusedWhateverTheWorkingTreeHolds() throws {
+        let repo = try Self.repository()
+        try repo.write("lessons/a.md", Self.lesson("LL-0001", "related: [LL-0404]\n"))
+        try repo.git(["add", "lessons/a.md"])
+        try repo.write("lessons/a.md", Self.lesson("LL-0001"))
+        #expect(try Self.git(repo, ["commit", "-q", "-m", "broken staged"]).status != 0)
+    }
+
+    /// A repository Lore cannot read refuses the commit, unless the team allows it.
+    @Test func unreadableRepositoryRefusesUnlessAllowed() throws {
+        let repo = try Self.repository()
+        try repo.write("lessons/b.md", Self.lesson("LL-0002"))
+        try repo.git(["add", "-A"])
+        try repo.git(["update-index", "--split-index"])
+        let refused = try Self.git(repo, ["commit", "-q", "-m", "b"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("split or sparse index"))
+        try repo.git(["config", "lore.allowUnreadable", "true"])
+        let allowed = try Self.git(repo, ["commit", "-q", "-m", "b"])
+        #expect(allowed.status == 0)
+        #expect(allowed.stderr.contains("lore: warning: entries were not checked"))
+    }
+
     @Test func deletingALinkedEntryIsRefusedRenamingItPasses() throws {
         let repo = try Self.repository()
         try repo.write("lessons/b.md", Self.lesson("LL-0002", "related: [LL-0001]\n"))
