@@ -35,6 +35,7 @@ public struct BrokenLinkRule: CollectionRule {
         let ids = Set(corpus.entries.compactMap(\.id))
         var findings: [Finding] = []
         for entry in corpus.entries {
+            let folder = Self.folder(of: entry.path)
             for (field, scalar) in Relations.items(of: entry, in: context) where !ids.contains(scalar.text) {
                 findings.append(Finding(entry.path, scalar.position, "'\(field)' names \(scalar.text), which no entry has"))
             }
@@ -47,10 +48,10 @@ public struct BrokenLinkRule: CollectionRule {
                     }
                 case .inline, .reference:
                     // Only links to entry files: a missing README or design doc is not this rule's.
-                    guard let target = Self.entryFileTarget(link.destination, from: entry.path),
+                    guard let target = Self.entryFileTarget(link.destination, folder: folder),
+                          !context.files.contains(target),
                           context.configuration.kind(containing: GitPath(target)) != nil,
-                          EntryFileFilter.isEntry(GitPath(target)),
-                          !context.files.contains(target) else { continue }
+                          EntryFileFilter.isEntry(GitPath(target)) else { continue }
                     findings.append(Finding(entry.path, SourcePosition(line: link.line, column: link.column),
                                             "link to \(link.destination) points at \(target), which is not in the snapshot"))
                 case .autolink:
@@ -63,18 +64,23 @@ public struct BrokenLinkRule: CollectionRule {
 
     /// The repository path a relative link to a `.md` file points at, or `nil` for URLs, anchors and
     /// links to other kinds of files.
+    /// The folders of a path, for resolving relative links from it.
+    static func folder(of path: GitPath) -> [Substring] {
+        Array(path.description.split(separator: "/", omittingEmptySubsequences: true).dropLast())
+    }
+
     static func entryFileTarget(_ destination: String, from path: GitPath) -> String? {
+        entryFileTarget(destination, folder: folder(of: path))
+    }
+
+    static func entryFileTarget(_ destination: String, folder: [Substring]) -> String? {
         var target = Substring(destination)
         if let cut = target.firstIndex(where: { $0 == "#" || $0 == "?" }) { target = target[..<cut] }
         guard target.hasSuffix(".md"), !target.hasPrefix("mailto:") else { return nil }
         // A scheme (`https:`) makes it a URL, not a path.
         if let colon = target.firstIndex(of: ":"), !target[..<colon].contains("/") { return nil }
         let decoded = target.contains("%") ? (String(target).removingPercentEncoding ?? String(target)) : String(target)
-        var components: [Substring] = []
-        if !decoded.hasPrefix("/") {
-            let folder = path.description.split(separator: "/", omittingEmptySubsequences: true).dropLast()
-            components = Array(folder)
-        }
+        var components: [Substring] = decoded.hasPrefix("/") ? [] : folder
         for part in decoded.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
             if part == ".." {
