@@ -32,7 +32,7 @@ public struct Kind: Sendable, Hashable {
     public var optionalSections: [String]
     /// Every field the kind knows, common ones first, then the kind's, then declared ones.
     public var fields: [FieldSpec] {
-        didSet { fieldIndex = Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }) }
+        didSet { fieldIndex = Kind.index(fields) }
     }
     /// Where each field is in `fields`, by name (rules ask for every field of every entry).
     private var fieldIndex: [String: Int] = [:]
@@ -53,7 +53,11 @@ public struct Kind: Sendable, Hashable {
         self.severities = severities
         self.optionalSections = optionalSections
         self.fields = fields
-        fieldIndex = Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        fieldIndex = Kind.index(fields)
+    }
+
+    private static func index(_ fields: [FieldSpec]) -> [String: Int] {
+        Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

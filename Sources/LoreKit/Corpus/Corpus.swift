@@ -89,8 +89,7 @@ public enum CorpusLoader {
                 return .success(Outcome(result: result, key: key, encoded: ParseCacheCoding.encode(result)))
             }
         }
-        var records: [(ObjectID, ArraySlice<UInt8>)] = []
-        var changed = false
+        var records: [(key: ObjectID, payload: ArraySlice<UInt8>, fresh: Bool)] = []
         var results: [EntryParser.Result] = []
         results.reserveCapacity(outcomes.count)
         for outcome in outcomes {
@@ -99,16 +98,15 @@ public enum CorpusLoader {
                 results.append(outcome.result)
                 if let key = outcome.key {
                     if let encoded = outcome.encoded {
-                        records.append((key, encoded[...]))
-                        changed = true
+                        records.append((key, encoded[...], true))
                     } else if let kept = cache?.encoded(key) {
-                        records.append((key, kept))
+                        records.append((key, kept, false))
                     }
                 }
             case .failure(let error): throw error
             }
         }
-        if let cache, changed || !cache.holdsExactly(Set(records.map(\.0))) { cache.save(records) }
+        cache?.keep(records)
         var entries: [Entry] = []
         entries.reserveCapacity(results.count)
         var diagnostics: [Diagnostic] = []

@@ -21,6 +21,10 @@ public final class MemoryRepository {
     /// The underlying repository.
     public let repository: Repository
 
+    /// Parsed entries by blob id, read once per process and shared by every snapshot it loads.
+    private lazy var cache: ParseCache? = ProcessInfo.processInfo.environment["LORE_NO_CACHE"] == nil
+        ? ParseCache(gitDirectory: repository.gitDirectory) : nil
+
     /// Opens the repository containing `path` (any folder inside a working tree, a bare
     /// repository, a linked worktree).
     public init(discoveringFrom path: String) throws(LoreError) {
@@ -72,8 +76,6 @@ public final class MemoryRepository {
     /// Every entry of a snapshot, using the parse cache in the git folder (`lore/parse-cache`)
     /// unless `LORE_NO_CACHE` is set: unchanged files are not parsed again.
     public func corpus(of snapshot: Snapshot, configuration: Configuration) throws(LoreError) -> Corpus {
-        let cache = ProcessInfo.processInfo.environment["LORE_NO_CACHE"] == nil
-            ? ParseCache(gitDirectory: repository.gitDirectory) : nil
         do {
             return try CorpusLoader.load(from: snapshot, configuration: configuration, cache: cache)
         } catch {

@@ -42,11 +42,25 @@ final class ParseCache: @unchecked Sendable {
     /// The encoded record for a key, if cached (reused as is when the cache is written again).
     func encoded(_ key: ObjectID) -> ArraySlice<UInt8>? { records[key] }
 
-    /// Writes the cache with exactly these records, atomically (a temporary file renamed into place).
-    /// Failing to write is not an error: the cache only saves time.
-    func save(_ entries: [(ObjectID, ArraySlice<UInt8>)]) {
+    /// Records used or made by the loads of this process (all on one thread, after each load).
+    private var kept: [ObjectID: ArraySlice<UInt8>] = [:]
+    private var madeNew = false
+
+    /// Remembers the records one load used (`fresh` when just parsed) and writes the cache when it
+    /// no longer matches them: a process that reads two snapshots (`--changed-since`) keeps both.
+    func keep(_ records: [(key: ObjectID, payload: ArraySlice<UInt8>, fresh: Bool)]) {
+        for record in records {
+            kept[record.key] = record.payload
+            if record.fresh { madeNew = true }
+        }
+        if madeNew || Set(self.records.keys) != Set(kept.keys) { save() }
+    }
+
+    /// Writes the kept records, atomically (a temporary file renamed into place). Failing to write
+    /// is not an error: the cache only saves time.
+    private func save() {
         var out = Self.header
-        for (key, payload) in entries.sorted(by: { $0.0 < $1.0 }) {
+        for (key, payload) in kept.sorted(by: { $0.key < $1.key }) {
             out += key.raw
             ByteWriter.varint(payload.count, into: &out)
             out += payload
@@ -66,8 +80,6 @@ final class ParseCache: @unchecked Sendable {
         return (0..<8).map { UInt8(truncatingIfNeeded: hash >> (8 * $0)) }
     }
 
-    /// Whether the records on disk are exactly these keys (then nothing needs writing).
-    func holdsExactly(_ keys: Set<ObjectID>) -> Bool { Set(records.keys) == keys }
 }
 
 /// The binary form of a parse result (without its path and kind, which the file's place gives).

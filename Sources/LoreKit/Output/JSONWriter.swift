@@ -113,9 +113,6 @@ public struct JSONWriter {
     /// Appends raw text (separators between top-level values).
     public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    /// Forgets what was written (after the caller has flushed it).
-    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
-
     private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }
 
     mutating func newline(_ depth: Int) {
