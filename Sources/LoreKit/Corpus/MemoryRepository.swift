@@ -22,12 +22,19 @@ public final class MemoryRepository {
     public let repository: Repository
 
     /// Parsed entries by blob id, read once per process and shared by every snapshot it loads.
-    private lazy var cache: ParseCache? = ProcessInfo.processInfo.environment["LORE_NO_CACHE"] == nil
-        ? ParseCache(gitDirectory: repository.gitDirectory) : nil
+    private lazy var cache: ParseCache? = caching ? ParseCache(gitDirectory: repository.gitDirectory) : nil
+
+    /// Entry verdicts by blob, path, kind and check context (`lore/check-cache`), read once per process.
+    lazy var checkCache: CheckCache? = caching ? CheckCache(gitDirectory: repository.gitDirectory) : nil
+
+    /// Whether results are cached in the git folder (`lore/`): only ever a matter of speed.
+    public let caching: Bool
 
     /// Opens the repository containing `path` (any folder inside a working tree, a bare
-    /// repository, a linked worktree).
-    public init(discoveringFrom path: String) throws(LoreError) {
+    /// repository, a linked worktree). With `caching` (the default, unless the environment sets
+    /// `LORE_NO_CACHE`), parse results and check verdicts are kept in the git folder under `lore/`.
+    public init(discoveringFrom path: String, caching: Bool = ProcessInfo.processInfo.environment["LORE_NO_CACHE"] == nil) throws(LoreError) {
+        self.caching = caching
         do {
             repository = try Repository.discover(from: path)
         } catch {

@@ -5,81 +5,29 @@ import Markdown
 /// Parsed entries by blob id, kept in the git directory (`lore/parse-cache`), so a file that did not
 /// change is never parsed twice. The key is the content (a blob id), so a hit is always right:
 /// parsing depends on nothing else. A missing, truncated or foreign cache is simply rebuilt.
-final class ParseCache: @unchecked Sendable {
-    /// The file's first bytes: format and Lore version, so another version never reads it.
-    static let header = Array("lore parse cache 2 \(LoreVersion.current)\n".utf8)
-
-    let path: String
-    /// Encoded results by blob id; read-only while workers use it.
-    private let records: [ObjectID: ArraySlice<UInt8>]
+final class ParseCache: Sendable {
+    /// The records, by the blob id's raw bytes.
+    let store: RecordStore
 
     /// Loads the cache of the repository whose git folder is `gitDirectory`; empty when there is none.
     init(gitDirectory: String) {
-        path = gitDirectory + "lore/parse-cache"
-        var records: [ObjectID: ArraySlice<UInt8>] = [:]
-        if let data = FileManager.default.contents(atPath: path) {
-            let bytes = [UInt8](data)
-            if bytes.starts(with: Self.header) {
-                var reader = ByteReader(bytes[Self.header.count...])
-                while !reader.isAtEnd {
-                    guard let key = reader.bytes(20).flatMap({ ObjectID(raw: Array($0)) }), let length = reader.varint(),
-                          let payload = reader.bytes(length), let sum = reader.bytes(8) else { records = [:]; break }
-                    // A record whose checksum does not match is dropped: it will be parsed again.
-                    if Array(sum) == Self.checksum(payload) { records[key] = payload }
-                }
-            }
-        }
-        self.records = records
+        store = RecordStore(path: gitDirectory + "lore/parse-cache", header: "lore parse cache 3 \(LoreVersion.current)\n")
     }
 
     /// The cached result for a blob, with the path and kind it has now.
     func result(for key: ObjectID, path: GitPath, kind: String) -> EntryParser.Result? {
-        guard let payload = records[key] else { return nil }
+        guard let payload = store[key.raw] else { return nil }
         var reader = ByteReader(payload)
         return ParseCacheCoding.decode(&reader, path: path, kind: kind)
     }
 
     /// The encoded record for a key, if cached (reused as is when the cache is written again).
-    func encoded(_ key: ObjectID) -> ArraySlice<UInt8>? { records[key] }
+    func encoded(_ key: ObjectID) -> ArraySlice<UInt8>? { store[key.raw] }
 
-    /// Records used or made by the loads of this process (all on one thread, after each load).
-    private var kept: [ObjectID: ArraySlice<UInt8>] = [:]
-    private var madeNew = false
-
-    /// Remembers the records one load used (`fresh` when just parsed) and writes the cache when it
-    /// no longer matches them: a process that reads two snapshots (`--changed-since`) keeps both.
+    /// Remembers the records one load used (`fresh` when just parsed); see `RecordStore.keep`.
     func keep(_ records: [(key: ObjectID, payload: ArraySlice<UInt8>, fresh: Bool)]) {
-        for record in records {
-            kept[record.key] = record.payload
-            if record.fresh { madeNew = true }
-        }
-        if madeNew || Set(self.records.keys) != Set(kept.keys) { save() }
+        store.keep(records.map { ($0.key.raw, $0.payload, $0.fresh) })
     }
-
-    /// Writes the kept records, atomically (a temporary file renamed into place). Failing to write
-    /// is not an error: the cache only saves time.
-    private func save() {
-        var out = Self.header
-        for (key, payload) in kept.sorted(by: { $0.key < $1.key }) {
-            out += key.raw
-            ByteWriter.varint(payload.count, into: &out)
-            out += payload
-            out += Self.checksum(payload)
-        }
-        let folder = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
-    }
-
-    /// FNV-1a, 64 bits, of a record: catches a damaged cache file before it could mislead.
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return (0..<8).map { UInt8(truncatingIfNeeded: hash >> (8 * $0)) }
-    }
-
 }
 
 /// The binary form of a parse result (without its path and kind, which the file's place gives).
