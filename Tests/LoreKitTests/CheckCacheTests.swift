@@ -99,3 +99,18 @@ import TestSupport
         #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: cachePath))).starts(with: Array("lore check cache".utf8)))
     }
 }
+
+extension CheckCacheTests {
+    @Test func changedEntriesAreAppendedNotRewritten() throws {
+        let repo = try Self.repository()
+        _ = try Self.check(repo, .workingTree)
+        let cachePath = repo.path + "/.git/lore/check-cache"
+        let before = try [UInt8](Data(contentsOf: URL(fileURLWithPath: cachePath)))
+        try repo.write("lessons/l.md", "---\nid: LL-0001\ntitle: Changed\ndate: 2025-03-14\nstatus: active\n---\n\n## Context\n\nc\n")
+        let changed = try Self.check(repo, .workingTree)
+        let after = try [UInt8](Data(contentsOf: URL(fileURLWithPath: cachePath)))
+        #expect(after.count > before.count && after.starts(with: before))
+        #expect(changed == (try Self.check(repo, .workingTree, caching: false)))
+        #expect(try Self.check(repo, .workingTree) == changed)
+    }
+}

@@ -22,26 +22,33 @@ final class RecordStore: @unchecked Sendable {
     private let records: [Key: ArraySlice<UInt8>]
     /// Records used or made by this process, written back by `keep`.
     private var kept: [Key: ArraySlice<UInt8>] = [:]
-    private var madeNew = false
+    /// Keys of the records the file holds now.
+    private var written: Set<Key>
+    /// The file must be written whole (missing, foreign, or damaged where appending cannot help).
+    private var rewrite: Bool
 
     /// Reads the store at `path` if it has `header`.
     init(path: String, header: String) {
         self.path = path
         self.header = Array(header.utf8)
         var records: [Key: ArraySlice<UInt8>] = [:]
+        var rewrite = true
         if let data = FileManager.default.contents(atPath: path) {
             let bytes = [UInt8](data)
             if bytes.starts(with: self.header) {
                 var reader = ByteReader(bytes[self.header.count...])
+                rewrite = false
                 while !reader.isAtEnd {
                     guard let keyLength = reader.varint(), let key = reader.bytes(keyLength), let length = reader.varint(),
-                          let payload = reader.bytes(length), let sum = reader.bytes(8) else { break }
+                          let payload = reader.bytes(length), let sum = reader.bytes(8) else { rewrite = true; break }
                     // A record whose checksum does not match is dropped: it is made again.
-                    if Self.checksum(key, payload).elementsEqual(sum) { records[Key(bytes: key)] = payload }
+                    if Self.checksum(key, payload).elementsEqual(sum) { records[Key(bytes: key)] = payload } else { rewrite = true }
                 }
             }
         }
         self.records = records
+        written = Set(records.keys)
+        self.rewrite = rewrite
     }
 
     /// How many records the file held.
@@ -50,32 +57,55 @@ final class RecordStore: @unchecked Sendable {
     /// The record stored under `key`.
     subscript(key: [UInt8]) -> ArraySlice<UInt8>? { records[Key(bytes: key[...])] }
 
-    /// Remembers the records one run used (`fresh` when just made) and writes the file when it no
-    /// longer holds exactly the records kept so far: a process reading two snapshots keeps both.
+    /// Remembers the records one run used (`fresh` when just made) and brings the file up to date:
+    /// new records are appended; the file is rewritten with only the records used by this process
+    /// (a process reading two snapshots keeps both) when it is damaged or a quarter of it is stale.
     func keep(_ used: [(key: [UInt8], payload: ArraySlice<UInt8>, fresh: Bool)]) {
+        var added: [(Key, ArraySlice<UInt8>)] = []
         for record in used {
-            kept[Key(bytes: record.key[...])] = record.payload
-            if record.fresh { madeNew = true }
+            let key = Key(bytes: record.key[...])
+            if kept.updateValue(record.payload, forKey: key) == nil, !written.contains(key) { added.append((key, record.payload)) }
         }
-        if madeNew || kept.count != records.count || kept.keys.contains(where: { records[$0] == nil }) { save() }
+        let stale = written.count - (kept.count - added.count)
+        if rewrite || stale > max(64, written.count / 4) {
+            save(kept.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }.map { ($0.key, $0.value) }, whole: true)
+        } else if !added.isEmpty {
+            save(added.sorted { $0.0.bytes.lexicographicallyPrecedes($1.0.bytes) }, whole: false)
+        }
     }
 
-    /// Writes the kept records, sorted by key, atomically (a temporary file renamed into place).
-    private func save() {
-        var out = header
-        for (key, payload) in kept.sorted(by: { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }).map({ ($0.key.bytes, $0.value) }) {
-            ByteWriter.varint(key.count, into: &out)
-            out += key
+    /// Writes records: the whole file atomically (a temporary file renamed into place), or appended
+    /// to the file in one write (a record torn by a crash fails its checksum and is made again).
+    private func save(_ records: [(Key, ArraySlice<UInt8>)], whole: Bool) {
+        var out = whole ? header : []
+        for (key, payload) in records {
+            ByteWriter.varint(key.bytes.count, into: &out)
+            out += key.bytes
             ByteWriter.varint(payload.count, into: &out)
             out += payload
-            out += Self.checksum(key, payload)
+            out += Self.checksum(key.bytes, payload)
+        }
+        if !whole {
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            if descriptor >= 0 {
+                let count = out.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                close(descriptor)
+                if count == out.count {
+                    written.formUnion(records.map(\.0))
+                    return
+                }
+            }
+            // Gone or not writable: write it whole.
+            save(kept.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }.map { ($0.key, $0.value) }, whole: true)
+            return
         }
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = path + ".\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
-        madeNew = false
+        if rename(temporary, path) != 0 { unlink(temporary); return }
+        written = Set(records.map(\.0))
+        rewrite = false
     }
 
     /// A 64-bit checksum over a record's key and payload: catches a damaged file before it misleads.

@@ -14,8 +14,8 @@ public struct SupersessionMismatchRule: CollectionRule {
     public init() {}
 
     public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
-        var byID: [String: EntrySummary] = [:]
-        for entry in entries { if let id = entry.id?.text, byID[id] == nil { byID[id] = entry } }
+        var byID: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() { if let id = entry.id?.text, byID[id] == nil { byID[id] = index } }
         var findings: [Finding] = []
         for entry in entries {
             guard let id = entry.id?.text else { continue }
@@ -23,7 +23,7 @@ public struct SupersessionMismatchRule: CollectionRule {
                 let target = relation.item.text
                 guard let other = byID[target] else { continue }   // broken-link's
                 let inverse = relation.field == "supersedes" ? "superseded_by" : "supersedes"
-                if !other.ids(inverse).contains(id) {
+                if !entries[other].relations.contains(where: { $0.field == inverse && $0.item.text == id }) {
                     findings.append(Finding(entry.path, relation.item.position,
                                             "\(id) lists \(target) in '\(relation.field)', but \(target) does not list \(id) in '\(inverse)'"))
                 }
