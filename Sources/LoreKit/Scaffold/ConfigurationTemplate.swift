@@ -48,3 +48,11 @@ extension Configuration {
 
     """
 }
+
+extension Configuration {
+    /// The configuration `lore init` writes, read back: the built-in kinds and `retrospective`.
+    public static var initial: Configuration {
+        // The text is part of Lore and covered by tests: it always parses.
+        (try? Configuration.parse(Array(initialFileText.utf8))) ?? .builtIn
+    }
+}

@@ -70,7 +70,7 @@ public struct EntryTemplate: Sendable {
     private func render(_ part: String, _ context: [String: String], part name: String) throws(EditError) -> String {
         do {
             // TEXT: no HTML escaping; the values are escaped for their place already.
-            let template = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT }}" + part)
+            let template = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT }}\n" + part)
             return template.render(context)
         } catch let error as MustacheTemplate.ParserError {
             throw .usage("\(origin): \(name) line \(error.context.lineNumber), column \(error.context.columnNumber): "

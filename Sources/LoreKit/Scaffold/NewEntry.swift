@@ -351,3 +351,15 @@ public final class EntryScaffold {
         return found.path
     }
 }
+
+extension MemoryRepository {
+    /// The author as git would record one: `GIT_AUTHOR_NAME` in `environment`, else `user.name`,
+    /// else `user.email` from the git configuration; `nil` when none is set.
+    public func authorName(environment: [String: String]) -> String? {
+        if let name = environment["GIT_AUTHOR_NAME"], !name.isEmpty { return name }
+        for key in ["user.name", "user.email"] {
+            if let value = try? repository.configString(key), !value.isEmpty { return value }
+        }
+        return nil
+    }
+}
