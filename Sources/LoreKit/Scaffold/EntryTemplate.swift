@@ -16,14 +16,20 @@ public enum FieldValue: Sendable, Hashable {
         }
     }
 
-    /// The value as body text: one line, list items joined by commas.
+    /// The value as body text: one line, list items joined by commas, control characters (line
+    /// breaks, NUL …) made spaces.
     var bodyText: String {
         let text: String
         switch self {
         case .scalar(let value): text = value
         case .list(let items): text = items.joined(separator: ", ")
         }
-        return String(text.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let control = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+            out.append(control && scalar != "\t" ? " " : scalar)
+        }
+        return String(out)
     }
 }
 

@@ -192,12 +192,17 @@ public final class EntryScaffold {
         if request.title.utf8.contains(10) || request.title.utf8.contains(13) {
             throw .usage("the title must be one line")
         }
+        let byteOrderMark = "starts with U+FEFF (an invisible byte-order mark), which YAML readers drop"
+        if request.title.unicodeScalars.first == "\u{FEFF}" { throw .usage("the title \(byteOrderMark)") }
         for (key, value) in request.values {
             guard !["id", "title", "date", "kind"].contains(key) else {
                 throw .usage("--set \(key)=… is not allowed; use \(key == "kind" ? "the KIND argument" : "--\(key)")")
             }
             guard !key.isEmpty, key.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }) else {
                 throw .usage("--set \(key)=…: a field name is letters, digits, '_' and '-'")
+            }
+            if value.unicodeScalars.first == "\u{FEFF}" || value.contains(",\u{FEFF}") {
+                throw .usage("--set \(key)=…: the value \(byteOrderMark)")
             }
             let type = kind.field(key)?.type ?? .string
             let typed: FieldValue
