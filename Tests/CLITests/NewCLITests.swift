@@ -155,6 +155,20 @@ private func files(_ repo: TemporaryRepository, under folder: String) -> [String
                 == ProcessResult(stdout: "", stderr: "error: unknown kind 'retro'; this repository has postmortem, lesson, decision\n", status: 2))
     }
 
+    /// On a terminal, a missing required value is asked for with its allowed values, until valid.
+    /// `script(1)` gives the command a pseudo-terminal; the test is skipped where it is missing.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func missingRequiredValuesAreAskedOnATerminal() throws {
+        let repo = try TemporaryRepository()
+        let command = "'\(loreBinary)' new postmortem Asked --date 2025-03-14"
+        let result = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], in: repo.path,
+                                    environment: gitEnvironment(), stdin: "SEV9\nSEV1\n")
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("severity (SEV1, SEV2, SEV3, SEV4): not a valid severity"))
+        #expect(result.stdout.contains("created postmortems/2025/2025-03-14-asked.md (PM-0001)"))
+        #expect(try read(repo, "postmortems/2025/2025-03-14-asked.md").contains("\nseverity: SEV1\n"))
+    }
+
     @Test func dryRunPrintPathIdAndEdit() throws {
         let repo = try TemporaryRepository()
         try repo.write("lessons/a.md", entryText(id: "LL-0001", title: "A", status: "active"))
