@@ -21,7 +21,8 @@ struct Renumber: ParsableCommand {
         `lore renumber PATH` (the file of the entry to change; NEW defaults to
         the kind's next id). References are then left alone, since they may
         mean the entry that keeps the id; they are listed for review.
-        File names are not changed.
+        File names are not changed, nor `Lore: OLD` trailers of commits already
+        made (history is not rewritten).
         """)
 
     @Option(name: [.customShort("C"), .customLong("repo")], help: "Run as if started in this folder.")
