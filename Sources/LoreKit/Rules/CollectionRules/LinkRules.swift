@@ -32,34 +32,15 @@ public struct BrokenLinkRule: CollectionRule {
     public init() {}
 
     public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
-        let ids = Set(corpus.entries.compactMap(\.id))
-        var findings: [Finding] = []
-        for entry in corpus.entries {
-            let folder = Self.folder(of: entry.path)
-            for (field, scalar) in Relations.items(of: entry, in: context) where !ids.contains(scalar.text) {
-                findings.append(Finding(entry.path, scalar.position, "'\(field)' names \(scalar.text), which no entry has"))
-            }
-            for link in entry.links {
-                switch link.kind {
-                case .wiki:
-                    if !ids.contains(link.destination) {
-                        findings.append(Finding(entry.path, SourcePosition(line: link.line, column: link.column),
-                                                "[[\(link.destination)]] names an id no entry has"))
-                    }
-                case .inline, .reference:
-                    // Only links to entry files: a missing README or design doc is not this rule's.
-                    guard let target = Self.entryFileTarget(link.destination, folder: folder),
-                          !context.files.contains(target),
-                          context.configuration.kind(containing: GitPath(target)) != nil,
-                          EntryFileFilter.isEntry(GitPath(target)) else { continue }
-                    findings.append(Finding(entry.path, SourcePosition(line: link.line, column: link.column),
-                                            "link to \(link.destination) points at \(target), which is not in the snapshot"))
-                case .autolink:
-                    continue
-                }
+        LinkGraph(corpus: corpus, files: context.files).unresolved.compactMap { link -> Finding? in
+            guard let source = link.source else { return nil }
+            switch link.kind {
+            case .relation: return Finding(source, link.position, "'\(link.field ?? "related")' names \(link.written), which no entry has")
+            case .wiki: return Finding(source, link.position, "[[\(link.written)]] names an id no entry has")
+            case .file: return Finding(source, link.position, "link to \(link.written) points at \(link.path ?? link.written), which is not in the snapshot")
+            case .affects, .commit, .trailer: return nil   // unmatched-affects and unknown-commit judge those
             }
         }
-        return findings
     }
 
     /// The repository path a relative link to a `.md` file points at, or `nil` for URLs, anchors and
