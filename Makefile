@@ -5,18 +5,20 @@
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git python3
+PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git python3 python3-jsonschema
 
 .PHONY: all deps build release demo test bench clean
 
 all: build
 
 # System libraries from Debian: libgit2 1.5 and cmark-gfm (with its extensions) through pkg-config;
-# git and python3 for the tests (temporary repositories, the shared corpus generator).
+# git and python3 for the tests (temporary repositories, the shared corpus generator), and
+# python3-jsonschema to validate `lore index` output against docs/index.schema.json.
 deps:
 	@if pkg-config --exists libgit2 libcmark-gfm 2>/dev/null \
 	    && [ -f /usr/include/cmark-gfm-core-extensions.h ] \
-	    && command -v git >/dev/null && command -v python3 >/dev/null; then :; else \
+	    && command -v git >/dev/null && command -v python3 >/dev/null \
+	    && python3 -c 'import jsonschema' 2>/dev/null; then :; else \
 	  echo "installing $(PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \

@@ -231,12 +231,17 @@ public final class Mailmap {
 
     /// The canonical name and e-mail for an identity as recorded in a commit.
     public func resolve(name: String, email: String) -> (name: String, email: String) {
-        var realName: UnsafePointer<CChar>?
-        var realEmail: UnsafePointer<CChar>?
-        guard git_mailmap_resolve(&realName, &realEmail, handle, name, email) == 0 else {
-            git_error_clear()
-            return (name, email)
+        // The results may point into the C strings passed in: copy them out while those live.
+        name.withCString { cName in
+            email.withCString { cEmail in
+                var realName: UnsafePointer<CChar>?
+                var realEmail: UnsafePointer<CChar>?
+                guard git_mailmap_resolve(&realName, &realEmail, handle, cName, cEmail) == 0 else {
+                    git_error_clear()
+                    return (name, email)
+                }
+                return (realName.map { String(cString: $0) } ?? name, realEmail.map { String(cString: $0) } ?? email)
+            }
         }
-        return (realName.map { String(cString: $0) } ?? name, realEmail.map { String(cString: $0) } ?? email)
     }
 }

@@ -42,6 +42,7 @@ Exit status: 0 if every row was measured and Lore's output checked out,
 
 import argparse
 import hashlib
+import datetime as dt
 import json
 import os
 import platform
@@ -362,6 +363,40 @@ def check_findings(argv, corpus, facts, timeout, ok_codes):
     return True, f"{note}; check ok", True
 
 
+def check_index(argv, corpus, facts, timeout, ok_codes):
+    """One untimed `lore index` run: every entry's created, updated, authors and last previous
+    path must equal truth.json (the generator's ground truth)."""
+    try:
+        proc = subprocess.run(argv, cwd=corpus, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"failed: timed out after {timeout} s", False
+    if proc.returncode not in ok_codes:
+        return False, with_stderr(f"failed: exit {proc.returncode}", proc.stderr), False
+    try:
+        index = json.loads(proc.stdout)
+        with open(os.path.join(corpus, "truth.json")) as fh:
+            truth = json.load(fh)
+    except (ValueError, OSError) as exc:
+        return False, f"check FAILED: {exc}", True
+
+    def utc(commit):
+        if not commit:
+            return None
+        return dt.datetime.fromisoformat(commit["time"]).astimezone(dt.timezone.utc).isoformat()
+    entries = {e["path"]: e for e in index.get("entries", [])}
+    wrong = 0
+    for path, t in truth.items():
+        h = (entries.get(path) or {}).get("history") or {}
+        if (utc(h.get("created")) != t["created"] or utc(h.get("updated")) != t["updated"]
+                or [a["email"] for a in h.get("authors", [])] != t["authors"]
+                or (h.get("previous_paths") or [None])[-1] != t.get("renamed_from")):
+            wrong += 1
+    ok = wrong == 0 and len(entries) == len(truth)
+    note = (f"history of {len(truth) - wrong} of {len(truth)} entries equals truth.json; "
+            f"{index.get('history', {}).get('commits')} commits; " + ("check ok" if ok else "check FAILED"))
+    return ok, note, True
+
+
 def lore_version(lore):
     try:
         proc = subprocess.run([lore, "--version"], capture_output=True, text=True, timeout=30)
@@ -373,12 +408,18 @@ def lore_version(lore):
 
 def run_lore(lore, corpus, facts, runs, args, all_lore):
     tasks = [("lore-list", ["list", "--format", "json"], check_listing, args.ok_codes),
-             ("lore-check", ["check", "--format", "json", "--today", "2025-07-01"], check_findings, {0, 1})]
+             ("lore-check", ["check", "--format", "json", "--today", "2025-07-01"], check_findings, {0, 1}),
+             # Cold: no parse or history cache (every commit diffed, every entry parsed); warm:
+             # both caches filled by the cold check run before it.
+             ("lore-index-cold", ["index"], check_index, {0, 1}),
+             ("lore-index-warm", ["index"], check_index, {0, 1})]
     if all_lore:
         tasks.insert(1, ("lore-list-rev", ["list", "--rev", "HEAD", "--format", "json"], check_listing, args.ok_codes))
     rows = []
     for key, sub, checker, ok_codes in tasks:
         argv = [lore, *sub]
+        if key == "lore-index-cold":
+            argv = ["/usr/bin/env", "LORE_NO_CACHE=1", *argv]
         row = {"key": key, "tool": "Lore", "task": "`lore " + " ".join(sub) + "`", "argv": argv}
         ok, note, ran = checker(argv, corpus, facts, args.timeout, ok_codes)
         row["check_ok"] = ok

@@ -29,22 +29,22 @@ import TestSupport
         #expect(records[2].author.time == 1735787045 && records[2].author.offsetMinutes == 0)
     }
 
-    @Test func shallowCloneHistoryIsRefusedClearly() throws {
+    @Test func shallowCloneHistoryStopsAtTheBoundary() throws {
         let repo = try TemporaryRepository()
         for index in 1...3 {
             try repo.write("lessons/a.md", "version \(index)\n")
             try repo.commitAll("commit \(index)")
         }
         let shallow = repo.base + "/shallow"
-        try repo.git(["clone", "-q", "--depth", "1", "file://" + repo.path, shallow])
+        try repo.git(["clone", "-q", "--depth", "2", "file://" + repo.path, shallow])
         let repository = try Repository.discover(from: shallow)
         #expect(repository.isShallow)
-        #expect {
-            try repository.walkHistory { _ in true }
-        } throws: { error in
-            let error = error as? GitError
-            return error?.code == .unsupported && error?.message.contains("git fetch --unshallow") == true
-        }
+        #expect(repository.shallowBoundary().count == 1)
+        var records: [CommitRecord] = []
+        let complete = try repository.walkHistory { records.append($0); return true }
+        #expect(!complete)
+        #expect(records.map { $0.message } == ["commit 3\n", "commit 2\n"])
+        #expect(records[1].isShallowBoundary && records[1].parents.isEmpty && !records[0].isShallowBoundary)
     }
 
     @Test func splitIndexIsReportedNotMisread() throws {

@@ -89,4 +89,45 @@ public final class MemoryRepository {
             throw .repository(error)
         }
     }
+
+    /// The git history of every entry file of the snapshot's commit (the revision read, else
+    /// `HEAD`; empty on an unborn branch), read in one walk and cached in `lore/history-cache`
+    /// unless `LORE_NO_CACHE` is set. `progress` is called with the number of commits read while
+    /// uncached commits are read.
+    public func history(of snapshot: Snapshot, configuration: Configuration,
+                        progress: ((Int) -> Void)? = nil) throws(LoreError) -> RepositoryHistory {
+        do {
+            let tip: ObjectID
+            if let commit = snapshot.commit {
+                tip = commit
+            } else if repository.isHeadUnborn {
+                return .empty
+            } else {
+                tip = try repository.resolveCommit("HEAD")
+            }
+            return try HistoryReader.read(repository, tip: tip, folders: configuration.kinds.map { GitPath($0.dir) },
+                                          useCache: ProcessInfo.processInfo.environment["LORE_NO_CACHE"] == nil, progress: progress)
+        } catch {
+            throw .repository(error)
+        }
+    }
+
+    /// The link graph of a corpus read from `snapshot`: links resolved against the snapshot's
+    /// files and the repository's commits, with `history`'s trailers.
+    public func linkGraph(of corpus: Corpus, snapshot: Snapshot, history: RepositoryHistory = .empty) throws(LoreError) -> LinkGraph {
+        let files: [String]
+        do {
+            files = try snapshot.files().map(\.path.description)
+        } catch {
+            throw .repository(error)
+        }
+        let repository = self.repository
+        var known: [String: String?] = [:]
+        return LinkGraph(corpus: corpus, files: FileIndex(files), commit: { hex in
+            if let seen = known[hex] { return seen }
+            let full = repository.commitID(prefix: hex)?.hex
+            known[hex] = full
+            return full
+        }, trailers: history.trailers)
+    }
 }

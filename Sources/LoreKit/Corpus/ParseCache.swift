@@ -11,7 +11,7 @@ final class ParseCache: Sendable {
 
     /// Loads the cache of the repository whose git folder is `gitDirectory`; empty when there is none.
     init(gitDirectory: String) {
-        store = RecordStore(path: gitDirectory + "lore/parse-cache", header: "lore parse cache 3 \(LoreVersion.current)\n")
+        store = RecordStore(path: gitDirectory + "lore/parse-cache", header: "lore parse cache 4 \(LoreVersion.current)\n")
     }
 
     /// The cached result for a blob, with the path and kind it has now.
@@ -69,6 +69,7 @@ enum ParseCacheCoding {
             ByteWriter.varint(section.line, into: &out)
             ByteWriter.string(section.text, into: &out)
         }
+        ByteWriter.string(entry.summary, into: &out)
         return out
     }
 
@@ -137,8 +138,9 @@ enum ParseCacheCoding {
             guard let title = reader.string(), let line = reader.varint(), let text = reader.string() else { return nil }
             sections.append(EntrySection(title: title, line: line, text: text))
         }
+        guard let summary = reader.string() else { return nil }
         let entry = Entry(path: path, kind: kind, frontMatter: FrontMatter(fields: fields, openingLine: opening),
-                          bodyLine: bodyLine, headings: headings, links: links, sectionTexts: sections)
+                          bodyLine: bodyLine, headings: headings, links: links, sectionTexts: sections, summary: summary)
         return EntryParser.Result(entry: entry, diagnostics: diagnostics)
     }
 
@@ -177,12 +179,21 @@ enum ParseCacheCoding {
 /// Appends varints and length-prefixed strings.
 enum ByteWriter {
     static func varint(_ value: Int, into out: inout [UInt8]) {
-        var value = UInt64(max(value, 0))
+        varint64(UInt64(max(value, 0)), into: &out)
+    }
+
+    static func varint64(_ value: UInt64, into out: inout [UInt8]) {
+        var value = value
         while value >= 0x80 {
             out.append(UInt8(value & 0x7F) | 0x80)
             value >>= 7
         }
         out.append(UInt8(value))
+    }
+
+    static func bytes(_ bytes: [UInt8], into out: inout [UInt8]) {
+        varint(bytes.count, into: &out)
+        out += bytes
     }
 
     static func string(_ text: String, into out: inout [UInt8]) {
@@ -212,6 +223,24 @@ struct ByteReader {
         guard offset < bytes.endIndex else { return nil }
         defer { offset += 1 }
         return bytes[offset]
+    }
+
+    /// A varint of up to 63 bits (times).
+    mutating func varint64() -> Int64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while let byte = byte() {
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value <= UInt64(Int64.max) ? Int64(value) : nil }
+            shift += 7
+            if shift > 63 { return nil }
+        }
+        return nil
+    }
+
+    mutating func lengthPrefixedBytes() -> [UInt8]? {
+        guard let count = varint(), let slice = bytes(count) else { return nil }
+        return Array(slice)
     }
 
     mutating func varint() -> Int? {

@@ -2,7 +2,7 @@ import Foundation
 import Git
 
 /// One file `lore renumber` changes: its bytes before and after.
-public struct FileChange: Sendable, Hashable {
+public struct FileEdit: Sendable, Hashable {
     /// The file, from the repository root.
     public let path: GitPath
     /// The bytes read when planning.
@@ -24,7 +24,7 @@ public struct RenumberPlan: Sendable {
     /// The renumbered entry's file.
     public let entryPath: GitPath
     /// Each file to change, sorted by path.
-    public let changes: [FileChange]
+    public let changes: [FileEdit]
     /// Things the user should know: references left alone because another entry keeps the old id.
     public let notes: [String]
 
@@ -100,7 +100,7 @@ public enum Renumber {
         var notes: [String] = []
 
         let head: Snapshot? = memory.repository.isHeadUnborn ? nil : (try? memory.snapshot(.revision("HEAD")))
-        var changes: [FileChange] = []
+        var changes: [FileEdit] = []
         for candidate in corpus.entries {
             let mentions = candidate.path == entry.path || candidate.links.contains { $0.kind == .wiki && $0.destination == oldID }
                 || idFields(of: candidate, configuration).contains { candidate.frontMatter.list($0).contains(oldID) }
@@ -133,7 +133,7 @@ public enum Renumber {
             let original = editor.bytes
             var dirty = true
             if let head, case .bytes(let committed)? = try? head.contents(at: candidate.path) { dirty = committed != original }
-            changes.append(FileChange(path: candidate.path, original: original, changed: ByteEdit.apply(edits, to: original),
+            changes.append(FileEdit(path: candidate.path, original: original, changed: ByteEdit.apply(edits, to: original),
                                       editCount: edits.count, hasUncommittedChanges: dirty))
         }
         changes.sort { $0.path < $1.path }

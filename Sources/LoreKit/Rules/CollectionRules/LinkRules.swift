@@ -15,27 +15,19 @@ public struct BrokenLinkRule: CollectionRule {
     public init() {}
 
     public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
-        let ids = Set(entries.compactMap(\.id?.text))
-        var findings: [Finding] = []
-        for entry in entries {
-            for relation in entry.relations where !ids.contains(relation.item.text) {
-                findings.append(Finding(entry.path, relation.item.position, "'\(relation.field)' names \(relation.item.text), which no entry has"))
-            }
-            for link in entry.links {
-                guard let target = link.target else {
-                    if !ids.contains(link.item.text) {
-                        findings.append(Finding(entry.path, link.item.position, "[[\(link.item.text)]] names an id no entry has"))
-                    }
-                    continue
+        var resolver = LinkGraph.Resolver(entries, configuration: snapshot.configuration, files: snapshot.files, commit: nil)
+        resolver.resolvesAffects = false   // unmatched-affects judges those
+        return entries.flatMap { entry in
+            resolver.links(of: entry).compactMap { link -> Finding? in
+                guard !link.isResolved, let source = link.source else { return nil }
+                switch link.kind {
+                case .relation: return Finding(source, link.position, "'\(link.field ?? "related")' names \(link.written), which no entry has")
+                case .wiki: return Finding(source, link.position, "[[\(link.written)]] names an id no entry has")
+                case .file: return Finding(source, link.position, "link to \(link.written) points at \(link.path ?? link.written), which is not in the snapshot")
+                case .affects, .commit, .trailer: return nil
                 }
-                // Only links to entry files: a missing README or design doc is not this rule's.
-                guard !snapshot.files.contains(target), snapshot.configuration.kind(containing: GitPath(target)) != nil,
-                      EntryFileFilter.isEntry(GitPath(target)) else { continue }
-                findings.append(Finding(entry.path, link.item.position,
-                                        "link to \(link.item.text) points at \(target), which is not in the snapshot"))
             }
         }
-        return findings
     }
 
     /// The repository path a relative link to a `.md` file points at, or `nil` for URLs, anchors and
