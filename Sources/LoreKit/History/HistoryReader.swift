@@ -59,11 +59,16 @@ public enum HistoryReader {
             for trailer in commit.trailers.reversed() {
                 trailers.append(TrailerLink(commit: id.hex, id: trailer.id, position: trailer.position))
             }
-            var state: [GitPath: Int]
+            // The first parent's state, taken over (not copied) when this is its last child to
+            // come: copying a 10,000-path dictionary per commit made a long history quadratic.
+            var state: [GitPath: Int] = [:]
             if let first = commit.parents.first {
-                state = states[first] ?? [:]
-            } else {
-                state = [:]
+                pendingChildren[first]! -= 1
+                if pendingChildren[first] == 0 && first != tip {
+                    state = states.removeValue(forKey: first) ?? [:]
+                } else {
+                    state = states[first] ?? [:]
+                }
             }
             if commit.isShallowBoundary { partial = true }
 
@@ -110,7 +115,7 @@ public enum HistoryReader {
                     touch(lineage)
                 }
             }
-            for parent in commit.parents {
+            for parent in commit.parents.dropFirst() {
                 pendingChildren[parent]! -= 1
                 if pendingChildren[parent] == 0 && parent != tip { states[parent] = nil }
             }
