@@ -175,6 +175,21 @@ public struct LinkGraph: Sendable {
         return entry(at: path)
     }
 
+    /// The id of the entry at `path`, without copying the entry.
+    public func id(at path: GitPath) -> String? {
+        guard let index = index(of: path) else { return nil }
+        return entries[index].id
+    }
+
+    private func index(of path: GitPath) -> Int? {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].path < path { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].path == path ? low : nil
+    }
+
     /// The entry at `path`.
     public func entry(at path: GitPath) -> Entry? {
         var low = 0, high = entries.count
