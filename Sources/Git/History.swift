@@ -204,6 +204,16 @@ extension Repository {
         return changes
     }
 
+    /// The parents of commit `id` (none when it is in `boundary`), without diffing anything.
+    public func parents(of id: ObjectID, boundary: Set<ObjectID> = []) throws(GitError) -> [ObjectID] {
+        guard !boundary.contains(id) else { return [] }
+        var oid = id.oid
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, handle, &oid), "reading commit \(id)")
+        defer { git_commit_free(commit) }
+        return (0..<git_commit_parentcount(commit)).map { ObjectID(git_commit_parent_id(commit, $0).pointee) }
+    }
+
     /// The changes under `prefixes` from tree `old` to tree `new`, found by walking both trees in
     /// step and descending only into subtrees whose ids differ; as libgit2 reports them without
     /// rename detection (a type change is a deletion and an addition). `nil` when a tree cannot be
