@@ -125,10 +125,12 @@ public struct LinkGraph: Sendable {
             self.commit = commit
         }
 
-        /// The entry's links in the order written: relations, `affects`, `commits`, then the body.
-        func links(of entry: EntrySummary) -> [GraphLink] {
+        /// The entry's links in the order written: relations, `affects`, `commits`, then the body
+        /// (with `unresolvedOnly`, only those that point at nothing).
+        func links(of entry: EntrySummary, unresolvedOnly: Bool = false) -> [GraphLink] {
             var links: [GraphLink] = []
             func add(_ kind: LinkKind, _ field: String?, _ written: String, path: String? = nil, _ position: SourcePosition, _ target: LinkTarget) {
+                if unresolvedOnly, target != .unresolved { return }
                 links.append(GraphLink(kind: kind, field: field, source: entry.path, commit: nil, written: written, path: path,
                                        position: position, target: target))
             }
