@@ -11,6 +11,9 @@ public struct Corpus: Sendable {
     public let entries: [Entry]
     /// Problems found reading files, sorted by path, line, column.
     public let diagnostics: [Diagnostic]
+    /// The blob id of each entry's file (what its bytes hash to, for working-tree files), by path:
+    /// what an index keyed by content (the search index) compares.
+    public var blobs: [GitPath: ObjectID] = [:]
 
     /// The entries whose `id` is `id` (more than one when an id is duplicated).
     public func entries(withID id: String) -> [Entry] { entries.filter { $0.id == id } }
@@ -78,10 +81,10 @@ public enum CorpusLoader {
                     path: job.file.path, position: SourcePosition(line: 1, column: 1), code: "file-too-large",
                     message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")]), key: nil, encoded: nil))
             case .bytes(let bytes):
-                guard let cache else {
-                    return .success(Outcome(result: EntryParser.parse(path: job.file.path, kind: job.kind, bytes: bytes), key: nil, encoded: nil))
-                }
                 let key = job.file.blob ?? Repository.blobID(of: bytes)
+                guard let cache else {
+                    return .success(Outcome(result: EntryParser.parse(path: job.file.path, kind: job.kind, bytes: bytes), key: key, encoded: nil))
+                }
                 if let hit = cache.result(for: key, path: job.file.path, kind: job.kind) {
                     return .success(Outcome(result: hit, key: key, encoded: nil))
                 }
@@ -92,11 +95,14 @@ public enum CorpusLoader {
         var records: [(key: ObjectID, payload: ArraySlice<UInt8>, fresh: Bool)] = []
         var results: [EntryParser.Result] = []
         results.reserveCapacity(outcomes.count)
+        var blobs: [GitPath: ObjectID] = [:]
+        blobs.reserveCapacity(outcomes.count)
         for outcome in outcomes {
             switch outcome {
             case .success(let outcome):
                 results.append(outcome.result)
-                if let key = outcome.key {
+                if let key = outcome.key, let entry = outcome.result.entry { blobs[entry.path] = key }
+                if let key = outcome.key, cache != nil {
                     if let encoded = outcome.encoded {
                         records.append((key, encoded[...], true))
                     } else if let kept = cache?.encoded(key) {
@@ -120,7 +126,9 @@ public enum CorpusLoader {
                                           message: "unresolved merge conflict: resolve the conflict in \(path) first"))
         }
         diagnostics.sort()
-        return Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
+        var corpus = Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
+        corpus.blobs = blobs
+        return corpus
     }
 
     /// Names git keeps apart but people and some file systems do not: non-UTF-8 names, and names
