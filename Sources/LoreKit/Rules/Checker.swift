@@ -169,7 +169,8 @@ public enum Checker {
         return CheckReport(diagnostics: diagnostics, entryCount: corpus.entries.count, notes: notes)
     }
 
-    private static func localToday() -> String {
+    /// Today in the local time zone, `YYYY-MM-DD` (what `--today` defaults to).
+    public static func localToday() -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd"
