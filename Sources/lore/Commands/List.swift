@@ -53,14 +53,10 @@ struct List: ParsableCommand {
         }
         let query = try filter.query(for: corpus.configuration, sort: order)
         let rank = Dictionary(uniqueKeysWithValues: corpus.configuration.kinds.enumerated().map { ($1.name, $0) })
-        var entries = corpus.entries
-        if order == nil {
-            // Without --sort: by kind in configuration order, then by path.
-            entries = entries.enumerated()
-                .sorted { (rank[$0.element.kind] ?? 0, $0.offset) < (rank[$1.element.kind] ?? 0, $1.offset) }
-                .map(\.element)
-        }
-        entries = query.select(entries, in: corpus.configuration)
+        // By kind in configuration order, then by path; --sort reorders stably from there.
+        let entries = query.select(corpus.entries.enumerated()
+            .sorted { (rank[$0.element.kind] ?? 0, $0.offset) < (rank[$1.element.kind] ?? 0, $1.offset) }
+            .map(\.element), in: corpus.configuration)
         switch format {
         case .table: Console.out(table(entries))
         case .paths: Console.out(entries.map { $0.path.description + "\n" }.joined())
