@@ -91,3 +91,130 @@ import TestSupport
         #expect(figures["dueDone"] as? Int == truth["dueDone"] as? Int)
     }
 }
+
+/// Exact output of `lore actions` and `lore stats` on a small repository.
+@Suite struct FollowUpCLITests {
+    private func fixture() throws -> TemporaryRepository {
+        let repo = try TemporaryRepository()
+        try repo.write("postmortems/2025/a.md", """
+            ---
+            id: PM-0001
+            title: Checkout down
+            date: 2025-01-10
+            status: published
+            severity: SEV1
+            services: [payments, web]
+            started: 2025-01-10T10:00:00Z
+            resolved: 2025-01-10T13:30:00+01:00
+            action_items:
+              - title: Add an alert
+                owner: ana
+                due: 2025-02-01
+              - title: Write the runbook
+                owner: bo
+                due: 2025-03-01
+                status: done
+                link: https://example.com/pr/1
+            ---
+
+            ## Summary
+
+            Down.
+
+            """)
+        try repo.write("postmortems/2025/b.md", """
+            ---
+            id: PM-0002
+            title: Search slow
+            date: 2025-04-02
+            status: published
+            severity: SEV2
+            services: [search]
+            started: 2025-04-02T08:00:00Z
+            resolved: 2025-04-02T14:00:00Z
+            action_items:
+              - title: Tune the cache
+                owner: ana
+                due: 2025-09-01
+              - title: Rewrite it in Rust
+                status: wont-do
+            ---
+
+            ## Summary
+
+            Slow.
+
+            """)
+        try repo.commitAll("memory")
+        return repo
+    }
+
+    private func lore(_ arguments: [String], in repo: TemporaryRepository) throws -> ProcessResult {
+        try runProcess(loreBinary, arguments, in: repo.path, environment: gitEnvironment())
+    }
+
+    @Test func actionsText() throws {
+        let repo = try fixture()
+        #expect(try lore(["actions", "--today", "2025-05-01"], in: repo) == ProcessResult(stdout: """
+            ENTRY    STATE    DUE         OWNER  ITEM
+            PM-0001  overdue  2025-02-01  ana    Add an alert
+            PM-0001  done     2025-03-01  bo     Write the runbook
+            PM-0002  open     2025-09-01  ana    Tune the cache
+            PM-0002  wont-do  -           -      Rewrite it in Rust
+            4 action items: 1 open, 1 overdue, 1 done, 1 won't do (today 2025-05-01)
+
+            """, stderr: "", status: 0))
+        #expect(try lore(["actions", "--today", "2025-05-01", "--by", "service", "--open"], in: repo).stdout == """
+            SERVICE   STATE    DUE         ENTRY    ITEM
+            payments  overdue  2025-02-01  PM-0001  Add an alert
+            search    open     2025-09-01  PM-0002  Tune the cache
+            web       overdue  2025-02-01  PM-0001  Add an alert
+            2 action items: 1 open, 1 overdue, 0 done, 0 won't do (today 2025-05-01)
+
+            """)
+        #expect(try lore(["actions", "--today", "2025-05-01", "--owner", "bo", "--format", "markdown"], in: repo).stdout == """
+            ### PM-0001: Checkout down
+
+            - [x] Write the runbook — bo, due 2025-03-01 <https://example.com/pr/1>
+
+            1 action items: 0 open, 0 overdue, 1 done, 0 won't do (today 2025-05-01)
+
+            """)
+    }
+
+    @Test func statsText() throws {
+        let repo = try fixture()
+        #expect(try lore(["stats", "--today", "2025-05-01"], in: repo) == ProcessResult(stdout: """
+            2 entries
+
+            BY KIND PER QUARTER
+            QUARTER  postmortem
+            2025-Q1  1
+            2025-Q2  1
+            total    2
+
+            BY SEVERITY PER QUARTER
+            QUARTER  SEV1  SEV2
+            2025-Q1  1     0
+            2025-Q2  0     1
+            total    1     1
+
+            BY SERVICE PER QUARTER
+            QUARTER  payments  search  web
+            2025-Q1  1         0       1
+            2025-Q2  0         1       0
+            total    1         1       1
+
+            TIME TO RESOLVE (hours, resolved - started)
+            SEVERITY  COUNT  MEDIAN  MEAN  MAX
+            all       2      4.2     4.2   6.0
+            SEV1      1      2.5     2.5   2.5
+            SEV2      1      6.0     6.0   6.0
+
+            ACTION ITEMS (today 2025-05-01)
+            4 total: 1 open, 1 overdue, 1 done, 1 won't do
+            due by today: 2, done: 1 (50.0%)
+
+            """, stderr: "", status: 0))
+    }
+}
