@@ -5,16 +5,17 @@
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git python3
+PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config git python3
 
 .PHONY: all deps build release demo test bench clean
 
 all: build
 
-# System libraries from Debian: libgit2 1.5 and cmark-gfm (with its extensions) through pkg-config;
+# System libraries from Debian: libgit2 1.5 and cmark-gfm (with its extensions) through pkg-config,
+# SQLite 3 with FTS5 for GRDB (the search index);
 # git and python3 for the tests (temporary repositories, the shared corpus generator).
 deps:
-	@if pkg-config --exists libgit2 libcmark-gfm 2>/dev/null \
+	@if pkg-config --exists libgit2 libcmark-gfm sqlite3 2>/dev/null \
 	    && [ -f /usr/include/cmark-gfm-core-extensions.h ] \
 	    && command -v git >/dev/null && command -v python3 >/dev/null; then :; else \
 	  echo "installing $(PACKAGES)"; \
@@ -37,6 +38,8 @@ demo: build
 	"$$lore" list --rev HEAD~10 --format paths; \
 	echo; echo '$$ lore check     # fields, template sections, links; overdue action items are warnings'; \
 	"$$lore" check || true; \
+	echo; echo '$$ lore search failover     # ranked full-text search with snippets'; "$$lore" search failover; \
+	echo; echo '$$ lore actions --open     # action items not done yet'; "$$lore" actions --open; \
 	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."
 
 test: deps
