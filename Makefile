@@ -38,7 +38,7 @@ demo: build
 	"$$lore" list --rev HEAD~10 --format paths; \
 	echo; echo '$$ lore check     # fields, template sections, links; overdue action items are warnings'; \
 	"$$lore" check || true; \
-	echo; echo '$$ lore search failover     # ranked full-text search with snippets'; "$$lore" search failover; \
+	echo; echo '$$ lore search connection pool     # ranked full-text search with snippets'; "$$lore" search connection pool --limit 3; \
 	echo; echo '$$ lore actions --open     # action items not done yet'; "$$lore" actions --open; \
 	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."
 
