@@ -134,6 +134,40 @@ private func searchFixture() throws -> TemporaryRepository {
     }
 }
 
+extension SearchCLITests {
+    /// The working tree is checked by stat alone once indexed: an edit that keeps the size, a new
+    /// file, a removed one are all seen (times are set in the past, as after a checkout long ago,
+    /// so the index trusts its record rather than refreshing because a file is new).
+    @Test func workingTreeChangesAreSeen() throws {
+        let repo = try searchFixture()
+        func age(_ paths: [String], _ stamp: String) throws {
+            _ = try runProcess("/usr/bin/touch", ["-h", "-d", stamp] + paths.map { repo.path + "/" + $0 })
+        }
+        let everything = ["postmortems/2025/2025-03-14-replica-lag.md", "postmortems/2024/2024-11-02-disk-full.md",
+                          "lessons/watch-the-queue.md", "postmortems/2025", "postmortems/2024", "postmortems", "lessons"]
+        try age(everything, "2020-01-01 00:00:00")
+        func ids(_ word: String) throws -> String {
+            try lore(["search", word, "--format", "json"], in: repo.path).stdout
+                .split(separator: "\n").filter { $0.contains("\"id\"") }.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        }
+        #expect(try ids("twenty") == "\"id\" : \"PM-0001\",")
+        #expect(try ids("twenty") == "\"id\" : \"PM-0001\",")  // now from the stat record
+        // Same size, new words, an old time again.
+        let path = "postmortems/2025/2025-03-14-replica-lag.md"
+        let text = try String(contentsOfFile: repo.path + "/" + path, encoding: .utf8)
+        try repo.write(path, text.replacingOccurrences(of: "twenty", with: "thirty"))
+        try age([path], "2021-01-01 00:00:00")
+        #expect(try ids("twenty") == "")
+        #expect(try ids("thirty") == "\"id\" : \"PM-0001\",")
+        try repo.write("lessons/new.md", entry("LL-0009", "Thirty seconds of retries", status: "active"))
+        try age(["lessons/new.md", "lessons"], "2022-01-01 00:00:00")
+        #expect(try ids("thirty") == "\"id\" : \"LL-0009\", \"id\" : \"PM-0001\",")
+        try FileManager.default.removeItem(atPath: repo.path + "/" + path)
+        try age(["postmortems/2025"], "2023-01-01 00:00:00")
+        #expect(try ids("thirty") == "\"id\" : \"LL-0009\",")
+    }
+}
+
 @Suite struct WhereCLITests {
     private func fixture() throws -> TemporaryRepository {
         let repo = try TemporaryRepository()

@@ -240,6 +240,8 @@ public enum FieldOrdering {
         case .int?:
             guard let x = Double(a), let y = Double(b) else { return nil }
             return x < y ? -1 : (x > y ? 1 : 0)
+        case .string?, .text?, .enumeration?, .url?, .email?:
+            return sign(a, b)
         default:
             if aDate && bDate { return compareTimes(a, b) }
             if let x = Double(a), let y = Double(b), x.isFinite, y.isFinite { return x < y ? -1 : (x > y ? 1 : 0) }

@@ -194,42 +194,34 @@ public final class SearchIndex {
 
     // MARK: Keeping it current
 
-    /// What the snapshot's content is, cheaply: `nil` when it cannot be told without reading (a
-    /// working-tree file changed within the last two seconds could change again unseen).
+    /// What the snapshot's content is, cheaply: a revision's tree id or the index's checksum; `nil`
+    /// for the working tree, which `WorkingTreeStamps` describes instead.
     private func viewKey(_ snapshot: Snapshot, configuration: Configuration) throws(SearchError) -> String? {
         if let id = snapshot.contentID {
             let kind: String
             if case .revision = snapshot.source { kind = "tree" } else { kind = "index" }
             return "\(kind):\(id.hex)"
         }
-        guard let root = snapshot.repository.workingDirectory else { return nil }
-        let files: [SnapshotFile]
-        do {
-            files = try snapshot.files(under: configuration.kinds.map { GitPath($0.dir) } + [Configuration.path])
-        } catch {
-            throw .lore(.repository(error))
-        }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var summary: [UInt8] = []
-        summary.reserveCapacity(files.count * 96)
-        for file in files where file.path == Configuration.path || EntryFileFilter.isEntry(file.path) {
-            var info = stat()
-            let full = root.hasSuffix("/") ? root + file.path.description : root + "/" + file.path.description
-            let found = (GitPath(full).bytes + [0]).withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) == 0 }
-            }
-            guard found else { return nil }
-            if max(info.st_mtim.tv_sec, info.st_ctim.tv_sec) >= now.tv_sec - 2 { return nil }
-            summary += file.path.bytes
-            summary += Array("\0\(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec) \(info.st_ino)\n".utf8)
-        }
-        return "worktree:\(Repository.blobID(of: summary).hex)"
+        return nil
     }
 
     private func refresh(_ database: DatabaseQueue, snapshot: Snapshot, configuration: Configuration, view: String?) throws {
-        let stored = try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'view'") }
-        if let view, stored == view { return }
+        let (stored, stamps) = try database.read { db in
+            (try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'view'"),
+             try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stamps'"))
+        }
+        var record: [UInt8]?
+        if let view {
+            if stored == view { return }
+        } else if let top = snapshot.repository.workingDirectory {
+            let trimmed = top.hasSuffix("/") ? String(top.dropLast()) : top
+            if stored == "worktree", let stamps, WorkingTreeStamps.isCurrent([UInt8](stamps), top: trimmed) { return }
+            // Taken before anything is read, so that a change made while indexing shows next time.
+            let git = snapshot.repository.commonDirectory
+            record = WorkingTreeStamps.record(top: trimmed, roots: configuration.kinds.map(\.dir),
+                                              extra: [trimmed + "/" + Configuration.path.description, trimmed + "/.gitignore",
+                                                      (git.hasSuffix("/") ? git : git + "/") + "info/exclude"])
+        }
         let corpus: Corpus
         do {
             corpus = try memory.corpus(of: snapshot, configuration: configuration)
@@ -283,7 +275,10 @@ public final class SearchIndex {
                 DELETE FROM fts WHERE rowid IN (SELECT docid FROM docs WHERE docid NOT IN (SELECT docid FROM files));
                 DELETE FROM docs WHERE docid NOT IN (SELECT docid FROM files);
                 """)
-            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'view'", arguments: [complete ? (view ?? "") : ""])
+            let newView = complete ? (view ?? (record == nil ? "" : "worktree")) : ""
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'view'", arguments: [newView])
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('stamps', ?)",
+                           arguments: [newView == "worktree" ? Data(record!) : Data()])
         }
     }
 
@@ -312,28 +307,37 @@ public final class SearchIndex {
             }
             var chosen: [Candidate] = []
             let filtering = !request.filter.filters.isEmpty
-            var sql = """
-                SELECT fts.rowid, files.path, docs.kind, docs.id, docs.title, docs.date, docs.status, docs.fields,
-                       bm25(fts, 10.0, 4.0, 1.0) AS score
-                FROM fts JOIN docs ON docs.docid = fts.rowid JOIN files ON files.docid = docs.docid
-                WHERE fts MATCH ? ORDER BY score, files.path
-                """
-            if !filtering { sql += " LIMIT \(max(request.limit, 0))" }
+            // Rank first, then look up only the documents needed: joining every match before the
+            // limit costs more than ranking them. Ties with the last hit are all taken, so that
+            // the final order (score, then path) does not depend on the order rows were stored.
+            var ranking = "SELECT rowid, bm25(fts, 10.0, 4.0, 1.0) FROM fts WHERE fts MATCH ? ORDER BY 2"
+            if !filtering { ranking += " LIMIT \(request.limit + 16)" }
+            let document = try db.cachedStatement(sql: """
+                SELECT files.path, docs.kind, docs.id, docs.title, docs.date, docs.status, docs.fields
+                FROM docs JOIN files ON files.docid = docs.docid WHERE docs.docid = ?
+                """)
             do {
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: [expression])
-                while chosen.count < request.limit, let row = try rows.next() {
-                    let path: Data = row[1]
-                    let kind: String = row[2]
-                    if filtering {
-                        let document = SearchDocument(kind: kind, path: GitPath(bytes: [UInt8](path)), fieldsJSON: row[7])
-                        guard request.filter.matches(document, in: configuration) else { continue }
+                let ranked = try Row.fetchCursor(db, sql: ranking, arguments: [expression])
+                while let hit = try ranked.next() {
+                    let docid: Int64 = hit[0]
+                    let score: Double = hit[1]
+                    if chosen.count >= request.limit, let last = chosen.last?.score, score != last { break }
+                    for row in try Row.fetchAll(document, arguments: [docid]) {
+                        let path: Data = row[0]
+                        let kind: String = row[1]
+                        if filtering {
+                            let source = SearchDocument(kind: kind, path: GitPath(bytes: [UInt8](path)), fieldsJSON: row[6])
+                            guard request.filter.matches(source, in: configuration) else { continue }
+                        }
+                        chosen.append(Candidate(docid: docid, path: path, kind: kind, id: row[2], title: row[3], date: row[4],
+                                                status: row[5], score: score))
                     }
-                    chosen.append(Candidate(docid: row[0], path: path, kind: kind, id: row[3], title: row[4], date: row[5],
-                                            status: row[6], score: row[8]))
                 }
             } catch let error as DatabaseError where error.message?.contains("syntax error") == true {
                 throw SearchError.query(SearchQueryError(message: "the query '\(request.text)' cannot be searched: \(error.message ?? "")"))
             }
+            chosen.sort { ($0.score, GitPath(bytes: [UInt8]($0.path))) < ($1.score, GitPath(bytes: [UInt8]($1.path))) }
+            chosen = Array(chosen.prefix(request.limit))
             guard !chosen.isEmpty else { return [] }
             var snippets: [Int64: String] = [:]
             let ids = chosen.map { String($0.docid) }.joined(separator: ",")
