@@ -169,7 +169,21 @@ public final class SearchIndex {
     }
 
     private func removeFiles() {
-        for suffix in ["", "-journal", "-wal", "-shm", ".stamp"] { unlink(path + suffix) }
+        for suffix in ["", "-journal", "-wal", "-shm", ".stamp", ".worktree"] { unlink(path + suffix) }
+    }
+
+    /// The working-tree record written with `token`, or `nil`.
+    private func readStamps(token: String) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: path + ".worktree") else { return nil }
+        let header = Array((token + "\n").utf8)
+        guard data.count >= header.count, data.prefix(header.count).elementsEqual(header) else { return nil }
+        return [UInt8](data.dropFirst(header.count))
+    }
+
+    private func writeStamps(_ record: [UInt8], token: String) -> Bool {
+        let temporary = path + ".worktree.\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(Array((token + "\n").utf8) + record)) else { return false }
+        return rename(temporary, path + ".worktree") == 0
     }
 
     private func currentStamp() -> String {
@@ -206,16 +220,14 @@ public final class SearchIndex {
     }
 
     private func refresh(_ database: DatabaseQueue, snapshot: Snapshot, configuration: Configuration, view: String?) throws {
-        let (stored, stamps) = try database.read { db in
-            (try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'view'"),
-             try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stamps'"))
-        }
+        let stored = try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'view'") }
         var record: [UInt8]?
         if let view {
             if stored == view { return }
         } else if let top = snapshot.repository.workingDirectory {
             let trimmed = top.hasSuffix("/") ? String(top.dropLast()) : top
-            if stored == "worktree", let stamps, WorkingTreeStamps.isCurrent([UInt8](stamps), top: trimmed) { return }
+            if let stored, stored.hasPrefix("worktree:"), let stamps = readStamps(token: String(stored.dropFirst(9))),
+               WorkingTreeStamps.isCurrent(stamps, top: trimmed) { return }
             // Taken before anything is read, so that a change made while indexing shows next time.
             let git = snapshot.repository.commonDirectory
             record = WorkingTreeStamps.record(top: trimmed, roots: configuration.kinds.map(\.dir),
@@ -275,10 +287,14 @@ public final class SearchIndex {
                 DELETE FROM fts WHERE rowid IN (SELECT docid FROM docs WHERE docid NOT IN (SELECT docid FROM files));
                 DELETE FROM docs WHERE docid NOT IN (SELECT docid FROM files);
                 """)
-            let newView = complete ? (view ?? (record == nil ? "" : "worktree")) : ""
+            var newView = complete ? (view ?? "") : ""
+            if complete, view == nil, let record {
+                // The record lives beside the database (one read, no page chain) under a token the
+                // database names, so a record and a database from different runs never pair up.
+                let token = UUID().uuidString
+                if self.writeStamps(record, token: token) { newView = "worktree:" + token }
+            }
             try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'view'", arguments: [newView])
-            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('stamps', ?)",
-                           arguments: [newView == "worktree" ? Data(record!) : Data()])
         }
     }
 
