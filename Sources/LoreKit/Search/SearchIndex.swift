@@ -357,10 +357,14 @@ public final class SearchIndex {
             guard !chosen.isEmpty else { return [] }
             var snippets: [Int64: String] = [:]
             let ids = chosen.map { String($0.docid) }.joined(separator: ",")
+            // The body's best passage when the body matches (it reads as text); else the best
+            // column's (a title, or front-matter values).
             for row in try Row.fetchAll(db, sql: """
-                SELECT rowid, snippet(fts, -1, '**', '**', '…', 16) FROM fts WHERE fts MATCH ? AND rowid IN (\(ids))
+                SELECT rowid, snippet(fts, 2, '**', '**', '…', 16), snippet(fts, -1, '**', '**', '…', 16)
+                FROM fts WHERE fts MATCH ? AND rowid IN (\(ids))
                 """, arguments: [expression]) {
-                snippets[row[0]] = row[1]
+                let body: String = row[1]
+                snippets[row[0]] = body.contains("**") ? body : row[2]
             }
             return chosen.map { candidate in
                 SearchHit(path: GitPath(bytes: [UInt8](candidate.path)).description, kind: candidate.kind, id: candidate.id,
