@@ -9,7 +9,7 @@ struct Search: ParsableCommand {
         Words must all occur (in any field); "a quoted phrase" must occur as
         written; word* matches any word starting so; OR between two terms
         accepts either. Matching ignores case and accents and folds English
-        word endings (failing finds fail, failed, failure is not folded).
+        word endings: fail also finds failing and failed.
         Hits are ranked by BM25, a title match weighing 10 times a body match
         and other fields 4 times; each shows its best passage with the
         matched words between **.
