@@ -5,19 +5,21 @@
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config git python3
+PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config git python3 python3-jsonschema
 
 .PHONY: all deps build release demo test bench clean
 
 all: build
 
 # System libraries from Debian: libgit2 1.5 and cmark-gfm (with its extensions) through pkg-config,
-# SQLite 3 with FTS5 for GRDB (the search index);
-# git and python3 for the tests (temporary repositories, the shared corpus generator).
+# SQLite 3 with FTS5 for GRDB (the search index); git and python3 for the tests (temporary
+# repositories, the shared corpus generator), and python3-jsonschema to validate `lore index`
+# output against docs/index.schema.json.
 deps:
 	@if pkg-config --exists libgit2 libcmark-gfm sqlite3 2>/dev/null \
 	    && [ -f /usr/include/cmark-gfm-core-extensions.h ] \
-	    && command -v git >/dev/null && command -v python3 >/dev/null; then :; else \
+	    && command -v git >/dev/null && command -v python3 >/dev/null \
+	    && python3 -c 'import jsonschema' 2>/dev/null; then :; else \
 	  echo "installing $(PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \
@@ -38,6 +40,12 @@ demo: build
 	"$$lore" list --rev HEAD~10 --format paths; \
 	echo; echo '$$ lore check     # fields, template sections, links; overdue action items are warnings'; \
 	"$$lore" check || true; \
+	echo; echo '$$ lore new postmortem "Checkout latency doubled after a config push" --set severity=SEV3 --set services=checkout --date 2025-06-02'; \
+	"$$lore" new postmortem "Checkout latency doubled after a config push" --set severity=SEV3 --set services=checkout --date 2025-06-02 </dev/null; \
+	echo; echo '$$ head -12 postmortems/2025/2025-06-02-checkout-latency-doubled-after-a-config-push.md'; \
+	head -12 postmortems/2025/2025-06-02-checkout-latency-doubled-after-a-config-push.md; \
+	echo; echo '$$ lore check postmortems/2025/2025-06-02-checkout-latency-doubled-after-a-config-push.md     # a draft: unfilled sections are warnings'; \
+	"$$lore" check postmortems/2025/2025-06-02-checkout-latency-doubled-after-a-config-push.md || true; \
 	echo; echo '$$ lore search connection pool     # ranked full-text search with snippets'; "$$lore" search connection pool --limit 3; \
 	echo; echo '$$ lore actions --open     # action items not done yet'; "$$lore" actions --open; \
 	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."

@@ -172,12 +172,47 @@ public final class Repository {
         return ObjectID(oid)
     }
 
+    /// Every local and remote-tracking branch with the commit at its tip, sorted by reference name.
+    ///
+    /// Symbolic references (`origin/HEAD`) and branches whose tip is not a commit are left out.
+    public func branchTips() throws(GitError) -> [BranchTip] {
+        var iterator: OpaquePointer?
+        try check(git_branch_iterator_new(&iterator, handle, GIT_BRANCH_ALL), "listing the branches")
+        defer { git_branch_iterator_free(iterator) }
+        var tips: [BranchTip] = []
+        while true {
+            var reference: OpaquePointer?
+            var type = GIT_BRANCH_LOCAL
+            let rc = git_branch_next(&reference, &type, iterator)
+            if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
+            try check(rc, "listing the branches")
+            defer { git_reference_free(reference) }
+            guard git_reference_type(reference) == GIT_REFERENCE_DIRECT, let cName = git_reference_name(reference) else { continue }
+            var commit: OpaquePointer?
+            guard git_reference_peel(&commit, reference, GIT_OBJECT_COMMIT) == 0 else { git_error_clear(); continue }
+            defer { git_object_free(commit) }
+            let name = String(decoding: UnsafeRawBufferPointer(start: cName, count: strlen(cName)), as: UTF8.self)
+            tips.append(BranchTip(name: name, isRemote: type == GIT_BRANCH_REMOTE, commit: ObjectID(git_object_id(commit).pointee)))
+        }
+        return tips.sorted { $0.name < $1.name }
+    }
+
     /// The mailmap (`.mailmap` in the working tree or HEAD, `mailmap.file`, `mailmap.blob`).
     public func mailmap() throws(GitError) -> Mailmap {
         var map: OpaquePointer?
         try check(git_mailmap_from_repository(&map, handle), "reading .mailmap")
         return Mailmap(handle: map!)
     }
+}
+
+/// A branch and the commit at its tip.
+public struct BranchTip: Sendable, Hashable {
+    /// The full reference name: `refs/heads/main`, `refs/remotes/origin/main`.
+    public let name: String
+    /// A remote-tracking branch (`refs/remotes/…`), not a local one.
+    public let isRemote: Bool
+    /// The commit at the tip.
+    public let commit: ObjectID
 }
 
 /// The bytes of one file of a snapshot, or why they were not read.
@@ -196,12 +231,17 @@ public final class Mailmap {
 
     /// The canonical name and e-mail for an identity as recorded in a commit.
     public func resolve(name: String, email: String) -> (name: String, email: String) {
-        var realName: UnsafePointer<CChar>?
-        var realEmail: UnsafePointer<CChar>?
-        guard git_mailmap_resolve(&realName, &realEmail, handle, name, email) == 0 else {
-            git_error_clear()
-            return (name, email)
+        // The results may point into the C strings passed in: copy them out while those live.
+        name.withCString { cName in
+            email.withCString { cEmail in
+                var realName: UnsafePointer<CChar>?
+                var realEmail: UnsafePointer<CChar>?
+                guard git_mailmap_resolve(&realName, &realEmail, handle, cName, cEmail) == 0 else {
+                    git_error_clear()
+                    return (name, email)
+                }
+                return (realName.map { String(cString: $0) } ?? name, realEmail.map { String(cString: $0) } ?? email)
+            }
         }
-        return (realName.map { String(cString: $0) } ?? name, realEmail.map { String(cString: $0) } ?? email)
     }
 }

@@ -16,7 +16,8 @@ struct Lore: ParsableCommand {
           0  success
           1  findings: `check` found errors (or warnings with --strict), a
              file could not be read as an entry, or the command refused to
-             change anything (init where a configuration exists)
+             change anything (init where a configuration exists, new with a
+             taken --id, renumber with uncommitted changes)
           2  usage or configuration error (bad arguments, an invalid
              .lore/config.yml, an unknown kind or id)
           3  repository environment error (not a git repository, a bare
@@ -26,7 +27,8 @@ struct Lore: ParsableCommand {
         standard output for `lore check`, on standard error otherwise.
         """,
         version: "lore \(LoreVersion.current)",
-        subcommands: [Init.self, List.self, Search.self, Show.self, Actions.self, Stats.self, Check.self, Rules.self, Hooks.self, Trailers.self]
+        subcommands: [Init.self, New.self, List.self, Search.self, Show.self, Actions.self, Stats.self, Check.self, Renumber.self,
+                      Index.self, Links.self, Graph.self, Rules.self, Hooks.self, Trailers.self]
     )
 }
 

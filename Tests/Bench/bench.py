@@ -20,12 +20,13 @@ For each corpus size this harness
      every entry file, task floor-read), Hugo (hugo) and the hand-written
      python-frontmatter indexer (py-index), with the venv's python, writing
      WORK/results/<name>.md/.json;
-  4. measures `lore list --format json`, `lore check --format json`, and
+  4. measures `lore list --format json`, `lore check`, `lore index` and
      `lore search connection pool --format json` (its untimed check run
      brings the search index up to date, so timed runs are warm; compared
      with peers.py's `rg -l 'connection pool'`), and with --all-lore also
      `lore list --rev HEAD` and `lore search --rev HEAD`, the way peers.py
-     measures a peer: cwd = the corpus root, stdout to /dev/null, under `/usr/bin/time -v`; one warm-up
+     measures a peer: cwd = the
+     corpus root, stdout to /dev/null, under `/usr/bin/time -v`; one warm-up
      run, discarded if it took < 10 s, then --runs timed runs (a warm-up of
      10-60 s counts and two more are timed; one over 60 s is reported alone).
      One extra untimed run captures stdout and checks it: a JSON array with
@@ -45,6 +46,7 @@ Exit status: 0 if every row was measured and Lore's output checked out,
 
 import argparse
 import hashlib
+import datetime as dt
 import json
 import os
 import platform
@@ -368,6 +370,40 @@ def check_findings(argv, corpus, facts, timeout, ok_codes):
     return True, f"{note}; check ok", True
 
 
+def check_index(argv, corpus, facts, timeout, ok_codes):
+    """One untimed `lore index` run: every entry's created, updated, authors and last previous
+    path must equal truth.json (the generator's ground truth)."""
+    try:
+        proc = subprocess.run(argv, cwd=corpus, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"failed: timed out after {timeout} s", False
+    if proc.returncode not in ok_codes:
+        return False, with_stderr(f"failed: exit {proc.returncode}", proc.stderr), False
+    try:
+        index = json.loads(proc.stdout)
+        with open(os.path.join(corpus, "truth.json")) as fh:
+            truth = json.load(fh)
+    except (ValueError, OSError) as exc:
+        return False, f"check FAILED: {exc}", True
+
+    def utc(commit):
+        if not commit:
+            return None
+        return dt.datetime.fromisoformat(commit["time"]).astimezone(dt.timezone.utc).isoformat()
+    entries = {e["path"]: e for e in index.get("entries", [])}
+    wrong = 0
+    for path, t in truth.items():
+        h = (entries.get(path) or {}).get("history") or {}
+        if (utc(h.get("created")) != t["created"] or utc(h.get("updated")) != t["updated"]
+                or [a["email"] for a in h.get("authors", [])] != t["authors"]
+                or (h.get("previous_paths") or [None])[-1] != t.get("renamed_from")):
+            wrong += 1
+    ok = wrong == 0 and len(entries) == len(truth)
+    note = (f"history of {len(truth) - wrong} of {len(truth)} entries equals truth.json; "
+            f"{index.get('history', {}).get('commits')} commits; " + ("check ok" if ok else "check FAILED"))
+    return ok, note, True
+
+
 def check_search(argv, corpus, facts, timeout, ok_codes):
     """One untimed `lore search` run (it also brings the index up to date, so the timed runs are
     warm): a JSON array of hits, best first, each an entry file holding every searched word."""
@@ -404,7 +440,11 @@ def lore_version(lore):
 
 def run_lore(lore, corpus, facts, runs, args, all_lore):
     tasks = [("lore-list", ["list", "--format", "json"], check_listing, args.ok_codes),
-             ("lore-check", ["check", "--format", "json", "--today", "2025-07-01"], check_findings, {0, 1})]
+             ("lore-check", ["check", "--format", "json", "--today", "2025-07-01"], check_findings, {0, 1}),
+             # Cold: no parse or history cache (every commit diffed, every entry parsed); warm:
+             # both caches filled by the cold check run before it.
+             ("lore-index-cold", ["index"], check_index, {0, 1}),
+             ("lore-index-warm", ["index"], check_index, {0, 1})]
     search = ["search", *SEARCH_WORDS, "--format", "json"]
     tasks += [("lore-search", search, check_search, args.ok_codes)]
     if all_lore:
@@ -413,6 +453,8 @@ def run_lore(lore, corpus, facts, runs, args, all_lore):
     rows = []
     for key, sub, checker, ok_codes in tasks:
         argv = [lore, *sub]
+        if key == "lore-index-cold":
+            argv = ["/usr/bin/env", "LORE_NO_CACHE=1", *argv]
         row = {"key": key, "tool": "Lore", "task": "`lore " + " ".join(sub) + "`", "argv": argv}
         ok, note, ran = checker(argv, corpus, facts, args.timeout, ok_codes)
         row["check_ok"] = ok

@@ -189,7 +189,7 @@ private func sampleRepository() throws -> TemporaryRepository {
     @Test func initWritesOnceAndNeverOverwrites() throws {
         let repo = try TemporaryRepository()
         let first = try lore(["init"], in: repo.path)
-        #expect(first == ProcessResult(stdout: "created .lore/config.yml with kinds postmortem (postmortems/, PM-), lesson (lessons/, LL-), decision (decisions/, DR-)\n", stderr: "", status: 0))
+        #expect(first == ProcessResult(stdout: "created .lore/config.yml with kinds postmortem (postmortems/, PM-), lesson (lessons/, LL-), decision (decisions/, DR-), retrospective (retrospectives/, RT-)\n", stderr: "", status: 0))
         let written = try String(contentsOfFile: repo.path + "/.lore/config.yml", encoding: .utf8)
         #expect(written.hasPrefix("# Lore configuration"))
         try "mine\n".write(toFile: repo.path + "/.lore/config.yml", atomically: false, encoding: .utf8)

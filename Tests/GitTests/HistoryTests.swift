@@ -29,22 +29,22 @@ import TestSupport
         #expect(records[2].author.time == 1735787045 && records[2].author.offsetMinutes == 0)
     }
 
-    @Test func shallowCloneHistoryIsRefusedClearly() throws {
+    @Test func shallowCloneHistoryStopsAtTheBoundary() throws {
         let repo = try TemporaryRepository()
         for index in 1...3 {
             try repo.write("lessons/a.md", "version \(index)\n")
             try repo.commitAll("commit \(index)")
         }
         let shallow = repo.base + "/shallow"
-        try repo.git(["clone", "-q", "--depth", "1", "file://" + repo.path, shallow])
+        try repo.git(["clone", "-q", "--depth", "2", "file://" + repo.path, shallow])
         let repository = try Repository.discover(from: shallow)
         #expect(repository.isShallow)
-        #expect {
-            try repository.walkHistory { _ in true }
-        } throws: { error in
-            let error = error as? GitError
-            return error?.code == .unsupported && error?.message.contains("git fetch --unshallow") == true
-        }
+        #expect(repository.shallowBoundary().count == 1)
+        var records: [CommitRecord] = []
+        let complete = try repository.walkHistory { records.append($0); return true }
+        #expect(!complete)
+        #expect(records.map { $0.message } == ["commit 3\n", "commit 2\n"])
+        #expect(records[1].isShallowBoundary && records[1].parents.isEmpty && !records[0].isShallowBoundary)
     }
 
     @Test func splitIndexIsReportedNotMisread() throws {
@@ -109,5 +109,53 @@ import TestSupport
         }
         // Revisions do not depend on the index and still read every file.
         #expect(try Snapshot(repository: repository, source: .revision("HEAD")).files().map(\.path.description) == ["lessons/a.md", "src/deep/b.c"])
+    }
+}
+
+extension HistoryTests {
+    /// Commits that only add, change or remove files take a quick path (a walk of the changed
+    /// subtrees); what it reports must be what git reports, for every shape a tree can change in.
+    @Test func quickTreeWalkAgreesWithGit() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", "a\n")
+        try repo.write("lessons/a.md.bak", "x\n")
+        try repo.write("lessons/deep/b.md", "b\n")
+        try repo.write("lessons-other/z.md", "z\n")
+        try repo.write("src/x.c", "x\n")
+        try repo.commitAll("root")
+        var steps: [() throws -> Void] = []
+        steps.append { try repo.write("lessons/a.md", "a2\n"); try repo.write("lessons/deep/c/d.md", "d\n") }
+        steps.append { try repo.git(["rm", "-rq", "lessons/deep"]); try repo.write("src/x.c", "y\n") }
+        steps.append { try repo.write("lessons/deep", "now a file\n") }                  // folder gone, file with its name
+        steps.append { try repo.git(["rm", "-q", "lessons/deep"]); try repo.write("lessons/deep/e.md", "e\n") }   // and back
+        steps.append { try repo.git(["update-index", "--chmod=+x", "lessons/a.md"]) }   // a mode change only
+        steps.append { try repo.write("lessons-other/z.md", "z2\n") }                   // a sibling folder sharing the prefix
+        steps.append { _ = try runProcess("/bin/ln", ["-sf", "a.md", repo.path + "/lessons/link.md"]) }
+        steps.append { try repo.git(["rm", "-q", "lessons/link.md"]); try repo.write("lessons/link.md", "a regular file now\n") }
+        steps.append { try repo.git(["rm", "-rq", "lessons"]) }
+        for (index, step) in steps.enumerated() {
+            try step()
+            _ = try repo.git(["add", "-A"])
+            try repo.git(["commit", "-q", "--allow-empty", "-m", "step \(index)"])
+        }
+        let repository = try Repository.discover(from: repo.path)
+        var records: [CommitRecord] = []
+        try repository.walkHistory(under: [GitPath("lessons")]) { records.append($0); return true }
+        #expect(records.count == steps.count + 1)
+        for record in records {
+            let parent = record.parents.first?.hex ?? "4b825dc642cb6eb9a060e54bf8d69288fbee4904"   // the empty tree
+            let expected = try repo.git(["diff-tree", "-r", "--no-renames", "--name-status", parent, record.id.hex, "--", "lessons"])
+                .split(separator: "\n").flatMap { line -> [String] in
+                    let parts = line.split(separator: "\t")
+                    switch parts[0] {
+                    case "A": return ["added \(parts[1])"]
+                    case "D": return ["deleted \(parts[1])"]
+                    case "T": return ["deleted \(parts[1])", "added \(parts[1])"]   // as libgit2 reports a type change
+                    default: return ["modified \(parts[1])"]
+                    }
+                }
+            let found = record.changes.map { "\($0.status.rawValue) \($0.newPath)" }
+            #expect(found == expected, "\(record.message)")
+        }
     }
 }

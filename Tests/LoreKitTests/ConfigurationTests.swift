@@ -57,7 +57,13 @@ private func error(_ text: String) -> String? {
     @Test func whatInitWritesIsTheBuiltInConfiguration() throws {
         var configuration = try parse(Configuration.initialFileText)
         configuration.isFromFile = false
+        // The built-in kinds, spelled out, then the retrospective kind it adds.
+        let retrospective = try #require(configuration.kinds.last)
+        #expect(retrospective.name == "retrospective" && retrospective.prefix == "RT" && retrospective.ids == .date)
+        #expect(retrospective.template == "retrospective" && retrospective.dir == "retrospectives")
+        configuration.kinds.removeLast()
         #expect(configuration == Configuration.builtIn)
+        #expect(Configuration.initial.kinds.map(\.name) == ["postmortem", "lesson", "decision", "retrospective"])
     }
 
     @Test func customKindsAndDeclaredFields() throws {

@@ -91,10 +91,12 @@ import TestSupport
 
     @Test func builtInTemplatesMatchTemplatesFolder() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for kind in ["postmortem", "lesson", "decision"] {
+        for kind in BuiltInTemplates.names {
             let onDisk = try String(contentsOf: root.appendingPathComponent("Templates/\(kind).md"), encoding: .utf8)
             #expect(BuiltInTemplates.text(for: kind) == onDisk, "\(kind)")
         }
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Templates").path)
+        #expect(files.sorted() == BuiltInTemplates.names.map { "\($0).md" }.sorted())
     }
 }
 

@@ -78,6 +78,9 @@ public struct Configuration: Sendable, Hashable {
     public var maxFileSize: Int
     /// The configuration was read from `.lore/config.yml` (not the built-in defaults).
     public var isFromFile: Bool
+    /// A stable hash of the file's bytes (0 for the built-in configuration): what caches of results
+    /// that depend on the configuration are keyed by.
+    public var sourceDigest: UInt64 = 0
 
     /// The kind named `name`.
     public func kind(named name: String) -> Kind? { kinds.first { $0.name == name } }
@@ -89,6 +92,20 @@ public struct Configuration: Sendable, Hashable {
             if best == nil || kind.dir.utf8.count > best!.dir.utf8.count { best = kind }
         }
         return best
+    }
+
+    /// Configurations are equal when they say the same, whatever bytes said it.
+    public static func == (lhs: Configuration, rhs: Configuration) -> Bool {
+        lhs.kinds == rhs.kinds && lhs.ruleSeverities == rhs.ruleSeverities && lhs.draftStatuses == rhs.draftStatuses
+            && lhs.maxFileSize == rhs.maxFileSize && lhs.isFromFile == rhs.isFromFile
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kinds)
+        hasher.combine(ruleSeverities)
+        hasher.combine(draftStatuses)
+        hasher.combine(maxFileSize)
+        hasher.combine(isFromFile)
     }
 
     /// The built-in kinds postmortem, lesson and decision, used when a repository has no configuration.

@@ -16,7 +16,9 @@ extension Configuration {
     /// Reads a configuration from the text of `.lore/config.yml` (or `path`, for messages).
     public static func parse(_ bytes: [UInt8], path: GitPath = Configuration.path) throws(ConfigurationError) -> Configuration {
         var reader = ConfigurationReader(path: path)
-        return try reader.read(bytes)
+        var configuration = try reader.read(bytes)
+        configuration.sourceDigest = FNV1a.hash(bytes) | 1
+        return configuration
     }
 }
 

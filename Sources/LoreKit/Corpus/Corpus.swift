@@ -11,8 +11,8 @@ public struct Corpus: Sendable {
     public let entries: [Entry]
     /// Problems found reading files, sorted by path, line, column.
     public let diagnostics: [Diagnostic]
-    /// The blob id of each entry's file (what its bytes hash to, for working-tree files), by path:
-    /// what an index keyed by content (the search index) compares.
+    /// The blob id of each entry's file by path (for working-tree files, what its bytes hash to),
+    /// when the parse cache is in use: what an index keyed by content (the search index) compares.
     public var blobs: [GitPath: ObjectID] = [:]
 
     /// The entries whose `id` is `id` (more than one when an id is duplicated).
@@ -44,31 +44,76 @@ public enum CorpusLoader {
     /// Reads every entry of every kind of `configuration` from `snapshot`. With a `cache`, a file
     /// whose blob was parsed before is not read (index and revisions) or not parsed (working tree).
     static func load(from snapshot: Snapshot, configuration: Configuration, cache: ParseCache?) throws(GitError) -> Corpus {
-        let dirs = configuration.kinds.map { GitPath($0.dir) }
-        let files = try snapshot.files(under: dirs).filter { EntryFileFilter.isEntry($0.path) }
-
-        struct Job: Sendable {
-            let file: SnapshotFile
-            let kind: String
-        }
         struct Outcome: Sendable {
             let result: EntryParser.Result
             let key: ObjectID?
             let encoded: [UInt8]?
         }
-        let jobs = files.compactMap { file in
-            configuration.kind(containing: file.path).map { Job(file: file, kind: $0.name) }
+        let files = try entryFiles(of: snapshot, configuration: configuration)
+        let outcomes = try process(files, from: snapshot, configuration: configuration, keyed: cache != nil,
+            cached: { file, key in cache?.result(for: key, path: file.path, kind: file.kind).map { Outcome(result: $0, key: key, encoded: nil) } },
+            make: { _, result, key in Outcome(result: result, key: key, encoded: key == nil ? nil : ParseCacheCoding.encode(result)) })
+        var records: [(key: ObjectID, payload: ArraySlice<UInt8>, fresh: Bool)] = []
+        var entries: [Entry] = []
+        entries.reserveCapacity(outcomes.count)
+        var diagnostics: [Diagnostic] = []
+        var blobs: [GitPath: ObjectID] = [:]
+        blobs.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            if let key = outcome.key, let entry = outcome.result.entry { blobs[entry.path] = key }
+            if let key = outcome.key {
+                if let encoded = outcome.encoded {
+                    records.append((key, encoded[...], true))
+                } else if let kept = cache?.encoded(key) {
+                    records.append((key, kept, false))
+                }
+            }
+            if let entry = outcome.result.entry { entries.append(entry) }
+            diagnostics += outcome.result.diagnostics
         }
+        cache?.keep(records)
+        diagnostics += snapshotDiagnostics(files, of: snapshot, configuration: configuration)
+        diagnostics.sort()
+        var corpus = Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
+        corpus.blobs = blobs
+        return corpus
+    }
+
+    /// A file of a kind's folder that is an entry.
+    struct EntryFile: Sendable {
+        let file: SnapshotFile
+        let kind: String
+        var path: GitPath { file.path }
+    }
+
+    /// The entry files of the kinds' folders, sorted by path.
+    static func entryFiles(of snapshot: Snapshot, configuration: Configuration) throws(GitError) -> [EntryFile] {
+        entryFiles(among: try snapshot.files(under: configuration.kinds.map { GitPath($0.dir) }), configuration: configuration)
+    }
+
+    /// The entry files among `files` (a snapshot's listing, sorted by path).
+    static func entryFiles(among files: [SnapshotFile], configuration: Configuration) -> [EntryFile] {
+        // The most specific folder wins: try the longest first.
+        let folders = configuration.kinds.map { (dir: GitPath($0.dir), name: $0.name) }.sorted { $0.dir.bytes.count > $1.dir.bytes.count }
+        return files.compactMap { file in
+            guard let kind = folders.first(where: { file.path.isInside($0.dir) }), EntryFileFilter.isEntry(file.path) else { return nil }
+            return EntryFile(file: file, kind: kind.name)
+        }
+    }
+
+    /// Reads and parses entry files on every core, each thread with its own repository handle,
+    /// dropping a file's bytes as soon as it is parsed; `make` turns each parse into a result. With
+    /// `keyed`, each file's blob id is known (hashed from the bytes for working-tree files) and
+    /// `cached` may answer for it first: for index and revision files, without reading the blob.
+    static func process<T: Sendable>(_ files: [EntryFile], from snapshot: Snapshot, configuration: Configuration, keyed: Bool,
+                                     cached: @Sendable (EntryFile, ObjectID) -> T?,
+                                     make: @Sendable (EntryFile, EntryParser.Result, ObjectID?) -> T) throws(GitError) -> [T] {
         let maxSize = configuration.maxFileSize
         let reader = snapshot.parallelReader
-        // Reading (inflating blobs) and parsing both run on every core, each thread with its own
-        // repository handle; a file's bytes are dropped as soon as it is parsed.
-        let outcomes = jobs.parallelMap(context: { () -> Swift.Result<SnapshotFileReader, GitError> in
+        let outcomes = files.parallelMap(context: { () -> Swift.Result<SnapshotFileReader, GitError> in
             do throws(GitError) { return .success(try reader.open()) } catch { return .failure(error) }
-        }) { context, job -> Swift.Result<Outcome, GitError> in
-            if let blob = job.file.blob, let hit = cache?.result(for: blob, path: job.file.path, kind: job.kind) {
-                return .success(Outcome(result: hit, key: blob, encoded: nil))
-            }
+        }) { context, job -> Swift.Result<T, GitError> in
+            if keyed, let blob = job.file.blob, let hit = cached(job, blob) { return .success(hit) }
             let contents: FileContents
             do throws(GitError) {
                 contents = try context.get().contents(of: job.file, limit: maxSize)
@@ -77,58 +122,37 @@ public enum CorpusLoader {
             }
             switch contents {
             case .tooLarge(let size):
-                return .success(Outcome(result: EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
-                    path: job.file.path, position: SourcePosition(line: 1, column: 1), code: "file-too-large",
-                    message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")]), key: nil, encoded: nil))
+                let result = EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
+                    path: job.path, position: SourcePosition(line: 1, column: 1), code: "file-too-large",
+                    message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")])
+                return .success(make(job, result, keyed ? job.file.blob : nil))
             case .bytes(let bytes):
+                guard keyed else { return .success(make(job, EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes), nil)) }
                 let key = job.file.blob ?? Repository.blobID(of: bytes)
-                guard let cache else {
-                    return .success(Outcome(result: EntryParser.parse(path: job.file.path, kind: job.kind, bytes: bytes), key: key, encoded: nil))
-                }
-                if let hit = cache.result(for: key, path: job.file.path, kind: job.kind) {
-                    return .success(Outcome(result: hit, key: key, encoded: nil))
-                }
-                let result = EntryParser.parse(path: job.file.path, kind: job.kind, bytes: bytes)
-                return .success(Outcome(result: result, key: key, encoded: ParseCacheCoding.encode(result)))
+                if job.file.blob == nil, let hit = cached(job, key) { return .success(hit) }
+                return .success(make(job, EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes), key))
             }
         }
-        var records: [(key: ObjectID, payload: ArraySlice<UInt8>, fresh: Bool)] = []
-        var results: [EntryParser.Result] = []
+        var results: [T] = []
         results.reserveCapacity(outcomes.count)
-        var blobs: [GitPath: ObjectID] = [:]
-        blobs.reserveCapacity(outcomes.count)
         for outcome in outcomes {
             switch outcome {
-            case .success(let outcome):
-                results.append(outcome.result)
-                if let key = outcome.key, let entry = outcome.result.entry { blobs[entry.path] = key }
-                if let key = outcome.key, cache != nil {
-                    if let encoded = outcome.encoded {
-                        records.append((key, encoded[...], true))
-                    } else if let kept = cache?.encoded(key) {
-                        records.append((key, kept, false))
-                    }
-                }
+            case .success(let value): results.append(value)
             case .failure(let error): throw error
             }
         }
-        cache?.keep(records)
-        var entries: [Entry] = []
-        entries.reserveCapacity(results.count)
-        var diagnostics: [Diagnostic] = []
-        for result in results {
-            if let entry = result.entry { entries.append(entry) }
-            diagnostics += result.diagnostics
-        }
-        diagnostics += pathDiagnostics(jobs.map(\.file.path))
-        for path in snapshot.conflictedPaths(under: dirs) where EntryFileFilter.isEntry(path) {
+        return results
+    }
+
+    /// Problems of the snapshot's entry files as a set rather than one by one: names that clash,
+    /// files left unmerged.
+    static func snapshotDiagnostics(_ files: [EntryFile], of snapshot: Snapshot, configuration: Configuration) -> [Diagnostic] {
+        var diagnostics = pathDiagnostics(files.map(\.path))
+        for path in snapshot.conflictedPaths(under: configuration.kinds.map { GitPath($0.dir) }) where EntryFileFilter.isEntry(path) {
             diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), code: "unmerged-file",
                                           message: "unresolved merge conflict: resolve the conflict in \(path) first"))
         }
-        diagnostics.sort()
-        var corpus = Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
-        corpus.blobs = blobs
-        return corpus
+        return diagnostics
     }
 
     /// Names git keeps apart but people and some file systems do not: non-UTF-8 names, and names

@@ -22,12 +22,19 @@ public final class MemoryRepository {
     public let repository: Repository
 
     /// Parsed entries by blob id, read once per process and shared by every snapshot it loads.
-    private lazy var cache: ParseCache? = ProcessInfo.processInfo.environment["LORE_NO_CACHE"] == nil
-        ? ParseCache(gitDirectory: repository.gitDirectory) : nil
+    private lazy var cache: ParseCache? = caching ? ParseCache(gitDirectory: repository.gitDirectory) : nil
+
+    /// Entry verdicts by blob, path, kind and check context (`lore/check-cache`), read once per process.
+    lazy var checkCache: CheckCache? = caching ? CheckCache(gitDirectory: repository.gitDirectory) : nil
+
+    /// Whether results are cached in the git folder (`lore/`): only ever a matter of speed.
+    public let caching: Bool
 
     /// Opens the repository containing `path` (any folder inside a working tree, a bare
-    /// repository, a linked worktree).
-    public init(discoveringFrom path: String) throws(LoreError) {
+    /// repository, a linked worktree). With `caching` (the default, unless the environment sets
+    /// `LORE_NO_CACHE`), parse results and check verdicts are kept in the git folder under `lore/`.
+    public init(discoveringFrom path: String, caching: Bool = ProcessInfo.processInfo.environment["LORE_NO_CACHE"] == nil) throws(LoreError) {
+        self.caching = caching
         do {
             repository = try Repository.discover(from: path)
         } catch {
@@ -81,5 +88,46 @@ public final class MemoryRepository {
         } catch {
             throw .repository(error)
         }
+    }
+
+    /// The git history of every entry file of the snapshot's commit (the revision read, else
+    /// `HEAD`; empty on an unborn branch), read in one walk and cached in `lore/history-cache`
+    /// unless `LORE_NO_CACHE` is set. `progress` is called with the number of commits read while
+    /// uncached commits are read.
+    public func history(of snapshot: Snapshot, configuration: Configuration,
+                        progress: ((Int) -> Void)? = nil) throws(LoreError) -> RepositoryHistory {
+        do {
+            let tip: ObjectID
+            if let commit = snapshot.commit {
+                tip = commit
+            } else if repository.isHeadUnborn {
+                return .empty
+            } else {
+                tip = try repository.resolveCommit("HEAD")
+            }
+            return try HistoryReader.read(repository, tip: tip, folders: configuration.kinds.map { GitPath($0.dir) },
+                                          useCache: caching, progress: progress)
+        } catch {
+            throw .repository(error)
+        }
+    }
+
+    /// The link graph of a corpus read from `snapshot`: links resolved against the snapshot's
+    /// files and the repository's commits, with `history`'s trailers.
+    public func linkGraph(of corpus: Corpus, snapshot: Snapshot, history: RepositoryHistory = .empty) throws(LoreError) -> LinkGraph {
+        let files: [GitPath]
+        do {
+            files = try snapshot.files().map(\.path)
+        } catch {
+            throw .repository(error)
+        }
+        let repository = self.repository
+        var known: [String: String?] = [:]
+        return LinkGraph(corpus: corpus, files: FileIndex(files), commit: { hex in
+            if let seen = known[hex] { return seen }
+            let full = repository.commitID(prefix: hex)?.hex
+            known[hex] = full
+            return full
+        }, trailers: history.trailers)
     }
 }

@@ -5,81 +5,29 @@ import Markdown
 /// Parsed entries by blob id, kept in the git directory (`lore/parse-cache`), so a file that did not
 /// change is never parsed twice. The key is the content (a blob id), so a hit is always right:
 /// parsing depends on nothing else. A missing, truncated or foreign cache is simply rebuilt.
-final class ParseCache: @unchecked Sendable {
-    /// The file's first bytes: format and Lore version, so another version never reads it.
-    static let header = Array("lore parse cache 2 \(LoreVersion.current)\n".utf8)
-
-    let path: String
-    /// Encoded results by blob id; read-only while workers use it.
-    private let records: [ObjectID: ArraySlice<UInt8>]
+final class ParseCache: Sendable {
+    /// The records, by the blob id's raw bytes.
+    let store: RecordStore
 
     /// Loads the cache of the repository whose git folder is `gitDirectory`; empty when there is none.
     init(gitDirectory: String) {
-        path = gitDirectory + "lore/parse-cache"
-        var records: [ObjectID: ArraySlice<UInt8>] = [:]
-        if let data = FileManager.default.contents(atPath: path) {
-            let bytes = [UInt8](data)
-            if bytes.starts(with: Self.header) {
-                var reader = ByteReader(bytes[Self.header.count...])
-                while !reader.isAtEnd {
-                    guard let key = reader.bytes(20).flatMap({ ObjectID(raw: Array($0)) }), let length = reader.varint(),
-                          let payload = reader.bytes(length), let sum = reader.bytes(8) else { records = [:]; break }
-                    // A record whose checksum does not match is dropped: it will be parsed again.
-                    if Array(sum) == Self.checksum(payload) { records[key] = payload }
-                }
-            }
-        }
-        self.records = records
+        store = RecordStore(path: gitDirectory + "lore/parse-cache", header: "lore parse cache 4 \(LoreVersion.current)\n")
     }
 
     /// The cached result for a blob, with the path and kind it has now.
     func result(for key: ObjectID, path: GitPath, kind: String) -> EntryParser.Result? {
-        guard let payload = records[key] else { return nil }
+        guard let payload = store[key.raw] else { return nil }
         var reader = ByteReader(payload)
         return ParseCacheCoding.decode(&reader, path: path, kind: kind)
     }
 
     /// The encoded record for a key, if cached (reused as is when the cache is written again).
-    func encoded(_ key: ObjectID) -> ArraySlice<UInt8>? { records[key] }
+    func encoded(_ key: ObjectID) -> ArraySlice<UInt8>? { store[key.raw] }
 
-    /// Records used or made by the loads of this process (all on one thread, after each load).
-    private var kept: [ObjectID: ArraySlice<UInt8>] = [:]
-    private var madeNew = false
-
-    /// Remembers the records one load used (`fresh` when just parsed) and writes the cache when it
-    /// no longer matches them: a process that reads two snapshots (`--changed-since`) keeps both.
+    /// Remembers the records one load used (`fresh` when just parsed); see `RecordStore.keep`.
     func keep(_ records: [(key: ObjectID, payload: ArraySlice<UInt8>, fresh: Bool)]) {
-        for record in records {
-            kept[record.key] = record.payload
-            if record.fresh { madeNew = true }
-        }
-        if madeNew || Set(self.records.keys) != Set(kept.keys) { save() }
+        store.keep(records.map { ($0.key.raw, $0.payload, $0.fresh) })
     }
-
-    /// Writes the kept records, atomically (a temporary file renamed into place). Failing to write
-    /// is not an error: the cache only saves time.
-    private func save() {
-        var out = Self.header
-        for (key, payload) in kept.sorted(by: { $0.key < $1.key }) {
-            out += key.raw
-            ByteWriter.varint(payload.count, into: &out)
-            out += payload
-            out += Self.checksum(payload)
-        }
-        let folder = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
-    }
-
-    /// FNV-1a, 64 bits, of a record: catches a damaged cache file before it could mislead.
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return (0..<8).map { UInt8(truncatingIfNeeded: hash >> (8 * $0)) }
-    }
-
 }
 
 /// The binary form of a parse result (without its path and kind, which the file's place gives).
@@ -121,6 +69,7 @@ enum ParseCacheCoding {
             ByteWriter.varint(section.line, into: &out)
             ByteWriter.string(section.text, into: &out)
         }
+        ByteWriter.string(entry.summary, into: &out)
         return out
     }
 
@@ -189,8 +138,9 @@ enum ParseCacheCoding {
             guard let title = reader.string(), let line = reader.varint(), let text = reader.string() else { return nil }
             sections.append(EntrySection(title: title, line: line, text: text))
         }
+        guard let summary = reader.string() else { return nil }
         let entry = Entry(path: path, kind: kind, frontMatter: FrontMatter(fields: fields, openingLine: opening),
-                          bodyLine: bodyLine, headings: headings, links: links, sectionTexts: sections)
+                          bodyLine: bodyLine, headings: headings, links: links, sectionTexts: sections, summary: summary)
         return EntryParser.Result(entry: entry, diagnostics: diagnostics)
     }
 
@@ -229,12 +179,21 @@ enum ParseCacheCoding {
 /// Appends varints and length-prefixed strings.
 enum ByteWriter {
     static func varint(_ value: Int, into out: inout [UInt8]) {
-        var value = UInt64(max(value, 0))
+        varint64(UInt64(max(value, 0)), into: &out)
+    }
+
+    static func varint64(_ value: UInt64, into out: inout [UInt8]) {
+        var value = value
         while value >= 0x80 {
             out.append(UInt8(value & 0x7F) | 0x80)
             value >>= 7
         }
         out.append(UInt8(value))
+    }
+
+    static func bytes(_ bytes: [UInt8], into out: inout [UInt8]) {
+        varint(bytes.count, into: &out)
+        out += bytes
     }
 
     static func string(_ text: String, into out: inout [UInt8]) {
@@ -264,6 +223,24 @@ struct ByteReader {
         guard offset < bytes.endIndex else { return nil }
         defer { offset += 1 }
         return bytes[offset]
+    }
+
+    /// A varint of up to 63 bits (times).
+    mutating func varint64() -> Int64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while let byte = byte() {
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value <= UInt64(Int64.max) ? Int64(value) : nil }
+            shift += 7
+            if shift > 63 { return nil }
+        }
+        return nil
+    }
+
+    mutating func lengthPrefixedBytes() -> [UInt8]? {
+        guard let count = varint(), let slice = bytes(count) else { return nil }
+        return Array(slice)
     }
 
     mutating func varint() -> Int? {

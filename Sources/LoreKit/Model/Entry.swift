@@ -73,6 +73,12 @@ public struct Entry: Sendable, Hashable {
     public let links: [EntryLink]
     /// The body's `##` sections with their text.
     public let sectionTexts: [EntrySection]
+    /// The body's first paragraph of prose (headings, code blocks, tables and HTML skipped), blanks
+    /// folded to one space, cut at `Entry.summaryLength` bytes on a character boundary.
+    public let summary: String
+
+    /// How much of the first paragraph `summary` keeps.
+    public static let summaryLength = 400
 
     /// `id` as written, when present.
     public var id: String? { frontMatter.text("id") }

@@ -68,8 +68,49 @@ public enum EntryParser {
         }
         let entry = Entry(path: path, kind: kind, frontMatter: FrontMatter(fields: fields, openingLine: 1),
                           bodyLine: closingLine + 1, headings: headings, links: links,
-                          sectionTexts: sections(of: split.body, headings: headings, lineOffset: closingLine))
+                          sectionTexts: sections(of: split.body, headings: headings, lineOffset: closingLine),
+                          summary: firstParagraph(of: split.body))
         return Result(entry: entry, diagnostics: diagnostics)
+    }
+
+    /// The first paragraph of prose of a body: the first run of non-blank lines that is not a
+    /// heading, a fenced code block, a table, an HTML block or a thematic break; blanks folded.
+    static func firstParagraph(of body: String) -> String {
+        var words: [Substring] = []
+        var fence: Substring?
+        var length = 0
+        for rawLine in body.split(separator: "\n", omittingEmptySubsequences: false) {
+            let text = Substring(rawLine.trimmingCharacters(in: .whitespacesAndNewlines))
+            if let open = fence {
+                if text.hasPrefix(open) { fence = nil }
+                continue
+            }
+            if text.hasPrefix("```") || text.hasPrefix("~~~") {
+                if !words.isEmpty { break }
+                fence = text.prefix(3)
+                continue
+            }
+            if text.isEmpty {
+                if !words.isEmpty { break }
+                continue
+            }
+            if words.isEmpty && (text.hasPrefix("#") || text.hasPrefix("|") || text.hasPrefix("<") || text.allSatisfy({ $0 == "-" || $0 == "*" || $0 == "_" || $0 == " " })) {
+                continue
+            }
+            if text.hasPrefix("#") { break }
+            for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                words.append(word)
+                length += word.utf8.count + 1
+            }
+            if length > Entry.summaryLength { break }
+        }
+        var bytes = Array(words.joined(separator: " ").utf8)
+        if bytes.count > Entry.summaryLength {
+            var cut = Entry.summaryLength
+            while cut > 0 && bytes[cut] & 0xC0 == 0x80 { cut -= 1 }
+            bytes.removeSubrange(cut...)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The `##` sections of a body: each runs to the next heading of level 1 or 2.

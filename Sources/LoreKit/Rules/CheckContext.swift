@@ -1,23 +1,51 @@
 import Git
 import Markdown
 
-/// What rules may consult besides the entries: configuration, the kinds' templates, the date, the
-/// snapshot's files and the repository's commits.
+/// What entry rules may consult besides the entry: the configuration and the kinds' templates.
+/// Nothing here depends on the rest of the snapshot or on the date, so an entry's findings can be
+/// cached by its content, path and this context's `fingerprint`.
 public struct CheckContext: Sendable {
     /// The configuration of the snapshot.
     public let configuration: Configuration
     /// Each kind's template sections, by kind name.
     public let templates: [String: TemplateSections]
+    /// Statuses in which an entry is still a draft: placeholders are warnings, not errors.
+    public var draftStatuses: Set<String> { configuration.draftStatuses }
+    /// A stable hash of everything above and of Lore's version: equal fingerprints, equal findings.
+    public let fingerprint: UInt64
+
+    /// A context; `templateTexts` are the kinds' template texts by kind name.
+    public init(configuration: Configuration, templateTexts: [String: String]) {
+        self.configuration = configuration
+        templates = templateTexts.mapValues(TemplateSections.init(templateText:))
+        fingerprint = FNV1a.hash(texts: ["lore \(LoreVersion.current)", String(configuration.sourceDigest)]
+            + templateTexts.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+    }
+}
+
+/// What snapshot-wide rules may consult besides the entries' summaries: the date, the snapshot's
+/// files and the repository's commits.
+public struct SnapshotFacts: Sendable {
+    /// The configuration of the snapshot.
+    public let configuration: Configuration
     /// Today, `YYYY-MM-DD` (`--today`, else the local date).
     public let today: String
     /// Every file path of the snapshot (for `affects` globs and relative links).
     public let files: FileIndex
-    /// Which of the given commit ids (7–40 hex) exist in the repository.
+    /// Which of the entries' commit ids (7–40 hex, lowercased) exist in the repository.
     public let existingCommits: Set<String>
     /// History is incomplete (a shallow clone): missing commits are not findings.
     public let historyIsIncomplete: Bool
-    /// Statuses in which an entry is still a draft: placeholders are warnings, not errors.
-    public let draftStatuses: Set<String>
+
+    /// Facts.
+    public init(configuration: Configuration, today: String, files: FileIndex, existingCommits: Set<String>,
+                historyIsIncomplete: Bool) {
+        self.configuration = configuration
+        self.today = today
+        self.files = files
+        self.existingCommits = existingCommits
+        self.historyIsIncomplete = historyIsIncomplete
+    }
 }
 
 /// A template's sections: the `##` headings a kind requires, with their placeholder text.

@@ -54,12 +54,12 @@ public enum Checker {
     public static let entryRules: [any EntryRule] = [
         MissingFieldRule(), InvalidFieldRule(), InvalidValueRule(), IDFormatRule(), KindMismatchRule(),
         MissingSectionRule(), EmptySectionRule(), PlaceholderSectionRule(),
-        IncompleteActionItemRule(), OverdueActionItemRule(), UnknownFieldRule(),
+        IncompleteActionItemRule(), UnknownFieldRule(),
     ]
-    /// Rules judging the whole snapshot.
+    /// Rules judging the whole snapshot, from the entries' summaries.
     public static let collectionRules: [any CollectionRule] = [
         DuplicateIDRule(), BrokenLinkRule(), SupersessionMismatchRule(), SupersessionCycleRule(),
-        UnmatchedAffectsRule(), UnknownCommitRule(),
+        UnmatchedAffectsRule(), UnknownCommitRule(), OverdueActionItemRule(),
     ]
     /// Findings made while reading files.
     public static let fileRules: [any FileRule.Type] = [
@@ -101,73 +101,135 @@ public enum Checker {
         return report
     }
 
+    /// Judges a whole snapshot in two stages: each entry file by itself (read, parse, entry rules,
+    /// summary — cached in `lore/check-cache` by blob, path, kind and context), then the snapshot's
+    /// summaries together (collection rules, which are cheap). Only changed files are parsed.
     private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String?) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
-        let corpus: Corpus
-        let files: [String]
-        corpus = try memory.corpus(of: snapshot, configuration: configuration)
+        let context = try Self.context(for: configuration, in: snapshot)
+        let listing: [SnapshotFile]
         do {
-            files = try snapshot.files().map(\.path.description)
+            listing = try snapshot.files()
         } catch {
             throw .repository(error)
         }
-        var templates: [String: TemplateSections] = [:]
-        for kind in configuration.kinds {
-            let own = try? snapshot.contents(at: GitPath(".lore/templates/\(kind.template).md"), limit: 1 << 20)
-            if case .bytes(let bytes)? = own {
-                templates[kind.name] = TemplateSections(templateText: String(decoding: bytes, as: UTF8.self))
-            } else if let text = BuiltInTemplates.text(for: kind.template) {
-                templates[kind.name] = TemplateSections(templateText: text)
-            }
+        let files = CorpusLoader.entryFiles(among: listing, configuration: configuration)
+        let cache = memory.checkCache
+        let rules = entryRules
+        struct Outcome: Sendable {
+            let verdict: FileVerdict
+            let key: [UInt8]?
+            let encoded: [UInt8]?
         }
+        let fingerprint = context.fingerprint
+        let outcomes: [Outcome]
+        do {
+            outcomes = try CorpusLoader.process(files, from: snapshot, configuration: configuration, keyed: cache != nil,
+                cached: { file, blob in
+                    let key = CheckCache.key(blob: blob, path: file.path, kind: file.kind, fingerprint: fingerprint)
+                    guard let bytes = cache?.store[key],
+                          let verdict = FileVerdict.decode(bytes, path: file.path, kind: file.kind) else { return nil }
+                    return Outcome(verdict: verdict, key: key, encoded: nil)
+                },
+                make: { file, result, blob in
+                    let verdict = FileVerdict(result, rules: rules, context: context)
+                    let key = blob.map { CheckCache.key(blob: $0, path: file.path, kind: file.kind, fingerprint: fingerprint) }
+                    return Outcome(verdict: verdict, key: key, encoded: key == nil ? nil : verdict.encoded())
+                })
+        } catch {
+            throw .repository(error)
+        }
+        if let cache {
+            cache.store.keep(outcomes.compactMap { outcome in
+                guard let key = outcome.key else { return nil }
+                if let encoded = outcome.encoded { return (key, encoded[...], true) }
+                return cache.store[key].map { (key, $0, false) }
+            })
+        }
+        let verdicts = outcomes.map(\.verdict)
+        let summaries = verdicts.compactMap(\.summary)
         let repository = memory.repository
         var existing = Set<String>()
-        for entry in corpus.entries {
-            for commit in entry.frontMatter.list("commits") where FieldType.isCommitID(commit) && repository.commitExists(commit) {
-                existing.insert(commit.lowercased())
+        for summary in summaries {
+            for item in summary.commits where FieldType.isCommitID(item.text) && repository.commitExists(item.text) {
+                existing.insert(item.text.lowercased())
             }
         }
         let shallow = repository.isShallow
-        let context = CheckContext(configuration: configuration, templates: templates, today: today ?? localToday(),
-                                   files: FileIndex(files), existingCommits: existing, historyIsIncomplete: shallow,
-                                   draftStatuses: configuration.draftStatuses)
-        return judge(corpus, context: context, notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+        let facts = SnapshotFacts(configuration: configuration, today: today ?? localToday(), files: FileIndex(listing.map(\.path)),
+                                  existingCommits: existing, historyIsIncomplete: shallow)
+        return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
+                        facts: facts,
+                        notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+    }
+
+    /// The check context of a snapshot: its configuration and the kinds' templates
+    /// (`.lore/templates/<template>.md` in the snapshot, else the built-in one).
+    public static func context(for configuration: Configuration, in snapshot: Snapshot) throws(LoreError) -> CheckContext {
+        var texts: [String: String] = [:]
+        for kind in configuration.kinds {
+            let own: FileContents?
+            do {
+                own = try snapshot.contents(at: GitPath(".lore/templates/\(kind.template).md"), limit: 1 << 20)
+            } catch {
+                throw .repository(error)
+            }
+            if case .bytes(let bytes)? = own {
+                texts[kind.name] = String(decoding: bytes, as: UTF8.self)
+            } else if let text = BuiltInTemplates.text(for: kind.template) {
+                texts[kind.name] = text
+            }
+        }
+        return CheckContext(configuration: configuration, templateTexts: texts)
     }
 
     /// Applies every rule to a corpus already read.
-    public static func judge(_ corpus: Corpus, context: CheckContext, notes: [String] = []) -> CheckReport {
-        let severities = context.configuration.ruleSeverities
-        @Sendable func severity(_ id: String, _ defaultSeverity: RuleSeverity) -> RuleSeverity {
+    public static func judge(_ corpus: Corpus, context: CheckContext, facts: SnapshotFacts, notes: [String] = []) -> CheckReport {
+        let rules = entryRules
+        let verdicts = corpus.entries.parallelMap { FileVerdict(EntryParser.Result(entry: $0, diagnostics: []), rules: rules, context: context) }
+        return assemble(verdicts, summaries: verdicts.compactMap(\.summary), extra: corpus.diagnostics, facts: facts, notes: notes)
+    }
+
+    /// Runs the collection rules over the verdicts' summaries and gives every finding its
+    /// configured severity.
+    private static func assemble(_ verdicts: [FileVerdict], summaries: [EntrySummary], extra: [Diagnostic], facts: SnapshotFacts,
+                                 notes: [String]) -> CheckReport {
+        let severities = facts.configuration.ruleSeverities
+        func severity(_ id: String, _ defaultSeverity: RuleSeverity) -> RuleSeverity {
             severities[id].flatMap(RuleSeverity.init(rawValue:)) ?? defaultSeverity
         }
+        let defaults = Self.defaultSeverities
         var diagnostics: [Diagnostic] = []
-        let defaults = Dictionary(uniqueKeysWithValues: descriptions.map { ($0.id, $0.defaultSeverity) })
-        for diagnostic in corpus.diagnostics {
+        for diagnostic in verdicts.flatMap(\.diagnostics) + extra {
             switch severity(diagnostic.code, defaults[diagnostic.code] ?? .error) {
             case .off: continue
             case .warning: diagnostics.append(diagnostic.with(severity: .warning))
-            case .error: diagnostics.append(diagnostic.with(severity: diagnostic.severity))
+            case .error: diagnostics.append(diagnostic)
             }
         }
-        @Sendable func add(_ findings: [Finding], _ description: RuleDescription) -> [Diagnostic] {
-            let configured = severity(description.id, description.defaultSeverity)
-            guard configured != .off else { return [] }
-            return findings.map { finding in
-                let base: Diagnostic.Severity = configured == .error ? .error : .warning
-                let final = finding.severity.map { max(base, $0) } ?? base   // a rule may only lower it
-                return Diagnostic(path: finding.path, position: finding.position, severity: final,
-                                  code: description.id, message: finding.message)
-            }
+        func add(_ rule: String, _ finding: Finding) {
+            let configured = severity(rule, defaults[rule] ?? .error)
+            guard configured != .off else { return }
+            let base: Diagnostic.Severity = configured == .error ? .error : .warning
+            let final = finding.severity.map { max(base, $0) } ?? base   // a rule may only lower it
+            diagnostics.append(Diagnostic(path: finding.path, position: finding.position, severity: final, code: rule,
+                                          message: finding.message))
         }
-        let rules = entryRules
-        let perEntry = corpus.entries.parallelMap { entry -> [Diagnostic] in
-            rules.flatMap { rule in add(rule.check(entry, in: context), type(of: rule).description) }
+        for verdict in verdicts {
+            for item in verdict.findings { add(item.rule, item.finding) }
         }
-        diagnostics += perEntry.flatMap { $0 }
-        for rule in collectionRules { diagnostics += add(rule.check(corpus, in: context), type(of: rule).description) }
+        for rule in collectionRules {
+            let id = type(of: rule).description.id
+            guard severity(id, type(of: rule).description.defaultSeverity) != .off else { continue }
+            for finding in rule.check(summaries, in: facts) { add(id, finding) }
+        }
         diagnostics.sort()
-        return CheckReport(diagnostics: diagnostics, entryCount: corpus.entries.count, notes: notes)
+        return CheckReport(diagnostics: diagnostics, entryCount: summaries.count, notes: notes)
     }
+
+    /// Each rule's default severity, by id.
+    private static let defaultSeverities: [String: RuleSeverity] =
+        Dictionary(uniqueKeysWithValues: descriptions.map { ($0.id, $0.defaultSeverity) })
 
     /// Today in the local time zone, `YYYY-MM-DD` (what `--today` defaults to).
     public static func localToday() -> String {

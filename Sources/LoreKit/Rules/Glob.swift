@@ -21,8 +21,10 @@ struct Glob: Sendable {
     }
 
     /// The glob matches `path` itself or a folder holding it.
-    func matches(_ path: String) -> Bool {
-        let bytes = Array(path.utf8)
+    func matches(_ path: String) -> Bool { matches(bytes: Array(path.utf8)) }
+
+    /// The glob matches the path with these bytes itself or a folder holding it.
+    func matches(bytes: [UInt8]) -> Bool {
         if Glob.match(pattern[...], bytes[...]) { return true }
         // A folder pattern matches every file under it.
         var end = bytes.count
@@ -98,6 +100,13 @@ public struct FileIndex: Sendable {
         self.paths = paths.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
+    /// An index of these paths (a snapshot's listing is already sorted by bytes: not sorted again).
+    public init(_ paths: [GitPath]) {
+        let bytes = paths.map(\.bytes)
+        let sorted = zip(bytes, bytes.dropFirst()).allSatisfy { !$1.lexicographicallyPrecedes($0) }
+        self.paths = sorted ? bytes : bytes.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
     /// Every path, as text.
     public var all: [String] { paths.map { String(decoding: $0, as: UTF8.self) } }
 
@@ -113,7 +122,7 @@ public struct FileIndex: Sendable {
         let prefix = glob.literalPrefix
         var index = lowerBound(prefix)
         while index < paths.count, paths[index].starts(with: prefix) {
-            if glob.matches(String(decoding: paths[index], as: UTF8.self)) { return true }
+            if glob.matches(bytes: paths[index]) { return true }
             index += 1
         }
         return false

@@ -75,12 +75,12 @@ public protocol EntryRule: Sendable {
     func check(_ entry: Entry, in context: CheckContext) -> [Finding]
 }
 
-/// A rule judging the whole snapshot at once ("collect, then judge").
+/// A rule judging the whole snapshot at once ("collect, then judge"), from the entries' summaries.
 public protocol CollectionRule: Sendable {
     /// The rule's description.
     static var description: RuleDescription { get }
     /// Findings over every entry.
-    func check(_ corpus: Corpus, in context: CheckContext) -> [Finding]
+    func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding]
 }
 
 /// Findings that come from reading files (unreadable front-matter, binary files …) are produced by

@@ -1,12 +1,17 @@
 /// The built-in templates, compiled in. `Templates/` at the top of the repository is the source of
 /// truth; a test proves these copies match it byte for byte.
 public enum BuiltInTemplates {
+    /// The names of the built-in templates, one per kind Lore knows (`retrospective` for the kind
+    /// `lore init` adds).
+    public static let names = ["postmortem", "lesson", "decision", "retrospective"]
+
     /// The template text for a built-in kind, or `nil`.
     public static func text(for kind: String) -> String? {
         switch kind {
         case "postmortem": return postmortem
         case "lesson": return lesson
         case "decision": return decision
+        case "retrospective": return retrospective
         default: return nil
         }
     }
@@ -18,7 +23,7 @@ public enum BuiltInTemplates {
     date: {{date}}
     status: draft
     severity: {{severity}}
-    services: []
+    services: {{services}}
     authors: [{{author}}]
     action_items: []
     ---
@@ -71,7 +76,7 @@ public enum BuiltInTemplates {
 
     ## Lessons learned
 
-    What the organisation should remember, with links to lessons ([[LL-0000]]) where they exist.
+    What the organisation should remember, with links to the lessons it learned where they exist.
 
     """
 
@@ -140,4 +145,37 @@ public enum BuiltInTemplates {
 
     """
 
+    static let retrospective = """
+    ---
+    id: {{id}}
+    title: {{title}}
+    date: {{date}}
+    status: draft
+    authors: [{{author}}]
+    tags: []
+    ---
+
+    # {{title}}
+
+    ## Context
+
+    The period, project or event this looks back on, and who took part.
+
+    ## What went well
+
+    What worked and should be kept, with examples.
+
+    ## What did not go well
+
+    What got in the way or cost time, described without blame.
+
+    ## What we learned
+
+    What the team knows now that it did not know before, with links to lessons where they exist.
+
+    ## Action items
+
+    What the team will change, each with an owner and a due date.
+
+    """
 }

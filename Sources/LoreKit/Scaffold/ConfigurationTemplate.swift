@@ -1,6 +1,7 @@
 extension Configuration {
     /// The commented `.lore/config.yml` that `lore init` writes: the built-in kinds spelled out,
-    /// so a team can see every setting and change it.
+    /// so a team can see every setting and change it, plus a `retrospective` kind (dated ids)
+    /// using the built-in retrospective template.
     public static let initialFileText = """
     # Lore configuration (repository format v1).
     # Which kinds of entries this repository keeps, where they live, and how they are checked.
@@ -28,6 +29,12 @@ extension Configuration {
         prefix: DR
         path: "{nnnn}-{slug}.md"
         statuses: [proposed, accepted, rejected, deprecated, superseded]
+      retrospective:                     # not built in: a kind of this repository's own
+        dir: retrospectives
+        prefix: RT
+        path: "{yyyy}/{date}-{slug}.md"
+        ids: date                        # RT-20250314-1, RT-20250314-2, ...
+        statuses: [draft, published]
     # Field types: string, text, date, datetime, bool, int, url, email, enum (with values),
     # list, ids, globs, objects (with fields).
     # Path placeholders: {yyyy} {mm} {dd} {date} {slug} {id} {nnnn}.
@@ -40,4 +47,12 @@ extension Configuration {
     # max_file_size: 1MiB                # larger entry files are reported, not read
 
     """
+}
+
+extension Configuration {
+    /// The configuration `lore init` writes, read back: the built-in kinds and `retrospective`.
+    public static var initial: Configuration {
+        // The text is part of Lore and covered by tests: it always parses.
+        (try? Configuration.parse(Array(initialFileText.utf8))) ?? .builtIn
+    }
 }

@@ -262,14 +262,28 @@ public final class SearchIndex {
             let maxSize = configuration.maxFileSize
             var seen = Set<Data>()
             for entry in corpus.entries {
-                guard let blob = corpus.blobs[entry.path] else { continue }
-                let key = DocumentKey(blob: Data(blob.raw), kind: entry.kind)
-                var docid = known[key]
-                if docid == nil {
-                    guard let body = try self.body(of: entry, blob: blob, snapshot: snapshot, limit: maxSize) else {
+                var bytes: [UInt8]?
+                let blob: ObjectID
+                if let known = corpus.blobs[entry.path] {
+                    blob = known
+                } else {
+                    // Without the parse cache (LORE_NO_CACHE) the corpus knows no blob ids.
+                    guard let read = try self.bytes(of: entry, blob: nil, snapshot: snapshot, limit: maxSize) else {
                         complete = false
                         continue
                     }
+                    bytes = read
+                    blob = Repository.blobID(of: read)
+                }
+                let key = DocumentKey(blob: Data(blob.raw), kind: entry.kind)
+                var docid = known[key]
+                if docid == nil {
+                    if bytes == nil { bytes = try self.bytes(of: entry, blob: blob, snapshot: snapshot, limit: maxSize) }
+                    guard let bytes else {
+                        complete = false
+                        continue
+                    }
+                    let body = SearchDocument.body(of: bytes, from: entry.bodyLine)
                     try insertDoc.execute(arguments: [Data(blob.raw), entry.kind, entry.id, entry.title, entry.date, entry.status,
                                                       SearchDocument.encodeFields(entry)])
                     let id = db.lastInsertedRowID
@@ -298,18 +312,18 @@ public final class SearchIndex {
         }
     }
 
-    /// The body's text (after the front-matter), read from the blob, or from disk for the working
-    /// tree; `nil` when the file changed since the corpus was read.
-    private func body(of entry: Entry, blob: ObjectID, snapshot: Snapshot, limit: Int) throws -> String? {
+    /// The file's bytes, read from the blob, or from disk for the working tree; `nil` when the
+    /// file is too large or changed since the corpus was read.
+    private func bytes(of entry: Entry, blob: ObjectID?, snapshot: Snapshot, limit: Int) throws -> [UInt8]? {
         let contents: FileContents?
-        if case .workingTree = snapshot.source {
-            contents = try snapshot.contents(at: entry.path, limit: limit)
-        } else {
+        if let blob, snapshot.contentID != nil {
             contents = try memory.repository.blobContents(blob, limit: limit)
+        } else {
+            contents = try snapshot.contents(at: entry.path, limit: limit)
         }
         guard case .bytes(let bytes)? = contents else { return nil }
-        if case .workingTree = snapshot.source, Repository.blobID(of: bytes) != blob { return nil }
-        return SearchDocument.body(of: bytes, from: entry.bodyLine)
+        if let blob, Repository.blobID(of: bytes) != blob { return nil }
+        return bytes
     }
 
     // MARK: Querying

@@ -59,3 +59,61 @@ public enum NewFile {
         }
     }
 }
+
+/// Replaces an existing file's bytes all or nothing: the new bytes go to a temporary file in the
+/// same folder (same permissions), are flushed to disk, then renamed over the old file, so a
+/// reader or a crash sees either the old file or the new one, never a mix.
+public enum AtomicFile {
+    /// Replaces the file at `path` with `bytes`.
+    public static func replace(at path: String, with bytes: [UInt8]) throws(NewFileError) {
+        try replace(at: path, with: bytes, crashHalfway: false)
+    }
+
+    /// `crashHalfway` is the test hook of `TestHooks`: the process ends after writing half of the
+    /// temporary file, as a crash or power loss would, to show the old file is left whole.
+    static func replace(at path: String, with bytes: [UInt8], crashHalfway: Bool) throws(NewFileError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .system(path, String(cString: strerror(errno))) }
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporary = (folder.isEmpty ? "." : folder) + "/.lore-edit-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .system(path, String(cString: strerror(errno))) }
+        _ = fchmod(fd, info.st_mode & 0o7777)
+        let count = crashHalfway ? bytes.count / 2 : bytes.count
+        var written = 0
+        while written < count {
+            let result = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd); unlink(temporary)
+                throw .system(path, reason)
+            }
+            written += result
+        }
+        if crashHalfway { _exit(TestHooks.crashExitCode) }
+        if fsync(fd) != 0 || close(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .system(path, reason)
+        }
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .system(path, reason)
+        }
+    }
+}
+
+/// Hooks the tests use to prove Lore's writes are safe; inert unless their variable is set.
+enum TestHooks {
+    /// The exit status of a crash the hooks inject.
+    static let crashExitCode: Int32 = 97
+
+    /// `LORE_TEST_CRASH_AFTER_FILES=N`: a multi-file edit (`lore renumber`) ends the process after
+    /// replacing N files, halfway through writing the next one.
+    static var crashAfterFiles: Int? {
+        guard let value = getenv("LORE_TEST_CRASH_AFTER_FILES") else { return nil }
+        return Int(String(cString: value))
+    }
+}

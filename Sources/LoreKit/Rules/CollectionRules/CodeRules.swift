@@ -11,14 +11,11 @@ public struct UnmatchedAffectsRule: CollectionRule {
 
     public init() {}
 
-    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
+    public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
         var findings: [Finding] = []
-        for entry in corpus.entries {
-            for scalar in entry.frontMatter.scalars("affects") {
-                let glob = Glob(scalar.text)
-                if !context.files.anyMatch(glob) {
-                    findings.append(Finding(entry.path, scalar.position, "'affects' glob \(scalar.text) matches no file"))
-                }
+        for entry in entries {
+            for item in entry.affects where !snapshot.files.anyMatch(Glob(item.text)) {
+                findings.append(Finding(entry.path, item.position, "'affects' glob \(item.text) matches no file"))
             }
         }
         return findings
@@ -36,13 +33,13 @@ public struct UnknownCommitRule: CollectionRule {
 
     public init() {}
 
-    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
-        guard !context.historyIsIncomplete else { return [] }
+    public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
+        guard !snapshot.historyIsIncomplete else { return [] }
         var findings: [Finding] = []
-        for entry in corpus.entries {
-            for scalar in entry.frontMatter.scalars("commits")
-            where FieldType.isCommitID(scalar.text) && !context.existingCommits.contains(scalar.text.lowercased()) {
-                findings.append(Finding(entry.path, scalar.position, "commit \(scalar.text) is not in this repository"))
+        for entry in entries {
+            for item in entry.commits
+            where FieldType.isCommitID(item.text) && !snapshot.existingCommits.contains(item.text.lowercased()) {
+                findings.append(Finding(entry.path, item.position, "commit \(item.text) is not in this repository"))
             }
         }
         return findings

@@ -1,23 +1,6 @@
 import Foundation
 import Git
 
-/// Every id-valued front-matter item of an entry: the relations of FORMAT.md and any field the
-/// configuration declares as `ids`.
-enum Relations {
-    static let fixed = ["related", "supersedes", "superseded_by"]
-
-    static func items(of entry: Entry, in context: CheckContext) -> [(field: String, scalar: YAMLScalar)] {
-        var fields = fixed
-        if let kind = context.kind(of: entry) {
-            for spec in kind.fields where spec.type == .ids && !fields.contains(spec.name) { fields.append(spec.name) }
-        }
-        return fields.flatMap { field in entry.frontMatter.scalars(field).map { (field, $0) } }
-    }
-
-    /// The ids an entry lists under `field`.
-    static func ids(_ field: String, of entry: Entry) -> [String] { entry.frontMatter.list(field) }
-}
-
 /// Links that resolve to nothing.
 public struct BrokenLinkRule: CollectionRule {
     private static let a = "---\nid: LL-0001\ntitle: A\ndate: 2025-03-14\nstatus: active\n"
@@ -31,35 +14,20 @@ public struct BrokenLinkRule: CollectionRule {
 
     public init() {}
 
-    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
-        let ids = Set(corpus.entries.compactMap(\.id))
-        var findings: [Finding] = []
-        for entry in corpus.entries {
-            let folder = Self.folder(of: entry.path)
-            for (field, scalar) in Relations.items(of: entry, in: context) where !ids.contains(scalar.text) {
-                findings.append(Finding(entry.path, scalar.position, "'\(field)' names \(scalar.text), which no entry has"))
-            }
-            for link in entry.links {
+    public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
+        var resolver = LinkGraph.Resolver(entries, configuration: snapshot.configuration, files: snapshot.files, commit: nil)
+        resolver.resolvesAffects = false   // unmatched-affects judges those
+        return entries.flatMap { entry in
+            resolver.links(of: entry, unresolvedOnly: true).compactMap { link -> Finding? in
+                guard let source = link.source else { return nil }
                 switch link.kind {
-                case .wiki:
-                    if !ids.contains(link.destination) {
-                        findings.append(Finding(entry.path, SourcePosition(line: link.line, column: link.column),
-                                                "[[\(link.destination)]] names an id no entry has"))
-                    }
-                case .inline, .reference:
-                    // Only links to entry files: a missing README or design doc is not this rule's.
-                    guard let target = Self.entryFileTarget(link.destination, folder: folder),
-                          !context.files.contains(target),
-                          context.configuration.kind(containing: GitPath(target)) != nil,
-                          EntryFileFilter.isEntry(GitPath(target)) else { continue }
-                    findings.append(Finding(entry.path, SourcePosition(line: link.line, column: link.column),
-                                            "link to \(link.destination) points at \(target), which is not in the snapshot"))
-                case .autolink:
-                    continue
+                case .relation: return Finding(source, link.position, "'\(link.field ?? "related")' names \(link.written), which no entry has")
+                case .wiki: return Finding(source, link.position, "[[\(link.written)]] names an id no entry has")
+                case .file: return Finding(source, link.position, "link to \(link.written) points at \(link.path ?? link.written), which is not in the snapshot")
+                case .affects, .commit, .trailer: return nil
                 }
             }
         }
-        return findings
     }
 
     /// The repository path a relative link to a `.md` file points at, or `nil` for URLs, anchors and
@@ -106,15 +74,14 @@ public struct DuplicateIDRule: CollectionRule {
 
     public init() {}
 
-    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
-        var holders: [String: [Entry]] = [:]
-        for entry in corpus.entries { if let id = entry.id { holders[id, default: []].append(entry) } }
+    public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
+        var holders: [String: [EntrySummary]] = [:]
+        for entry in entries { if let id = entry.id?.text { holders[id, default: []].append(entry) } }
         var findings: [Finding] = []
-        for (id, entries) in holders where entries.count > 1 {
-            for entry in entries {
-                let others = entries.filter { $0.path != entry.path }.map(\.path.description).joined(separator: ", ")
-                let position = entry.frontMatter["id"]?.position ?? entryStart
-                findings.append(Finding(entry.path, position, "id \(id) is also held by \(others)"))
+        for (id, holding) in holders where holding.count > 1 {
+            for entry in holding {
+                let others = holding.filter { $0.path != entry.path }.map(\.path.description).joined(separator: ", ")
+                findings.append(Finding(entry.path, entry.id?.position ?? entryStart, "id \(id) is also held by \(others)"))
             }
         }
         return findings

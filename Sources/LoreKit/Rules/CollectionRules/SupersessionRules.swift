@@ -13,18 +13,19 @@ public struct SupersessionMismatchRule: CollectionRule {
 
     public init() {}
 
-    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
-        var byID: [String: Entry] = [:]
-        for entry in corpus.entries { if let id = entry.id, byID[id] == nil { byID[id] = entry } }
+    public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
+        var byID: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() { if let id = entry.id?.text, byID[id] == nil { byID[id] = index } }
         var findings: [Finding] = []
-        for entry in corpus.entries {
-            guard let id = entry.id else { continue }
-            for (field, scalar) in Relations.items(of: entry, in: context) where field == "supersedes" || field == "superseded_by" {
-                guard let other = byID[scalar.text] else { continue }   // broken-link's
-                let inverse = field == "supersedes" ? "superseded_by" : "supersedes"
-                if !Relations.ids(inverse, of: other).contains(id) {
-                    findings.append(Finding(entry.path, scalar.position,
-                                            "\(id) lists \(scalar.text) in '\(field)', but \(scalar.text) does not list \(id) in '\(inverse)'"))
+        for entry in entries {
+            guard let id = entry.id?.text else { continue }
+            for relation in entry.relations where relation.field == "supersedes" || relation.field == "superseded_by" {
+                let target = relation.item.text
+                guard let other = byID[target] else { continue }   // broken-link's
+                let inverse = relation.field == "supersedes" ? "superseded_by" : "supersedes"
+                if !entries[other].relations.contains(where: { $0.field == inverse && $0.item.text == id }) {
+                    findings.append(Finding(entry.path, relation.item.position,
+                                            "\(id) lists \(target) in '\(relation.field)', but \(target) does not list \(id) in '\(inverse)'"))
                 }
             }
         }
@@ -47,12 +48,12 @@ public struct SupersessionCycleRule: CollectionRule {
 
     public init() {}
 
-    public func check(_ corpus: Corpus, in context: CheckContext) -> [Finding] {
-        var edges: [String: [(target: String, scalar: YAMLScalar, entry: Entry)]] = [:]
-        for entry in corpus.entries {
-            guard let id = entry.id else { continue }
-            for (field, scalar) in Relations.items(of: entry, in: context) where field == "supersedes" {
-                edges[id, default: []].append((scalar.text, scalar, entry))
+    public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
+        var edges: [String: [Edge]] = [:]
+        for entry in entries {
+            guard let id = entry.id?.text else { continue }
+            for relation in entry.relations where relation.field == "supersedes" {
+                edges[id, default: []].append(Edge(target: relation.item.text, position: relation.item.position, path: entry.path))
             }
         }
         // Report each cycle once, at the supersedes item of its smallest id.
@@ -64,15 +65,22 @@ public struct SupersessionCycleRule: CollectionRule {
                 let cycle = [start] + path
                 guard cycle.min() == start, !reported.contains(start) else { continue }
                 cycle.forEach { reported.insert($0) }
-                findings.append(Finding(edge.entry.path, edge.scalar.position,
+                findings.append(Finding(edge.path, edge.position,
                                         "supersession cycle: \((cycle + [start]).joined(separator: " → "))"))
             }
         }
         return findings
     }
 
+    /// A `supersedes` item: the id it names, where, in which file.
+    private struct Edge {
+        let target: String
+        let position: SourcePosition
+        let path: GitPath
+    }
+
     /// The ids on a supersedes path from `from` to `to`, if one exists.
-    private static func path(from: String, to: String, edges: [String: [(target: String, scalar: YAMLScalar, entry: Entry)]]) -> [String]? {
+    private static func path(from: String, to: String, edges: [String: [Edge]]) -> [String]? {
         var seen: Set<String> = []
         var stack: [(String, [String])] = [(from, [from])]
         while let (node, trail) = stack.popLast() {

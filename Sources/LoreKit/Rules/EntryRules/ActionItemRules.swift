@@ -47,7 +47,7 @@ public struct IncompleteActionItemRule: EntryRule {
 }
 
 /// Open action items past their due date.
-public struct OverdueActionItemRule: EntryRule {
+public struct OverdueActionItemRule: CollectionRule {
     public static let description = RuleDescription(
         id: "overdue-action-item", summary: "an open action item is past its due date (`--today DATE` makes runs reproducible)",
         rationale: "what an organisation promised after an incident is worth nothing undone",
@@ -58,10 +58,14 @@ public struct OverdueActionItemRule: EntryRule {
 
     public init() {}
 
-    public func check(_ entry: Entry, in context: CheckContext) -> [Finding] {
-        ActionItems.items(of: entry).compactMap { item in
-            guard item.status == "open", let due = item.due, FieldType.isDate(due), due < context.today else { return nil }
-            return Finding(entry.path, item.position, "action item '\(item.title)' was due \(due)")
+    /// Judged over the summaries rather than per entry: it is the one finding that depends on the
+    /// date, and an entry's own findings are cached by its content.
+    public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
+        entries.flatMap { entry in
+            entry.dueItems.compactMap { item in
+                guard FieldType.isDate(item.due), item.due < snapshot.today else { return nil }
+                return Finding(entry.path, item.position, "action item '\(item.title)' was due \(item.due)")
+            }
         }
     }
 }

@@ -1,0 +1,162 @@
+import Foundation
+import Git
+
+/// Everything Lore knows about one snapshot: entries, their links both ways and their history.
+/// `lore index` writes it as the versioned JSON format of `docs/index.schema.json`.
+public struct MemoryIndex: Sendable {
+    /// The version of the JSON format (`version` in the output).
+    public static let formatVersion = 1
+
+    /// The entries and the problems found reading them.
+    public let corpus: Corpus
+    /// Every link, resolved.
+    public let graph: LinkGraph
+    /// The history of every committed entry.
+    public let history: RepositoryHistory
+
+    /// Reads the snapshot `source` of `memory`: entries, links, history (one walk, cached).
+    public static func load(_ memory: MemoryRepository, source: SnapshotSource,
+                            progress: ((Int) -> Void)? = nil) throws(LoreError) -> MemoryIndex {
+        let snapshot = try memory.snapshot(source)
+        let configuration = try memory.configuration(in: snapshot)
+        let corpus = try memory.corpus(of: snapshot, configuration: configuration)
+        let history = try memory.history(of: snapshot, configuration: configuration, progress: progress)
+        let graph = try memory.linkGraph(of: corpus, snapshot: snapshot, history: history)
+        return MemoryIndex(corpus: corpus, graph: graph, history: history)
+    }
+
+    /// A note to print once when history is incomplete, else `nil`.
+    public var historyNote: String? { history.isPartial ? RepositoryHistory.shallowNote : nil }
+
+    /// The index's header: format, version, snapshot and history (the first line of `jsonl`).
+    public var header: JSONValue {
+        let source: String, revision: JSONValue
+        switch corpus.source {
+        case .workingTree: (source, revision) = ("working-tree", .null)
+        case .index: (source, revision) = ("index", .null)
+        case .revision(let rev): (source, revision) = ("revision", .string(rev))
+        }
+        return .object([
+            "format": .string("lore-index"),
+            "version": .number(Self.formatVersion),
+            "snapshot": .object(["source": .string(source), "revision": revision,
+                                 "commit": history.tip.map(JSONValue.string) ?? .null]),
+            "history": .object(["partial": .bool(history.isPartial), "commits": .number(history.commitCount)]),
+        ])
+    }
+
+    /// The JSON record of each entry, in path order.
+    public func entryRecords() -> [JSONValue] {
+        let graph = self.graph, history = self.history
+        return corpus.entries.parallelMap { entry in Self.record(entry, graph: graph, history: history) }
+    }
+
+    /// Trailers naming ids no entry has.
+    public var unresolvedTrailers: [JSONValue] {
+        graph.links.filter { $0.kind == .trailer && !$0.isResolved }.map { link in
+            .object(["commit": .string(link.commit ?? ""), "id": .string(link.written),
+                     "line": .number(link.position.line), "column": .number(link.position.column)])
+        }
+    }
+
+    /// The whole index as JSON bytes: one pretty document (`lines` false) or JSON Lines (a header
+    /// line, then one line per entry). The same snapshot gives the same bytes everywhere. Entries
+    /// are rendered on every core, each at the depth it has in the document.
+    public func render(lines: Bool) -> [UInt8] {
+        let graph = self.graph, history = self.history
+        let rendered = corpus.entries.parallelMap { entry -> [UInt8] in
+            var writer = JSONWriter(pretty: !lines)
+            writer.write(Self.record(entry, graph: graph, history: history), depth: lines ? 0 : 2)
+            return writer.bytes
+        }
+        var writer = JSONWriter(pretty: !lines)
+        if lines {
+            writer.write(header)
+            writer.append("\n")
+            for record in rendered {
+                writer.append(rendered: record)
+                writer.append("\n")
+            }
+            return writer.bytes
+        }
+        guard case .object(let document) = header else { return [] }
+        // The document's keys in sorted order, as JSONWriter writes every object.
+        writer.writeObject(depth: 0) { fields in
+            fields.field("entries") { $0.writeArray(rendered, depth: 1) { $0.append(rendered: $1) } }
+            for key in ["format", "history", "snapshot"] { fields.field(key) { $0.write(document[key]!, depth: 1) } }
+            fields.field("unresolved_trailers") { $0.write(.array(unresolvedTrailers), depth: 1) }
+            fields.field("version") { $0.write(document["version"]!, depth: 1) }
+        }
+        writer.append("\n")
+        return writer.bytes
+    }
+
+    /// The index record of one entry.
+    public static func record(_ entry: Entry, graph: LinkGraph, history: RepositoryHistory) -> JSONValue {
+        func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+        var fields: [String: JSONValue] = [:]
+        for pair in entry.frontMatter.fields { fields[pair.key.text] = JSONValue(pair.value) }
+        let sections: [JSONValue] = entry.sectionTexts.map {
+            .object(["title": .string($0.title), "line": .number($0.line), "text": .string($0.text)])
+        }
+        var actionItems: [JSONValue] = []
+        if case .sequence(let items, _)? = entry.frontMatter["action_items"] {
+            for item in items {
+                guard case .mapping(let pairs, _) = item else { continue }
+                func value(_ key: String) -> JSONValue {
+                    guard let scalar = pairs.first(where: { $0.key.text == key })?.value.scalar, !scalar.isNull else { return .null }
+                    return .string(scalar.text)
+                }
+                let status = value("status")
+                actionItems.append(.object(["title": value("title"), "owner": value("owner"), "due": value("due"),
+                                            "status": status == .null ? .string("open") : status, "link": value("link")]))
+            }
+        }
+        let outgoing: [JSONValue] = graph.outgoing(entry.path).map { link in
+            var target: JSONValue = .null
+            var targetID: JSONValue = .null
+            switch link.target {
+            case .entry(let path):
+                target = .string(path.description)
+                targetID = optional(graph.id(at: path))
+            case .file(let path): target = .string(path.description)
+            case .commit(let id): target = .string(id)
+            case .code, .unresolved: break
+            }
+            return .object(["kind": .string(link.kind.rawValue), "field": optional(link.field), "written": .string(link.written),
+                            "line": .number(link.position.line), "column": .number(link.position.column),
+                            "resolved": .bool(link.isResolved), "target": target, "target_id": targetID])
+        }
+        let incoming: [JSONValue] = graph.incoming(entry.path).map { link in
+            .object(["kind": .string(link.kind.rawValue), "field": optional(link.field),
+                     "from": link.source.map { .string($0.description) } ?? .null,
+                     "from_id": optional(link.source.flatMap { graph.id(at: $0) }),
+                     "commit": optional(link.commit),
+                     "line": .number(link.position.line), "column": .number(link.position.column)])
+        }
+        let entryHistory: JSONValue = history.history(of: entry.path).map(Self.historyRecord) ?? .null
+        return .object([
+            "id": optional(entry.id), "kind": .string(entry.kind), "path": .string(entry.path.description),
+            "title": optional(entry.title), "date": optional(entry.date), "status": optional(entry.status),
+            "tags": .array(entry.tags.map(JSONValue.string)), "authors": .array(entry.authors.map(JSONValue.string)),
+            "fields": .object(fields), "sections": .array(sections), "summary": .string(entry.summary),
+            "action_items": .array(actionItems),
+            "links": .object(["out": .array(outgoing), "in": .array(incoming)]),
+            "history": entryHistory,
+        ])
+    }
+
+    static func historyRecord(_ history: EntryHistory) -> JSONValue {
+        func person(_ person: Person) -> JSONValue { .object(["name": .string(person.name), "email": .string(person.email)]) }
+        func commit(_ commit: CommitSummary?) -> JSONValue {
+            guard let commit else { return .null }
+            return .object(["id": .string(commit.id), "time": .string(commit.timestamp), "author": person(commit.author)])
+        }
+        return .object([
+            "created": commit(history.created), "updated": commit(history.updated),
+            "authors": .array(history.authors.map(person)), "commits": .number(history.commitCount),
+            "previous_paths": .array(history.previousPaths.map { .string($0.description) }),
+            "partial": .bool(history.partial),
+        ])
+    }
+}

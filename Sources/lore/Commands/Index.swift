@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import LoreKit
+
+struct Index: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write every entry with its sections, links both ways and git history as JSON.",
+        discussion: """
+        The index is the file CI publishes and other tools read: every entry with
+        its fields, sections, summary (first paragraph), action items, outgoing
+        and incoming links (typed, with lines) and history (created, updated,
+        authors with .mailmap applied, commit count, previous paths). Format
+        `lore-index` version 1, described by docs/index.schema.json; the same
+        snapshot gives the same bytes on any machine, time zone or locale.
+
+        History comes from one walk of the commits, cached in the git folder
+        (lore/history-cache), so a later run reads only new commits. In a shallow
+        clone the walk stops at the boundary: values are marked "partial" and a
+        note on stderr says how to fetch more. Progress is shown on stderr only
+        when it is a terminal.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, jsonl
+    }
+
+    @OptionGroup var snapshot: SnapshotOptions
+
+    @Option(help: "Output format: one JSON document, or JSON Lines (a header line, then one entry per line).")
+    var format: Format = .json
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to FILE (atomically: a temporary file renamed into place) instead of standard output.", valueName: "FILE"))
+    var output: String?
+
+    func run() throws {
+        let memory = try snapshot.open()
+        let index: MemoryIndex
+        do {
+            index = try MemoryIndex.load(memory, source: snapshot.source, progress: Progress.reporter("reading history"))
+        } catch {
+            throw Failure(error)
+        }
+        Progress.finish()
+        if let note = index.historyNote { Console.err("note: \(note)\n") }
+        let bytes = index.render(lines: format == .jsonl)
+        if let output {
+            do {
+                try AtomicFile.write(bytes, to: output)
+            } catch {
+                throw Failure(code: 1, message: "error: cannot write \(output): \(error)")
+            }
+        } else {
+            Console.out(bytes)
+        }
+        if Console.report(index.corpus.diagnostics) { throw ExitCode(1) }
+    }
+}
+
+/// Progress lines on stderr, only when stderr is a terminal.
+enum Progress {
+    nonisolated(unsafe) private static var shown = false
+
+    /// A progress callback printing `what: N commits`, or `nil` when stderr is not a terminal.
+    static func reporter(_ what: String) -> ((Int) -> Void)? {
+        guard isatty(2) == 1 else { return nil }
+        return { count in
+            shown = true
+            Console.err("\r\(what): \(count) commits")
+        }
+    }
+
+    /// Ends a progress line, if one was shown.
+    static func finish() {
+        if shown { Console.err("\n") }
+        shown = false
+    }
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, then rename(2).
+enum AtomicFile {
+    struct WriteError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let temporary = path + ".lore-\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let message = String(cString: strerror(errno))
+                close(fd); unlink(temporary)
+                throw WriteError(description: message)
+            }
+            written += count
+        }
+        if fsync(fd) != 0 || close(fd) != 0 {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(description: message)
+        }
+        if rename(temporary, path) != 0 {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(description: message)
+        }
+    }
+}
