@@ -177,7 +177,7 @@ import TestSupport
 
             - [x] Write the runbook — bo, due 2025-03-01 <https://example.com/pr/1>
 
-            1 action items: 0 open, 0 overdue, 1 done, 0 won't do (today 2025-05-01)
+            1 action item: 0 open, 0 overdue, 1 done, 0 won't do (today 2025-05-01)
 
             """)
     }

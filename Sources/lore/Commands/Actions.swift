@@ -72,7 +72,8 @@ struct Actions: ParsableCommand {
 
     private func summary(_ report: ActionItemReport) -> String {
         let counts = report.counts
-        return "\(counts["total"] ?? 0) action items: \(counts["open"] ?? 0) open, \(counts["overdue"] ?? 0) overdue, "
+        let total = counts["total"] ?? 0
+        return "\(total) action item\(total == 1 ? "" : "s"): \(counts["open"] ?? 0) open, \(counts["overdue"] ?? 0) overdue, "
             + "\(counts["done"] ?? 0) done, \(counts["wont-do"] ?? 0) won't do (today \(report.today))\n"
     }
 
