@@ -231,8 +231,8 @@ public enum Checker {
     private static let defaultSeverities: [String: RuleSeverity] =
         Dictionary(uniqueKeysWithValues: descriptions.map { ($0.id, $0.defaultSeverity) })
 
-    /// Today in the local time zone, `YYYY-MM-DD`.
-    static func localToday() -> String {
+    /// Today in the local time zone, `YYYY-MM-DD` (what `--today` defaults to).
+    public static func localToday() -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd"
