@@ -122,6 +122,9 @@ import TestSupport
             Down.
 
             """)
+        // Each postmortem committed a while after it was resolved: time to publish comes from history.
+        try repo.git(["add", "-A"])
+        try repo.git(["commit", "-q", "-m", "PM-0001"], environment: ["GIT_AUTHOR_DATE": "2025-01-12T10:00:00Z", "GIT_COMMITTER_DATE": "2025-01-12T10:00:00Z"])
         try repo.write("postmortems/2025/b.md", """
             ---
             id: PM-0002
@@ -145,7 +148,8 @@ import TestSupport
             Slow.
 
             """)
-        try repo.commitAll("memory")
+        try repo.git(["add", "-A"])
+        try repo.git(["commit", "-q", "-m", "PM-0002"], environment: ["GIT_AUTHOR_DATE": "2025-04-03T14:00:00Z", "GIT_COMMITTER_DATE": "2025-04-03T14:00:00Z"])
         return repo
     }
 
@@ -210,6 +214,10 @@ import TestSupport
             all       2      4.2     4.2   6.0
             SEV1      1      2.5     2.5   2.5
             SEV2      1      6.0     6.0   6.0
+
+            TIME TO PUBLISH (hours, first commit of the postmortem - resolved)
+            COUNT  MEDIAN  MEAN  MAX
+            2      34.8    34.8  45.5
 
             ACTION ITEMS (today 2025-05-01)
             4 total: 1 open, 1 overdue, 1 done, 1 won't do

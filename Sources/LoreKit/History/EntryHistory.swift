@@ -125,3 +125,8 @@ enum RFC3339 {
             + "\(sign)\(two(Int64(offset / 60))):\(two(Int64(offset % 60)))"
     }
 }
+
+extension RepositoryHistory: EntryHistoryProvider {
+    /// When the entry's file was first committed (`nil` when unknown, as past a shallow boundary).
+    public func firstCommitDate(of path: String) -> String? { history(of: GitPath(path))?.created?.timestamp }
+}

@@ -10,8 +10,10 @@ struct Stats: ParsableCommand {
         service and tag (an entry counts once for each of its services and
         tags); time to resolve (resolved − started, for postmortems with
         both date-times: count, median, mean, max in hours, overall and per
-        severity); and action items: how many are open, overdue, done, and
-        what share of the items due by --today are done.
+        severity); time to publish (the postmortem's first commit − resolved,
+        from git history; partial in a shallow clone); and action items: how
+        many are open, overdue, done, and what share of the items due by
+        --today are done.
 
         The text tables show the 8 most frequent values of each dimension
         and the rest as "other"; --format json has every value.
@@ -43,10 +45,20 @@ struct Stats: ParsableCommand {
     }
 
     func run() throws {
-        let corpus = try snapshot.corpus()
+        let memory = try snapshot.open()
+        let corpus: Corpus
+        let history: RepositoryHistory
+        do {
+            let read = try memory.snapshot(snapshot.source)
+            corpus = try memory.corpus(of: read, configuration: memory.configuration(in: read))
+            history = try memory.history(of: read, configuration: corpus.configuration)
+        } catch {
+            throw Failure(error)
+        }
+        if history.isPartial { Console.err("note: \(RepositoryHistory.shallowNote)\n") }
         let query = try filter.query(for: corpus.configuration)
         let stats = MemoryStats(corpus: corpus, query: query, period: per == .month ? .month : .quarter,
-                                today: today ?? Checker.localToday())
+                                today: today ?? Checker.localToday(), history: history)
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -87,6 +99,11 @@ struct Stats: ParsableCommand {
             rows.append([severity, String(d.count), hours(d.medianHours), hours(d.meanHours), hours(d.maxHours)])
         }
         out += TextTable.render(header: ["SEVERITY", "COUNT", "MEDIAN", "MEAN", "MAX"], rows: rows)
+        if let publish = stats.timeToPublish {
+            out += "\nTIME TO PUBLISH (hours, first commit of the postmortem - resolved)\n"
+            out += TextTable.render(header: ["COUNT", "MEDIAN", "MEAN", "MAX"],
+                                    rows: [[String(publish.count), hours(publish.medianHours), hours(publish.meanHours), hours(publish.maxHours)]])
+        }
         let items = stats.actionItems
         out += "\nACTION ITEMS (today \(stats.today))\n"
         out += "\(items.total) total: \(items.open) open, \(items.overdue) overdue, \(items.done) done, \(items.wontDo) won't do\n"
