@@ -150,6 +150,11 @@ import TestSupport
             """)
         try repo.git(["add", "-A"])
         try repo.git(["commit", "-q", "-m", "PM-0002"], environment: ["GIT_AUTHOR_DATE": "2025-04-03T14:00:00Z", "GIT_COMMITTER_DATE": "2025-04-03T14:00:00Z"])
+        // A fix whose message names PM-0002: shown with its action items.
+        try repo.write("src/cache.go", "package cache\n")
+        try repo.git(["add", "-A"])
+        try repo.git(["commit", "-q", "-m", "Tune the cache\n\nLore: PM-0002"],
+                     environment: ["GIT_AUTHOR_DATE": "2025-04-10T09:00:00Z", "GIT_COMMITTER_DATE": "2025-04-10T09:00:00Z"])
         return repo
     }
 
@@ -160,22 +165,25 @@ import TestSupport
     @Test func actionsText() throws {
         let repo = try fixture()
         #expect(try lore(["actions", "--today", "2025-05-01"], in: repo) == ProcessResult(stdout: """
-            ENTRY    STATE    DUE         OWNER  ITEM
-            PM-0001  overdue  2025-02-01  ana    Add an alert
-            PM-0001  done     2025-03-01  bo     Write the runbook
-            PM-0002  open     2025-09-01  ana    Tune the cache
-            PM-0002  wont-do  -           -      Rewrite it in Rust
+            ENTRY    STATE    DUE         OWNER  COMMITS  ITEM
+            PM-0001  overdue  2025-02-01  ana    -        Add an alert
+            PM-0001  done     2025-03-01  bo     -        Write the runbook
+            PM-0002  open     2025-09-01  ana    13cc119  Tune the cache
+            PM-0002  wont-do  -           -      13cc119  Rewrite it in Rust
             4 action items: 1 open, 1 overdue, 1 done, 1 won't do (today 2025-05-01)
 
             """, stderr: "", status: 0))
         #expect(try lore(["actions", "--today", "2025-05-01", "--by", "service", "--open"], in: repo).stdout == """
-            SERVICE   STATE    DUE         ENTRY    ITEM
-            payments  overdue  2025-02-01  PM-0001  Add an alert
-            search    open     2025-09-01  PM-0002  Tune the cache
-            web       overdue  2025-02-01  PM-0001  Add an alert
+            SERVICE   STATE    DUE         ENTRY    COMMITS  ITEM
+            payments  overdue  2025-02-01  PM-0001  -        Add an alert
+            search    open     2025-09-01  PM-0002  13cc119  Tune the cache
+            web       overdue  2025-02-01  PM-0001  -        Add an alert
             2 action items: 1 open, 1 overdue, 0 done, 0 won't do (today 2025-05-01)
 
             """)
+        // The fix commit carries `Lore: PM-0002`: shown with that postmortem's items.
+        #expect(try lore(["actions", "--today", "2025-05-01", "--owner", "ana", "--format", "markdown"], in: repo).stdout.contains(
+            "- [ ] Tune the cache — ana, due 2025-09-01 (commits 13cc119)\n"))
         #expect(try lore(["actions", "--today", "2025-05-01", "--owner", "bo", "--format", "markdown"], in: repo).stdout == """
             ### PM-0001: Checkout down
 

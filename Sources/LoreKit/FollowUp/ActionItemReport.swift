@@ -1,3 +1,5 @@
+import Foundation
+
 /// One action item of a postmortem (front-matter `action_items`), with where it stands.
 public struct ActionItemRecord: Sendable, Hashable, Codable {
     /// Where an item stands on a given day.
@@ -20,6 +22,10 @@ public struct ActionItemRecord: Sendable, Hashable, Codable {
     public let line: Int
     /// Open, overdue, done or won't do, relative to the report's day.
     public let state: State
+    /// Commits of the repository the item points at: its `link` when that names a commit (an id,
+    /// or a forge URL ending in `/commit/ID`), and commits whose message carries a `Lore:` trailer
+    /// naming the item's entry. Full ids, in history order.
+    public let commits: [String]
 }
 
 /// Every action item of a corpus, how many are open, overdue and done (`lore actions`).
@@ -48,7 +54,10 @@ public struct ActionItemReport: Sendable, Hashable, Codable {
     public let counts: [String: Int]
 
     /// The action items of the entries `query` selects, those `keep` accepts, grouped.
+    /// `commits` gives the commits an item points at, from its entry's id and its `link` (see
+    /// `ActionItemReport.commits(history:resolve:)`).
     public init(corpus: Corpus, query: EntryQuery, today: String, grouping: Grouping,
+                commits: (_ entryID: String?, _ link: String?) -> [String] = { _, _ in [] },
                 keep: (ActionItemRecord) -> Bool = { _ in true }) {
         var records: [ActionItemRecord] = []
         for entry in corpus.entries where query.matches(entry, in: corpus.configuration) {
@@ -63,7 +72,8 @@ public struct ActionItemReport: Sendable, Hashable, Codable {
                 let record = ActionItemRecord(entry: entry.id ?? entry.path.description, entryTitle: entry.title,
                                               path: entry.path.description, services: entry.frontMatter.list("services"),
                                               title: item.title, owner: item.owner, due: item.due, status: item.status,
-                                              link: item.link, line: item.position.line, state: state)
+                                              link: item.link, line: item.position.line, state: state,
+                                              commits: commits(entry.id, item.link))
                 if keep(record) { records.append(record) }
             }
         }
@@ -91,5 +101,26 @@ public struct ActionItemReport: Sendable, Hashable, Codable {
         }
         self.today = today
         self.counts = counts
+    }
+
+    /// The commits an action item points at: its `link` when it names a commit of the repository
+    /// (`resolve` gives the full id of an abbreviated one, `nil` when there is none), then the
+    /// commits whose `Lore:` trailer names the entry.
+    public static func commits(history: RepositoryHistory, resolve: @escaping (String) -> String?) -> (String?, String?) -> [String] {
+        var byEntry: [String: [String]] = [:]
+        for trailer in history.trailers where byEntry[trailer.id]?.contains(trailer.commit) != true {
+            byEntry[trailer.id, default: []].append(trailer.commit)
+        }
+        return { entryID, link in
+            var found: [String] = []
+            if let link {
+                var candidate = Substring(link.trimmingCharacters(in: .whitespaces))
+                if let range = candidate.range(of: "/commit/") { candidate = candidate[range.upperBound...] }
+                if let end = candidate.firstIndex(where: { !$0.isHexDigit }) { candidate = candidate[..<end] }
+                if FieldType.isCommitID(String(candidate)), let full = resolve(String(candidate)) { found.append(full) }
+            }
+            for commit in entryID.flatMap({ byEntry[$0] }) ?? [] where !found.contains(commit) { found.append(commit) }
+            return found
+        }
     }
 }

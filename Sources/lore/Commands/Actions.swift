@@ -16,6 +16,11 @@ struct Actions: ParsableCommand {
         the entries they come from. The last line (text) counts the items
         shown by state. Markdown output is a checklist ready to paste into
         an issue or a pull-request comment.
+
+        Items are shown with the commits that followed them up: the item's
+        link when it names a commit of the repository (an id, or a URL
+        ending in /commit/ID), and every commit whose message has a
+        `Lore: ID` trailer naming the item's postmortem.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -53,10 +58,22 @@ struct Actions: ParsableCommand {
     }
 
     func run() throws {
-        let corpus = try snapshot.corpus()
+        let memory = try snapshot.open()
+        let corpus: Corpus
+        let history: RepositoryHistory
+        do {
+            let read = try memory.snapshot(snapshot.source)
+            corpus = try memory.corpus(of: read, configuration: memory.configuration(in: read))
+            history = try memory.history(of: read, configuration: corpus.configuration)
+        } catch {
+            throw Failure(error)
+        }
         let query = try filter.query(for: corpus.configuration)
         let grouping = ActionItemReport.Grouping(rawValue: by.rawValue)!
-        let report = ActionItemReport(corpus: corpus, query: query, today: today ?? Checker.localToday(), grouping: grouping) { item in
+        let repository = memory.repository
+        let commits = ActionItemReport.commits(history: history) { repository.commitID(prefix: $0)?.hex }
+        let report = ActionItemReport(corpus: corpus, query: query, today: today ?? Checker.localToday(), grouping: grouping,
+                                      commits: commits) { item in
             (owner == nil || item.owner == owner) && (!overdue || item.state == .overdue)
                 && (!open || item.state == .open || item.state == .overdue)
         }
@@ -78,11 +95,15 @@ struct Actions: ParsableCommand {
     }
 
     private func text(_ report: ActionItemReport) -> String {
-        let header = [by.rawValue.uppercased(), "STATE", "DUE", by == .entry ? "OWNER" : "ENTRY", "ITEM"]
+        // A COMMITS column only when some item points at a commit (its link, or a Lore: trailer).
+        let withCommits = report.groups.contains { $0.items.contains { !$0.commits.isEmpty } }
+        let header = [by.rawValue.uppercased(), "STATE", "DUE", by == .entry ? "OWNER" : "ENTRY"] + (withCommits ? ["COMMITS"] : []) + ["ITEM"]
         var rows: [[String]] = []
         for group in report.groups {
             for item in group.items {
-                rows.append([group.name, item.state.rawValue, item.due ?? "-", by == .entry ? (item.owner ?? "-") : item.entry, item.title])
+                let commits = item.commits.isEmpty ? "-" : item.commits.map { String($0.prefix(7)) }.joined(separator: ",")
+                rows.append([group.name, item.state.rawValue, item.due ?? "-", by == .entry ? (item.owner ?? "-") : item.entry]
+                            + (withCommits ? [commits] : []) + [item.title])
             }
         }
         return (rows.isEmpty ? "" : TextTable.render(header: header, rows: rows)) + summary(report)
@@ -104,6 +125,7 @@ struct Actions: ParsableCommand {
                 default: break
                 }
                 if let link = item.link { line += " <\(link.filter { !$0.isWhitespace && $0 != ">" && $0 != "<" })>" }
+                if !item.commits.isEmpty { line += " (commits \(item.commits.map { String($0.prefix(7)) }.joined(separator: ", ")))" }
                 out += line + "\n"
             }
             out += "\n"
