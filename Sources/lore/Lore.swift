@@ -28,7 +28,7 @@ struct Lore: ParsableCommand {
         """,
         version: "lore \(LoreVersion.current)",
         subcommands: [Init.self, New.self, List.self, Show.self, Check.self, Renumber.self, Index.self, Links.self, Graph.self,
-                      Rules.self, Hooks.self, Trailers.self]
+                      Rules.self, Hooks.self, Trailers.self, RecallCommand.self]
     )
 }
 

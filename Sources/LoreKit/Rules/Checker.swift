@@ -106,7 +106,6 @@ public enum Checker {
     /// summaries together (collection rules, which are cheap). Only changed files are parsed.
     private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String?) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
-        let context = try Self.context(for: configuration, in: snapshot)
         let listing: [SnapshotFile]
         do {
             listing = try snapshot.files()
@@ -114,6 +113,29 @@ public enum Checker {
             throw .repository(error)
         }
         let files = CorpusLoader.entryFiles(among: listing, configuration: configuration)
+        let verdicts = try fileVerdicts(memory, snapshot: snapshot, configuration: configuration, files: files)
+        let summaries = verdicts.compactMap(\.summary)
+        let repository = memory.repository
+        var existing = Set<String>()
+        for summary in summaries {
+            for item in summary.commits where FieldType.isCommitID(item.text) && repository.commitExists(item.text) {
+                existing.insert(item.text.lowercased())
+            }
+        }
+        let shallow = repository.isShallow
+        let facts = SnapshotFacts(configuration: configuration, today: today ?? localToday(), files: FileIndex(listing.map(\.path)),
+                                  existingCommits: existing, historyIsIncomplete: shallow)
+        return assemble(verdicts, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
+                        facts: facts,
+                        notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+    }
+
+    /// Each entry file judged by itself (read, parsed, entry rules, summary), from the check cache
+    /// (`lore/check-cache`, by blob, path, kind and check context) when it has the file; what is
+    /// made is added to the cache. In the order of `files`.
+    static func fileVerdicts(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+                             files: [CorpusLoader.EntryFile]) throws(LoreError) -> [FileVerdict] {
+        let context = try Self.context(for: configuration, in: snapshot)
         let cache = memory.checkCache
         let rules = entryRules
         struct Outcome: Sendable {
@@ -146,21 +168,20 @@ public enum Checker {
                 return cache.store[key].map { (key, $0, false) }
             })
         }
-        let verdicts = outcomes.map(\.verdict)
-        let summaries = verdicts.compactMap(\.summary)
-        let repository = memory.repository
-        var existing = Set<String>()
-        for summary in summaries {
-            for item in summary.commits where FieldType.isCommitID(item.text) && repository.commitExists(item.text) {
-                existing.insert(item.text.lowercased())
-            }
+        return outcomes.map(\.verdict)
+    }
+
+    /// The summaries of every entry of a snapshot (affects, commits, links, ids …), in path order:
+    /// what the snapshot-wide rules, `lore recall` and other whole-repository questions work on.
+    /// Read from the check cache, so only files changed since the last run are parsed.
+    static func summaries(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration) throws(LoreError) -> [EntrySummary] {
+        let files: [CorpusLoader.EntryFile]
+        do {
+            files = try CorpusLoader.entryFiles(of: snapshot, configuration: configuration)
+        } catch {
+            throw .repository(error)
         }
-        let shallow = repository.isShallow
-        let facts = SnapshotFacts(configuration: configuration, today: today ?? localToday(), files: FileIndex(listing.map(\.path)),
-                                  existingCommits: existing, historyIsIncomplete: shallow)
-        return assemble(verdicts, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
-                        facts: facts,
-                        notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+        return try fileVerdicts(memory, snapshot: snapshot, configuration: configuration, files: files).compactMap(\.summary)
     }
 
     /// The check context of a snapshot: its configuration and the kinds' templates
