@@ -79,9 +79,9 @@ struct RecallCommand: ParsableCommand {
             ?? FileManager.default.currentDirectoryPath
         let folder = URL(fileURLWithPath: base).standardizedFileURL.resolvingSymlinksInPath().path + "/"
         let root = URL(fileURLWithPath: top).standardizedFileURL.resolvingSymlinksInPath().path + "/"
-        guard folder.hasPrefix(root), folder != root else { return path }
+        let inside = folder.hasPrefix(root) ? String(folder.dropFirst(root.count)) : ""
         var parts: [Substring] = []
-        for part in (String(folder.dropFirst(root.count)) + path).split(separator: "/") {
+        for part in (inside + path).split(separator: "/") {
             if part == "." { continue }
             if part == ".." { _ = parts.popLast() } else { parts.append(part) }
         }
