@@ -61,6 +61,14 @@ import TestSupport
         // A second run (caches filled) prints the same bytes.
         #expect(try Self.lore(["recall", "--staged"], in: repo.path) == result)
         #expect(try Self.lore(["recall", "--staged"], in: repo.path, environment: ["LORE_NO_CACHE": "1"]) == result)
+        // A damaged cache is made again, never believed.
+        let cache = repo.path + "/.git/lore/recall-cache"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: cache)))
+        for index in stride(from: bytes.count / 2, to: bytes.count, by: 7) { bytes[index] ^= 0x5A }
+        try Data(bytes).write(to: URL(fileURLWithPath: cache))
+        #expect(try Self.lore(["recall", "--staged"], in: repo.path) == result)
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: cache))
+        #expect(try Self.lore(["recall", "--staged"], in: repo.path) == result)
     }
 
     @Test func nothingIsRecalledForAnUnrelatedPath() throws {
