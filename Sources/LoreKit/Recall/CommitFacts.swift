@@ -47,7 +47,8 @@ final class CommitFacts {
     }
 
     /// Every path commit `id` changed against its first parent (everything it holds for a root
-    /// commit); empty for a commit at a shallow boundary, whose parent is not there to compare with.
+    /// commit); empty for a commit at a shallow boundary, whose parent is not there to compare with,
+    /// and for an id that names no commit.
     func changedPaths(_ id: ObjectID) throws(GitError) -> [GitPath] {
         if let known = pathsByCommit[id] { return known }
         var paths: [GitPath]?
@@ -65,6 +66,8 @@ final class CommitFacts {
         if paths == nil {
             if boundary.contains(id) {
                 paths = []
+            } else if !repository.commitExists(id.hex) {
+                paths = []   // not kept: the commit may be fetched later
             } else {
                 let header = try self.header(id)
                 let found = try repository.changedPaths(from: header.parents.first, to: id)

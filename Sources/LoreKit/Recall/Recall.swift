@@ -151,7 +151,9 @@ public struct Recall: Sendable {
             func resolve(_ text: String) -> ObjectID? {
                 let key = text.lowercased()
                 if let known = resolved[key] { return known }
-                let id = ObjectID(hex: key).flatMap { repository.commitExists($0.hex) ? $0 : nil } ?? repository.commitID(prefix: key)
+                // A full id is taken as written (looking each one up cost more than the rest of a
+                // warm run); one that names no commit has no changed paths.
+                let id = ObjectID(hex: key) ?? repository.commitID(prefix: key)
                 resolved[key] = id
                 return id
             }
@@ -170,9 +172,9 @@ public struct Recall: Sendable {
                 }
                 if !found.isEmpty { reasons[summary.path, default: []] += found }
             }
-            if let tip {
+            if let tip, case let trailerCommits = try facts.trailerCommits(from: tip), !trailerCommits.isEmpty {
                 let byID = LinkGraph.Resolver(summaries, configuration: configuration, files: FileIndex([String]()), commit: nil).byID
-                for commit in try facts.trailerCommits(from: tip) {
+                for commit in trailerCommits {
                     let named = commit.ids.compactMap { byID[$0] }
                     guard !named.isEmpty else { continue }
                     let touched = try facts.changedPaths(commit.commit).filter(changedSet.contains)

@@ -173,7 +173,8 @@ public enum Checker {
 
     /// The summaries of every entry of a snapshot (affects, commits, links, ids …), in path order:
     /// what the snapshot-wide rules, `lore recall` and other whole-repository questions work on.
-    /// Read from the check cache, so only files changed since the last run are parsed.
+    /// Read from the check cache (only the summary part of each verdict is decoded), so only files
+    /// changed since the last check are parsed and judged — and then cached for `lore check`.
     static func summaries(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration) throws(LoreError) -> [EntrySummary] {
         let files: [CorpusLoader.EntryFile]
         do {
@@ -181,7 +182,44 @@ public enum Checker {
         } catch {
             throw .repository(error)
         }
-        return try fileVerdicts(memory, snapshot: snapshot, configuration: configuration, files: files).compactMap(\.summary)
+        let context = try Self.context(for: configuration, in: snapshot)
+        let cache = memory.checkCache
+        let rules = entryRules
+        let fingerprint = context.fingerprint
+        struct Outcome: Sendable {
+            let summary: EntrySummary?
+            let key: [UInt8]?
+            let encoded: [UInt8]?
+        }
+        let outcomes: [Outcome]
+        do {
+            outcomes = try CorpusLoader.process(files, from: snapshot, configuration: configuration, keyed: cache != nil,
+                cached: { file, blob in
+                    let key = CheckCache.key(blob: blob, path: file.path, kind: file.kind, fingerprint: fingerprint)
+                    guard let bytes = cache?.store[key],
+                          let cached = FileVerdict.decodeSummary(bytes, path: file.path, kind: file.kind) else { return nil }
+                    switch cached {
+                    case .summary(let summary): return Outcome(summary: summary, key: key, encoded: nil)
+                    case .notAnEntry: return Outcome(summary: nil, key: key, encoded: nil)
+                    }
+                },
+                make: { file, result, blob in
+                    let verdict = FileVerdict(result, rules: rules, context: context)
+                    let key = blob.map { CheckCache.key(blob: $0, path: file.path, kind: file.kind, fingerprint: fingerprint) }
+                    return Outcome(summary: verdict.summary, key: key, encoded: key == nil ? nil : verdict.encoded())
+                })
+        } catch {
+            throw .repository(error)
+        }
+        // Only new verdicts are written; the records used are left as they are.
+        if let cache, outcomes.contains(where: { $0.encoded != nil }) {
+            cache.store.keep(outcomes.compactMap { outcome in
+                guard let key = outcome.key else { return nil }
+                if let encoded = outcome.encoded { return (key, encoded[...], true) }
+                return cache.store[key].map { (key, $0, false) }
+            })
+        }
+        return outcomes.compactMap(\.summary)
     }
 
     /// The check context of a snapshot: its configuration and the kinds' templates
