@@ -216,6 +216,23 @@ import TestSupport
         #expect(markdown.contains("- **PM-0003: PM-0003 \\*bold\\* \\[link\\](x)** (postmortem, SEV1, 2024-01-01)"))
     }
 
+    /// A shallow clone: what the kept history shows is still recalled, and a note says the rest was not looked at.
+    @Test func shallowCloneSaysHistoryIsIncomplete() throws {
+        let (repo, _, _) = try Self.repository()
+        let clone = repo.base + "/shallow"
+        try repo.git(["clone", "-q", "--depth", "1", "file://" + repo.path, clone])
+        let note = "note: history is incomplete (shallow clone): commits before the shallow boundary were not looked at; fetch with --unshallow (in CI: fetch-depth: 0)\n"
+        let result = try Self.lore(["recall", "src/db/pool.go"], in: clone)
+        #expect(result.status == 0)
+        #expect(result.stderr == note)
+        #expect(result.stdout == "1 entry recalled for 1 changed path\n\nPM-0001  SEV1  2025-03-14  The pool ran dry\n  postmortems/2025/2025-03-14-pool.md\n  - affects src/db/**\n")
+        let markdown = try Self.lore(["recall", "src/db/pool.go", "--format", "markdown"], in: clone)
+        #expect(markdown.stdout.hasSuffix("\n> note: history is incomplete (shallow clone): commits before the shallow boundary were not looked at; fetch with --unshallow (in CI: fetch-depth: 0)\n"))
+        let json = try Self.lore(["recall", "src/db/pool.go", "--format", "json"], in: clone)
+        #expect(json.stderr == "")
+        #expect(json.stdout.contains("\"notes\": [\n    \"history is incomplete (shallow clone)"))
+    }
+
     @Test func usageErrors() throws {
         let repo = try TemporaryRepository()
         #expect(try Self.lore(["recall"], in: repo.path).status == 2)

@@ -59,7 +59,8 @@ extension Recall {
     /// entry with its reasons. Titles are escaped; paths, globs and commit ids are code spans.
     public func markdown() -> String {
         var out = "### Lore recall: \(headline)\n"
-        guard !entries.isEmpty else { return out }
+        let noted = notes.isEmpty ? "" : "\n" + notes.map { "> note: \(Self.escape($0))\n" }.joined()
+        guard !entries.isEmpty else { return out + noted }
         out += "\nThe code this change touches was involved in these entries; read them before merging.\n\n"
         for entry in entries {
             let facts = [entry.kind, entry.severity, entry.date].compactMap { $0 }.map(Self.escape).joined(separator: ", ")
@@ -74,8 +75,7 @@ extension Recall {
                 }
             }
         }
-        if !notes.isEmpty { out += "\n" + notes.map { "> note: \(Self.escape($0))\n" }.joined() }
-        return out
+        return out + noted
     }
 
     /// Text with Markdown's punctuation escaped, so a title cannot turn into a link, HTML or emphasis.
