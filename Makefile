@@ -5,17 +5,18 @@
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git python3 python3-jsonschema
+PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config git python3 python3-jsonschema
 
 .PHONY: all deps build release demo test bench clean
 
 all: build
 
-# System libraries from Debian: libgit2 1.5 and cmark-gfm (with its extensions) through pkg-config;
-# git and python3 for the tests (temporary repositories, the shared corpus generator), and
-# python3-jsonschema to validate `lore index` output against docs/index.schema.json.
+# System libraries from Debian: libgit2 1.5 and cmark-gfm (with its extensions) through pkg-config,
+# SQLite 3 with FTS5 for GRDB (the search index); git and python3 for the tests (temporary
+# repositories, the shared corpus generator), and python3-jsonschema to validate `lore index`
+# output against docs/index.schema.json.
 deps:
-	@if pkg-config --exists libgit2 libcmark-gfm 2>/dev/null \
+	@if pkg-config --exists libgit2 libcmark-gfm sqlite3 2>/dev/null \
 	    && [ -f /usr/include/cmark-gfm-core-extensions.h ] \
 	    && command -v git >/dev/null && command -v python3 >/dev/null \
 	    && python3 -c 'import jsonschema' 2>/dev/null; then :; else \
@@ -47,6 +48,8 @@ demo: build
 	head -12 postmortems/2025/2025-06-02-checkout-latency-doubled-after-a-config-push.md; \
 	echo; echo '$$ lore check postmortems/2025/2025-06-02-checkout-latency-doubled-after-a-config-push.md     # a draft: unfilled sections are warnings'; \
 	"$$lore" check postmortems/2025/2025-06-02-checkout-latency-doubled-after-a-config-push.md || true; \
+	echo; echo '$$ lore search connection pool     # ranked full-text search with snippets'; "$$lore" search connection pool --limit 3; \
+	echo; echo '$$ lore actions --open     # action items not done yet'; "$$lore" actions --open; \
 	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."
 
 test: deps

@@ -70,6 +70,12 @@ let libgit2Ready: Void = {
     // 100,000-entry read lean at no cost in speed.
     _ = lore_git_set_mwindow_size(32 << 20)
     _ = lore_git_set_mwindow_mapped_limit(256 << 20)
+    // Trees over 4 KiB are not cached by default, so a history walk over a folder of thousands of
+    // entries parsed each tree twice (as a commit's and as its child's parent's); cache them.
+    _ = lore_git_set_cache_object_limit(GIT_OBJECT_TREE, 4 << 20)
+    // What a walk needs of that cache is the last few trees; libgit2's default of 256 MiB per
+    // repository handle (one per thread) only adds resident memory.
+    _ = lore_git_set_cache_max_size(64 << 20)
 }()
 
 /// Checks a libgit2 return code, turning a negative one into a `GitError` read from the calling

@@ -85,7 +85,20 @@ public struct GitPath: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public static func < (lhs: GitPath, rhs: GitPath) -> Bool {
-        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        lhs.bytes.withUnsafeBytes { a in
+            rhs.bytes.withUnsafeBytes { b in
+                let common = min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                return order != 0 ? order < 0 : a.count < b.count
+            }
+        }
+    }
+
+    public static func == (lhs: GitPath, rhs: GitPath) -> Bool { lhs.bytes == rhs.bytes }
+
+    /// Hashes the bytes in one call (the derived conformance fed them one by one).
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
     /// Calls `body` with the path as a NUL-terminated C string.

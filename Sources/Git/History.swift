@@ -159,6 +159,13 @@ extension Repository {
                 }
             }
             if unchanged { return [] }
+            // Most commits only add or change files: a merge-join of the changed subtrees is
+            // exact and far cheaper than libgit2's diff machinery. Only when files were both
+            // removed and added (a rename, perhaps) does libgit2 run, to detect renames as git does.
+            if let quick = quickChanges(old, new, under: prefixes),
+               !renames || !(quick.contains { $0.status == .added } && quick.contains { $0.status == .deleted }) {
+                return quick
+            }
         }
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "preparing a diff")
@@ -196,6 +203,136 @@ extension Repository {
         }
         return changes
     }
+
+    /// The parents of commit `id` (none when it is in `boundary`), without diffing anything.
+    public func parents(of id: ObjectID, boundary: Set<ObjectID> = []) throws(GitError) -> [ObjectID] {
+        guard !boundary.contains(id) else { return [] }
+        var oid = id.oid
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, handle, &oid), "reading commit \(id)")
+        defer { git_commit_free(commit) }
+        return (0..<git_commit_parentcount(commit)).map { ObjectID(git_commit_parent_id(commit, $0).pointee) }
+    }
+
+    /// The changes under `prefixes` from tree `old` to tree `new`, found by walking both trees in
+    /// step and descending only into subtrees whose ids differ; as libgit2 reports them without
+    /// rename detection (a type change is a deletion and an addition). `nil` when a tree cannot be
+    /// read (the caller then lets libgit2 try and report the error).
+    private func quickChanges(_ old: OpaquePointer?, _ new: OpaquePointer, under prefixes: [GitPath]) -> [FileChange]? {
+        // A prefix inside another is covered by it.
+        let roots = prefixes.filter { prefix in !prefixes.contains { $0 != prefix && prefix.isInside($0) } }
+        var changes: [FileChange] = []
+        for prefix in Set(roots).sorted() {
+            let a = subtree(old, prefix), b = subtree(new, prefix)
+            if case .failed = a { return nil }
+            if case .failed = b { return nil }
+            guard walk(a.tree, b.tree, base: prefix.bytes, into: &changes) else { return nil }
+        }
+        return changes
+    }
+
+    private enum Subtree {
+        case tree(TreeHandle?)
+        case failed
+        var tree: OpaquePointer? { if case .tree(let handle) = self { return handle?.pointer } else { return nil } }
+    }
+
+    /// The tree at `path` inside `root` (`nil` inside when there is none, or it is not a tree).
+    private func subtree(_ root: OpaquePointer?, _ path: GitPath) -> Subtree {
+        guard let root else { return .tree(nil) }
+        var entry: OpaquePointer?
+        let rc = path.withCString { git_tree_entry_bypath(&entry, root, $0) }
+        if rc < 0 { git_error_clear(); return .tree(nil) }
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return .tree(nil) }
+        var tree: OpaquePointer?
+        guard git_tree_lookup(&tree, handle, git_tree_entry_id(entry)) == 0, let tree else { git_error_clear(); return .failed }
+        return .tree(TreeHandle(tree))
+    }
+
+    /// Appends the changes from `old` to `new` (either may be absent), paths under `base`.
+    private func walk(_ old: OpaquePointer?, _ new: OpaquePointer?, base: [UInt8], into changes: inout [FileChange]) -> Bool {
+        let oldCount = old.map { git_tree_entrycount($0) } ?? 0
+        let newCount = new.map { git_tree_entrycount($0) } ?? 0
+        var i = 0, j = 0
+        func name(_ entry: OpaquePointer) -> UnsafeBufferPointer<UInt8> {
+            let pointer = git_tree_entry_name(entry)!
+            return UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer))
+        }
+        func path(_ entry: OpaquePointer) -> [UInt8] { base.isEmpty ? Array(name(entry)) : base + [UInt8(ascii: "/")] + name(entry) }
+        func isTree(_ entry: OpaquePointer) -> Bool { git_tree_entry_type(entry) == GIT_OBJECT_TREE }
+        /// Every file under a tree entry (or the entry itself), as added or deleted.
+        func whole(_ entry: OpaquePointer, _ status: FileChange.Status) -> Bool {
+            guard isTree(entry) else {
+                let file = GitPath(bytes: path(entry))
+                changes.append(FileChange(status: status, oldPath: file, newPath: file))
+                return true
+            }
+            var tree: OpaquePointer?
+            guard git_tree_lookup(&tree, handle, git_tree_entry_id(entry)) == 0, let tree else { git_error_clear(); return false }
+            defer { git_tree_free(tree) }
+            return status == .added ? walk(nil, tree, base: path(entry), into: &changes) : walk(tree, nil, base: path(entry), into: &changes)
+        }
+        // Git orders a tree's entries by name, a subtree's name compared as if it ended in "/".
+        func order(_ a: OpaquePointer, _ b: OpaquePointer) -> Int {
+            let x = name(a), y = name(b)
+            let n = min(x.count, y.count)
+            let c = memcmp(x.baseAddress!, y.baseAddress!, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
+            let xe: UInt8 = x.count > n ? x[n] : (isTree(a) ? UInt8(ascii: "/") : 0)
+            let ye: UInt8 = y.count > n ? y[n] : (isTree(b) ? UInt8(ascii: "/") : 0)
+            return xe == ye ? 0 : xe < ye ? -1 : 1
+        }
+        while i < oldCount || j < newCount {
+            let a = i < oldCount ? git_tree_entry_byindex(old, i) : nil
+            let b = j < newCount ? git_tree_entry_byindex(new, j) : nil
+            switch (a, b) {
+            case (let a?, let b?):
+                let c = order(a, b)
+                if c < 0 {
+                    guard whole(a, .deleted) else { return false }
+                    i += 1
+                } else if c > 0 {
+                    guard whole(b, .added) else { return false }
+                    j += 1
+                } else {
+                    i += 1
+                    j += 1
+                    let sameID = git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) == 1
+                    if isTree(a) && isTree(b) {
+                        guard !sameID else { continue }
+                        var oldTree: OpaquePointer?, newTree: OpaquePointer?
+                        guard git_tree_lookup(&oldTree, handle, git_tree_entry_id(a)) == 0,
+                              git_tree_lookup(&newTree, handle, git_tree_entry_id(b)) == 0 else {
+                            git_error_clear()
+                            git_tree_free(oldTree)
+                            return false
+                        }
+                        defer { git_tree_free(oldTree); git_tree_free(newTree) }
+                        guard walk(oldTree, newTree, base: path(a), into: &changes) else { return false }
+                    } else if isTree(a) != isTree(b) || Self.isLink(a) != Self.isLink(b) {
+                        // A file became a folder or a link, or the reverse: libgit2 (without
+                        // type-change detection) reports a deletion and an addition.
+                        guard whole(a, .deleted), whole(b, .added) else { return false }
+                    } else if !sameID || git_tree_entry_filemode(a) != git_tree_entry_filemode(b) {
+                        let file = GitPath(bytes: path(b))
+                        changes.append(FileChange(status: .modified, oldPath: file, newPath: file))
+                    }
+                }
+            case (let a?, nil):
+                guard whole(a, .deleted) else { return false }
+                i += 1
+            case (nil, let b?):
+                guard whole(b, .added) else { return false }
+                j += 1
+            case (nil, nil):
+                return true
+            }
+        }
+        return true
+    }
+
+    private static func isLink(_ entry: OpaquePointer) -> Bool { git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK }
 
     /// The commits reachable from `start`, parents before children (a depth-first post-order,
     /// first parent first), stopping at `boundary`. `parents` gives a commit's parents (from a cache,

@@ -85,6 +85,15 @@ public final class Snapshot {
         }
     }
 
+    /// What identifies this snapshot's content without reading it: the root tree's id for a
+    /// revision, the index file's checksum for the index (it changes with every staged change),
+    /// `nil` for the working tree, which has no such identity.
+    public var contentID: ObjectID? {
+        if let tree { return ObjectID(git_tree_id(tree).pointee) }
+        if let index, let checksum = git_index_checksum(index) { return ObjectID(checksum.pointee) }
+        return nil
+    }
+
     deinit {
         if let tree { git_tree_free(tree) }
         if let index { git_index_free(index) }

@@ -20,8 +20,12 @@ For each corpus size this harness
      every entry file, task floor-read), Hugo (hugo) and the hand-written
      python-frontmatter indexer (py-index), with the venv's python, writing
      WORK/results/<name>.md/.json;
-  4. measures `lore list --format json` (and, with --all-lore, `lore list
-     --rev HEAD --format json`) the way peers.py measures a peer: cwd = the
+  4. measures `lore list --format json`, `lore check`, `lore index` and
+     `lore search connection pool --format json` (its untimed check run
+     brings the search index up to date, so timed runs are warm; compared
+     with peers.py's `rg -l 'connection pool'`), and with --all-lore also
+     `lore list --rev HEAD` and `lore search --rev HEAD`, the way peers.py
+     measures a peer: cwd = the
      corpus root, stdout to /dev/null, under `/usr/bin/time -v`; one warm-up
      run, discarded if it took < 10 s, then --runs timed runs (a warm-up of
      10-60 s counts and two more are timed; one over 60 s is reported alone).
@@ -67,13 +71,14 @@ SIZES = {
     "100k": ("n100k", ["--entries", "100000", "--commits", "100000", "--seed", "1",
                        "--layout", "sharded"], 3),
 }
-PEER_KEYS = ("floor-read", "hugo", "py-index")  # peers.py task keys, in table order
+PEER_KEYS = ("floor-read", "hugo", "py-index", "rg")  # peers.py task keys, in table order
 PEER_TOOLS = {"floor-read": "cat (floor)", "hugo": "Hugo",  # names when peers.py fails
-              "py-index": "Python script (python-frontmatter)"}
+              "py-index": "Python script (python-frontmatter)", "rg": "ripgrep"}
+SEARCH_WORDS = ("connection", "pool")  # what peers.py's rg task looks for ('connection pool')
 PEERS_SKIP = ("floor-git",)  # peers.py always runs both floors; only the read floor is wanted
 ENTRY_DIRS = ("postmortems", "lessons", "decisions")
 NOT_ENTRIES = ("README.md", "index.md")
-APT_PACKAGES = ("git", "time", "hugo")
+APT_PACKAGES = ("git", "time", "hugo", "ripgrep")
 SLOW_FIRST_RUN = 10.0  # s: a warm-up this slow counts (same policy as peers.py)
 LONE_RUN = 60.0        # s: a first run this slow is reported alone
 
@@ -106,6 +111,8 @@ def missing_tools(need_hugo):
         missing.append("/usr/bin/time")
     if need_hugo and not shutil.which("hugo"):
         missing.append("hugo")
+    if need_hugo and not shutil.which("rg"):
+        missing.append("rg")
     return missing
 
 
@@ -397,6 +404,31 @@ def check_index(argv, corpus, facts, timeout, ok_codes):
     return ok, note, True
 
 
+def check_search(argv, corpus, facts, timeout, ok_codes):
+    """One untimed `lore search` run (it also brings the index up to date, so the timed runs are
+    warm): a JSON array of hits, best first, each an entry file holding every searched word."""
+    try:
+        proc = subprocess.run(argv, cwd=corpus, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"failed: timed out after {timeout} s", False
+    if proc.returncode not in ok_codes:
+        return False, with_stderr(f"failed: exit {proc.returncode}", proc.stderr), False
+    try:
+        hits = json.loads(proc.stdout)
+        paths = [h["path"] for h in hits]
+        assert all(h["snippet"] for h in hits)
+    except (ValueError, KeyError, TypeError, AssertionError) as exc:
+        return False, f"check FAILED: output is not lore search JSON ({exc})", True
+    if not paths:
+        return False, "check FAILED: no hits", True
+    for path in paths:
+        with open(os.path.join(corpus, path), encoding="utf-8", errors="replace") as fh:
+            text = fh.read().lower()
+        if not all(w in text for w in SEARCH_WORDS):
+            return False, f"check FAILED: {path} does not hold every word", True
+    return True, f"{len(paths)} hits with snippets, each holding every word; check ok", True
+
+
 def recall_clone(corpus):
     """A local clone of the corpus with one staged change, for `lore recall --staged`: a line added
     to the source file the most entries name in `affects` (ties: the first by name). Returns the
@@ -482,11 +514,14 @@ def run_lore(lore, corpus, facts, runs, args, all_lore):
              # both caches filled by the cold check run before it.
              ("lore-index-cold", ["index"], check_index, {0, 1}),
              ("lore-index-warm", ["index"], check_index, {0, 1})]
+    search = ["search", *SEARCH_WORDS, "--format", "json"]
+    tasks += [("lore-search", search, check_search, args.ok_codes)]
+    if all_lore:
+        tasks.insert(1, ("lore-list-rev", ["list", "--rev", "HEAD", "--format", "json"], check_listing, args.ok_codes))
+        tasks += [("lore-search-rev", search[:1] + ["--rev", "HEAD"] + search[1:], check_search, args.ok_codes)]
     # Last, in a clone with one staged change (the index of the shared corpus is never touched):
     # the check run is the cold one and fills the caches; the timed runs are warm.
     tasks.append(("lore-recall-staged", ["recall", "--staged"], None, {0}))
-    if all_lore:
-        tasks.insert(1, ("lore-list-rev", ["list", "--rev", "HEAD", "--format", "json"], check_listing, args.ok_codes))
     rows = []
     for key, sub, checker, ok_codes in tasks:
         argv = [lore, *sub]
@@ -573,6 +608,9 @@ def table(rows):
         speedup = fmt_ratio(r["wall"] / lore) if lore and r["tool"] != "Lore" else "—"
         if r["key"] == "lore-check":
             speedup = "—"
+        if r["key"] == "rg":  # compared with lore search, the task it does
+            searched = next((x["wall"] for x in rows if x["key"] == "lore-search" and "wall" in x), None)
+            speedup = fmt_ratio(r["wall"] / searched) + " (vs `lore search`)" if searched else "—"
         lines.append(f"| {cell(r['tool'])} | {cell(r['task'])} | {fmt_wall(r['wall'])} | "
                      f"{max(r['rss_kib']) / 1024:.0f} | {x_floor} | {speedup} | "
                      f"{len(r['walls'])} | {cell(notes)} |")

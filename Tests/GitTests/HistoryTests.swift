@@ -111,3 +111,51 @@ import TestSupport
         #expect(try Snapshot(repository: repository, source: .revision("HEAD")).files().map(\.path.description) == ["lessons/a.md", "src/deep/b.c"])
     }
 }
+
+extension HistoryTests {
+    /// Commits that only add, change or remove files take a quick path (a walk of the changed
+    /// subtrees); what it reports must be what git reports, for every shape a tree can change in.
+    @Test func quickTreeWalkAgreesWithGit() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", "a\n")
+        try repo.write("lessons/a.md.bak", "x\n")
+        try repo.write("lessons/deep/b.md", "b\n")
+        try repo.write("lessons-other/z.md", "z\n")
+        try repo.write("src/x.c", "x\n")
+        try repo.commitAll("root")
+        var steps: [() throws -> Void] = []
+        steps.append { try repo.write("lessons/a.md", "a2\n"); try repo.write("lessons/deep/c/d.md", "d\n") }
+        steps.append { try repo.git(["rm", "-rq", "lessons/deep"]); try repo.write("src/x.c", "y\n") }
+        steps.append { try repo.write("lessons/deep", "now a file\n") }                  // folder gone, file with its name
+        steps.append { try repo.git(["rm", "-q", "lessons/deep"]); try repo.write("lessons/deep/e.md", "e\n") }   // and back
+        steps.append { try repo.git(["update-index", "--chmod=+x", "lessons/a.md"]) }   // a mode change only
+        steps.append { try repo.write("lessons-other/z.md", "z2\n") }                   // a sibling folder sharing the prefix
+        steps.append { _ = try runProcess("/bin/ln", ["-sf", "a.md", repo.path + "/lessons/link.md"]) }
+        steps.append { try repo.git(["rm", "-q", "lessons/link.md"]); try repo.write("lessons/link.md", "a regular file now\n") }
+        steps.append { try repo.git(["rm", "-rq", "lessons"]) }
+        for (index, step) in steps.enumerated() {
+            try step()
+            _ = try repo.git(["add", "-A"])
+            try repo.git(["commit", "-q", "--allow-empty", "-m", "step \(index)"])
+        }
+        let repository = try Repository.discover(from: repo.path)
+        var records: [CommitRecord] = []
+        try repository.walkHistory(under: [GitPath("lessons")]) { records.append($0); return true }
+        #expect(records.count == steps.count + 1)
+        for record in records {
+            let parent = record.parents.first?.hex ?? "4b825dc642cb6eb9a060e54bf8d69288fbee4904"   // the empty tree
+            let expected = try repo.git(["diff-tree", "-r", "--no-renames", "--name-status", parent, record.id.hex, "--", "lessons"])
+                .split(separator: "\n").flatMap { line -> [String] in
+                    let parts = line.split(separator: "\t")
+                    switch parts[0] {
+                    case "A": return ["added \(parts[1])"]
+                    case "D": return ["deleted \(parts[1])"]
+                    case "T": return ["deleted \(parts[1])", "added \(parts[1])"]   // as libgit2 reports a type change
+                    default: return ["modified \(parts[1])"]
+                    }
+                }
+            let found = record.changes.map { "\($0.status.rawValue) \($0.newPath)" }
+            #expect(found == expected, "\(record.message)")
+        }
+    }
+}

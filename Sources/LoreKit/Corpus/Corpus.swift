@@ -11,6 +11,9 @@ public struct Corpus: Sendable {
     public let entries: [Entry]
     /// Problems found reading files, sorted by path, line, column.
     public let diagnostics: [Diagnostic]
+    /// The blob id of each entry's file by path (for working-tree files, what its bytes hash to),
+    /// when the parse cache is in use: what an index keyed by content (the search index) compares.
+    public var blobs: [GitPath: ObjectID] = [:]
 
     /// The entries whose `id` is `id` (more than one when an id is duplicated).
     public func entries(withID id: String) -> [Entry] { entries.filter { $0.id == id } }
@@ -54,7 +57,10 @@ public enum CorpusLoader {
         var entries: [Entry] = []
         entries.reserveCapacity(outcomes.count)
         var diagnostics: [Diagnostic] = []
+        var blobs: [GitPath: ObjectID] = [:]
+        blobs.reserveCapacity(outcomes.count)
         for outcome in outcomes {
+            if let key = outcome.key, let entry = outcome.result.entry { blobs[entry.path] = key }
             if let key = outcome.key {
                 if let encoded = outcome.encoded {
                     records.append((key, encoded[...], true))
@@ -68,7 +74,9 @@ public enum CorpusLoader {
         cache?.keep(records)
         diagnostics += snapshotDiagnostics(files, of: snapshot, configuration: configuration)
         diagnostics.sort()
-        return Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
+        var corpus = Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
+        corpus.blobs = blobs
+        return corpus
     }
 
     /// A file of a kind's folder that is an entry.

@@ -106,7 +106,7 @@ public final class MemoryRepository {
                 tip = try repository.resolveCommit("HEAD")
             }
             return try HistoryReader.read(repository, tip: tip, folders: configuration.kinds.map { GitPath($0.dir) },
-                                          useCache: ProcessInfo.processInfo.environment["LORE_NO_CACHE"] == nil, progress: progress)
+                                          useCache: caching, progress: progress)
         } catch {
             throw .repository(error)
         }
@@ -115,9 +115,9 @@ public final class MemoryRepository {
     /// The link graph of a corpus read from `snapshot`: links resolved against the snapshot's
     /// files and the repository's commits, with `history`'s trailers.
     public func linkGraph(of corpus: Corpus, snapshot: Snapshot, history: RepositoryHistory = .empty) throws(LoreError) -> LinkGraph {
-        let files: [String]
+        let files: [GitPath]
         do {
-            files = try snapshot.files().map(\.path.description)
+            files = try snapshot.files().map(\.path)
         } catch {
             throw .repository(error)
         }

@@ -12,6 +12,12 @@ final class RecordStore: @unchecked Sendable {
         func hash(into hasher: inout Hasher) {
             bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.bytes.count == rhs.bytes.count && lhs.bytes.withUnsafeBytes { a in
+                rhs.bytes.withUnsafeBytes { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+            }
+        }
     }
 
     /// Where the file is.
@@ -20,10 +26,13 @@ final class RecordStore: @unchecked Sendable {
     private let header: [UInt8]
     /// The records read from the file; read-only while workers use them.
     private let records: [Key: ArraySlice<UInt8>]
-    /// Records used or made by this process, written back by `keep`.
-    private var kept: [Key: ArraySlice<UInt8>] = [:]
-    /// Keys of the records the file holds now.
-    private var written: Set<Key>
+    /// Records used or made by this process, as given to `keep` (made into a table only when the
+    /// file is rewritten: a run that changed nothing hashes nothing more).
+    private var used: [[(key: [UInt8], payload: ArraySlice<UInt8>, fresh: Bool)]] = []
+    /// Keys this process appended to the file.
+    private var appended: Set<Key> = []
+    /// How many records the file holds now (stale ones included).
+    private var fileCount: Int
     /// The file must be written whole (missing, foreign, or damaged where appending cannot help).
     private var rewrite: Bool
 
@@ -47,7 +56,7 @@ final class RecordStore: @unchecked Sendable {
             }
         }
         self.records = records
-        written = Set(records.keys)
+        fileCount = records.count
         self.rewrite = rewrite
     }
 
@@ -59,19 +68,32 @@ final class RecordStore: @unchecked Sendable {
 
     /// Remembers the records one run used (`fresh` when just made) and brings the file up to date:
     /// new records are appended; the file is rewritten with only the records used by this process
-    /// (a process reading two snapshots keeps both) when it is damaged or a quarter of it is stale.
-    func keep(_ used: [(key: [UInt8], payload: ArraySlice<UInt8>, fresh: Bool)]) {
+    /// (a process reading two snapshots keeps both) when it is damaged or about a quarter of it is
+    /// stale.
+    func keep(_ batch: [(key: [UInt8], payload: ArraySlice<UInt8>, fresh: Bool)]) {
+        used.append(batch)
         var added: [(Key, ArraySlice<UInt8>)] = []
-        for record in used {
+        var addedKeys = Set<Key>()
+        var reused = 0
+        for record in batch {
             let key = Key(bytes: record.key[...])
-            if kept.updateValue(record.payload, forKey: key) == nil, !written.contains(key) { added.append((key, record.payload)) }
+            if record.fresh, records[key] == nil, !appended.contains(key) {
+                if addedKeys.insert(key).inserted { added.append((key, record.payload)) }
+            } else {
+                reused += 1
+            }
         }
-        let stale = written.count - (kept.count - added.count)
-        if rewrite || stale > max(64, written.count / 4) {
-            save(kept.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }.map { ($0.key, $0.value) }, whole: true)
-        } else if !added.isEmpty {
-            save(added.sorted { $0.0.bytes.lexicographicallyPrecedes($1.0.bytes) }, whole: false)
+        // `reused` may count a record twice (two files with the same content): the estimate of
+        // stale records is then low, and the file is compacted on a later run instead.
+        if rewrite || fileCount - reused > max(64, fileCount / 4) {
+            var kept: [Key: ArraySlice<UInt8>] = [:]
+            for earlier in used { for record in earlier { kept[Key(bytes: record.key[...])] = record.payload } }
+            if rewrite || fileCount - kept.count > max(64, fileCount / 4) || !added.isEmpty {
+                save(kept.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }.map { ($0.key, $0.value) }, whole: true)
+                return
+            }
         }
+        if !added.isEmpty { save(added.sorted { $0.0.bytes.lexicographicallyPrecedes($1.0.bytes) }, whole: false) }
     }
 
     /// Writes records: the whole file atomically (a temporary file renamed into place), or appended
@@ -91,12 +113,14 @@ final class RecordStore: @unchecked Sendable {
                 let count = out.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
                 close(descriptor)
                 if count == out.count {
-                    written.formUnion(records.map(\.0))
+                    appended.formUnion(records.map(\.0))
+                    fileCount += records.count
                     return
                 }
             }
             // Gone or not writable: write it whole.
-            save(kept.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }.map { ($0.key, $0.value) }, whole: true)
+            rewrite = true
+            keep([])
             return
         }
         let folder = (path as NSString).deletingLastPathComponent
@@ -104,7 +128,8 @@ final class RecordStore: @unchecked Sendable {
         let temporary = path + ".\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else { return }
         if rename(temporary, path) != 0 { unlink(temporary); return }
-        written = Set(records.map(\.0))
+        appended = Set(records.map(\.0))
+        fileCount = records.count
         rewrite = false
     }
 

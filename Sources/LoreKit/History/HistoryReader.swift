@@ -14,20 +14,41 @@ public enum HistoryReader {
         let boundary = repository.shallowBoundary()
         let cache = useCache ? HistoryCache(directory: repository.commonDirectory, folders: folders) : nil
         var commits: [ObjectID: HistoryCommit] = [:]
-        var read = 0
+        var missing: [ObjectID] = []
+        // First the shape of history (parents only: cheap), then the diffs of the commits the
+        // cache does not have, on every core, each thread with its own repository handle.
         let order = try Repository.parentsFirstOrder(from: tip) { (id: ObjectID) throws(GitError) -> [ObjectID] in
             if let cached = cache?.commit(id), cached.isShallowBoundary == boundary.contains(id) {
                 commits[id] = cached
                 return cached.parents
             }
-            let record = HistoryCommit(try repository.readCommit(id, under: folders, boundary: boundary))
-            commits[id] = record
-            cache?.add(id, record)
-            read += 1
-            if read % 500 == 0 { progress?(read) }
-            return record.parents
+            missing.append(id)
+            return try repository.parents(of: id, boundary: boundary)
         }
-        if read > 0 { progress?(read) }
+        if !missing.isEmpty {
+            let gitDirectory = repository.gitDirectory
+            let counter = ProgressCounter(total: missing.count, report: progress)
+            let results = missing.parallelMap(context: { () -> Swift.Result<Repository, GitError> in
+                do throws(GitError) { return .success(try Repository.open(gitDirectory: gitDirectory)) } catch { return .failure(error) }
+            }) { context, id -> Swift.Result<HistoryCommit, GitError> in
+                defer { counter.step() }
+                do throws(GitError) {
+                    return .success(HistoryCommit(try context.get().readCommit(id, under: folders, boundary: boundary)))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            for (id, result) in zip(missing, results) {
+                switch result {
+                case .success(let record):
+                    commits[id] = record
+                    cache?.add(id, record)
+                case .failure(let error):
+                    throw error
+                }
+            }
+            progress?(missing.count)
+        }
         cache?.save()
         let mailmap = try? repository.mailmap()
         return replay(order: order, commits: commits, tip: tip, mailmap: mailmap)
@@ -259,6 +280,24 @@ struct HistoryCommit: Sendable, Hashable {
         return HistoryCommit(parents: parents, isShallowBoundary: boundary == 1,
                              author: Author(name: name, email: email, time: unzigzag(time), offsetMinutes: Int(unzigzag(Int64(offset)))),
                              trailers: trailers, changes: changes, otherParentChanges: others)
+    }
+}
+
+/// Counts commits read on several threads and reports every 500th.
+private final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private let report: ((Int) -> Void)?
+
+    init(total: Int, report: ((Int) -> Void)?) { self.report = report }
+
+    func step() {
+        guard let report else { return }
+        lock.lock()
+        done += 1
+        let now = done
+        lock.unlock()
+        if now % 500 == 0 { report(now) }
     }
 }
 

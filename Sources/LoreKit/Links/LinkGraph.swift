@@ -125,10 +125,12 @@ public struct LinkGraph: Sendable {
             self.commit = commit
         }
 
-        /// The entry's links in the order written: relations, `affects`, `commits`, then the body.
-        func links(of entry: EntrySummary) -> [GraphLink] {
+        /// The entry's links in the order written: relations, `affects`, `commits`, then the body
+        /// (with `unresolvedOnly`, only those that point at nothing).
+        func links(of entry: EntrySummary, unresolvedOnly: Bool = false) -> [GraphLink] {
             var links: [GraphLink] = []
             func add(_ kind: LinkKind, _ field: String?, _ written: String, path: String? = nil, _ position: SourcePosition, _ target: LinkTarget) {
+                if unresolvedOnly, target != .unresolved { return }
                 links.append(GraphLink(kind: kind, field: field, source: entry.path, commit: nil, written: written, path: path,
                                        position: position, target: target))
             }
@@ -173,6 +175,21 @@ public struct LinkGraph: Sendable {
     public func entry(id: String) -> Entry? {
         guard let path = byID[id] else { return nil }
         return entry(at: path)
+    }
+
+    /// The id of the entry at `path`, without copying the entry.
+    public func id(at path: GitPath) -> String? {
+        guard let index = index(of: path) else { return nil }
+        return entries[index].id
+    }
+
+    private func index(of path: GitPath) -> Int? {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].path < path { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].path == path ? low : nil
     }
 
     /// The entry at `path`.

@@ -113,6 +113,9 @@ public struct JSONWriter {
     /// Appends raw text (separators between top-level values).
     public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
+    /// Appends JSON another writer made (a value rendered apart, on another core).
+    mutating func append(rendered: [UInt8]) { bytes += rendered }
+
     private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }
 
     mutating func newline(_ depth: Int) {

@@ -60,22 +60,33 @@ public struct MemoryIndex: Sendable {
     }
 
     /// The whole index as JSON bytes: one pretty document (`lines` false) or JSON Lines (a header
-    /// line, then one line per entry). The same snapshot gives the same bytes everywhere.
+    /// line, then one line per entry). The same snapshot gives the same bytes everywhere. Entries
+    /// are rendered on every core, each at the depth it has in the document.
     public func render(lines: Bool) -> [UInt8] {
+        let graph = self.graph, history = self.history
+        let rendered = corpus.entries.parallelMap { entry -> [UInt8] in
+            var writer = JSONWriter(pretty: !lines)
+            writer.write(Self.record(entry, graph: graph, history: history), depth: lines ? 0 : 2)
+            return writer.bytes
+        }
         var writer = JSONWriter(pretty: !lines)
         if lines {
             writer.write(header)
             writer.append("\n")
-            for record in entryRecords() {
-                writer.write(record)
+            for record in rendered {
+                writer.append(rendered: record)
                 writer.append("\n")
             }
             return writer.bytes
         }
-        guard case .object(var document) = header else { return [] }
-        document["entries"] = .array(entryRecords())
-        document["unresolved_trailers"] = .array(unresolvedTrailers)
-        writer.write(.object(document))
+        guard case .object(let document) = header else { return [] }
+        // The document's keys in sorted order, as JSONWriter writes every object.
+        writer.writeObject(depth: 0) { fields in
+            fields.field("entries") { $0.writeArray(rendered, depth: 1) { $0.append(rendered: $1) } }
+            for key in ["format", "history", "snapshot"] { fields.field(key) { $0.write(document[key]!, depth: 1) } }
+            fields.field("unresolved_trailers") { $0.write(.array(unresolvedTrailers), depth: 1) }
+            fields.field("version") { $0.write(document["version"]!, depth: 1) }
+        }
         writer.append("\n")
         return writer.bytes
     }
@@ -107,7 +118,7 @@ public struct MemoryIndex: Sendable {
             switch link.target {
             case .entry(let path):
                 target = .string(path.description)
-                targetID = optional(graph.entry(at: path)?.id)
+                targetID = optional(graph.id(at: path))
             case .file(let path): target = .string(path.description)
             case .commit(let id): target = .string(id)
             case .code, .unresolved: break
@@ -119,7 +130,7 @@ public struct MemoryIndex: Sendable {
         let incoming: [JSONValue] = graph.incoming(entry.path).map { link in
             .object(["kind": .string(link.kind.rawValue), "field": optional(link.field),
                      "from": link.source.map { .string($0.description) } ?? .null,
-                     "from_id": optional(link.source.flatMap { graph.entry(at: $0)?.id }),
+                     "from_id": optional(link.source.flatMap { graph.id(at: $0) }),
                      "commit": optional(link.commit),
                      "line": .number(link.position.line), "column": .number(link.position.column)])
         }

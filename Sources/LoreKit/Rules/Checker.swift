@@ -125,7 +125,7 @@ public enum Checker {
         let shallow = repository.isShallow
         let facts = SnapshotFacts(configuration: configuration, today: today ?? localToday(), files: FileIndex(listing.map(\.path)),
                                   existingCommits: existing, historyIsIncomplete: shallow)
-        return assemble(verdicts, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
+        return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
                         facts: facts,
                         notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
     }
@@ -246,12 +246,13 @@ public enum Checker {
     public static func judge(_ corpus: Corpus, context: CheckContext, facts: SnapshotFacts, notes: [String] = []) -> CheckReport {
         let rules = entryRules
         let verdicts = corpus.entries.parallelMap { FileVerdict(EntryParser.Result(entry: $0, diagnostics: []), rules: rules, context: context) }
-        return assemble(verdicts, extra: corpus.diagnostics, facts: facts, notes: notes)
+        return assemble(verdicts, summaries: verdicts.compactMap(\.summary), extra: corpus.diagnostics, facts: facts, notes: notes)
     }
 
     /// Runs the collection rules over the verdicts' summaries and gives every finding its
     /// configured severity.
-    private static func assemble(_ verdicts: [FileVerdict], extra: [Diagnostic], facts: SnapshotFacts, notes: [String]) -> CheckReport {
+    private static func assemble(_ verdicts: [FileVerdict], summaries: [EntrySummary], extra: [Diagnostic], facts: SnapshotFacts,
+                                 notes: [String]) -> CheckReport {
         let severities = facts.configuration.ruleSeverities
         func severity(_ id: String, _ defaultSeverity: RuleSeverity) -> RuleSeverity {
             severities[id].flatMap(RuleSeverity.init(rawValue:)) ?? defaultSeverity
@@ -276,7 +277,6 @@ public enum Checker {
         for verdict in verdicts {
             for item in verdict.findings { add(item.rule, item.finding) }
         }
-        let summaries = verdicts.compactMap(\.summary)
         for rule in collectionRules {
             let id = type(of: rule).description.id
             guard severity(id, type(of: rule).description.defaultSeverity) != .off else { continue }
@@ -290,8 +290,8 @@ public enum Checker {
     private static let defaultSeverities: [String: RuleSeverity] =
         Dictionary(uniqueKeysWithValues: descriptions.map { ($0.id, $0.defaultSeverity) })
 
-    /// Today in the local time zone, `YYYY-MM-DD`.
-    static func localToday() -> String {
+    /// Today in the local time zone, `YYYY-MM-DD` (what `--today` defaults to).
+    public static func localToday() -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd"

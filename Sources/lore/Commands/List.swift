@@ -4,8 +4,27 @@ import LoreKit
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List entries, filtered by kind, status and tag.",
-        discussion: "Files that cannot be read as entries are reported on stderr and make the exit code 1.")
+        abstract: "List entries, filtered by any field and sorted by any field.",
+        discussion: """
+        Filters combine (all must hold): --kind, --status, --tag, --since and
+        any number of --where expressions, FIELD OP VALUE:
+          severity=SEV1            equal (on a list: any element equal)
+          status!=draft            not equal (on a list: no element equal)
+          services~payments        contains, ignoring case (any element)
+          'date>=2025-01-01'       <, <=, >, >= order dates, date-times and
+                                   numbers by value, other text as text
+          owner=                   the field is absent or empty
+          action_items.owner~ana   a dotted name reaches into objects
+        FIELD may be any front-matter field, declared or not, or kind or
+        path. Quote expressions with < or > for the shell. A bad expression
+        is a usage error (exit 2) naming its column.
+
+        --sort FIELD orders by any field the same way (-FIELD or --reverse
+        for descending); entries without the field come last.
+
+        Files that cannot be read as entries are reported on stderr and make
+        the exit code 1.
+        """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, json, jsonl, paths
@@ -13,33 +32,31 @@ struct List: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
-    @Option(help: "Only entries of this kind.")
-    var kind: String?
+    @OptionGroup var filter: EntryFilterOptions
 
-    @Option(help: "Only entries with this status.")
-    var status: String?
+    @Option(help: ArgumentHelp("Order by this field (any front-matter field, kind or path); -FIELD for descending.", valueName: "FIELD"))
+    var sort: String?
 
-    @Option(help: "Only entries with this tag (repeat for entries having all of them).")
-    var tag: [String] = []
+    @Flag(help: "Reverse the order given by --sort.")
+    var reverse = false
 
     @Option(help: "Output format.")
     var format: Format = .table
 
     func run() throws {
         let corpus = try snapshot.corpus()
-        if let kind, corpus.configuration.kind(named: kind) == nil {
-            let known = corpus.configuration.kinds.map(\.name).joined(separator: ", ")
-            throw Failure.usage("unknown kind '\(kind)'; this repository has \(known)")
+        var order: FieldSort?
+        if let sort {
+            do { order = try FieldSort(sort, reverse: reverse) } catch { throw Failure.usage(error.description) }
+        } else if reverse {
+            throw Failure.usage("--reverse needs --sort FIELD")
         }
-        let order = Dictionary(uniqueKeysWithValues: corpus.configuration.kinds.enumerated().map { ($1.name, $0) })
-        let entries = corpus.entries
-            .filter { entry in
-                (kind == nil || entry.kind == kind) && (status == nil || entry.status == status)
-                    && tag.allSatisfy { entry.tags.contains($0) }
-            }
-            .enumerated()
-            .sorted { (order[$0.element.kind] ?? 0, $0.offset) < (order[$1.element.kind] ?? 0, $1.offset) }
-            .map(\.element)
+        let query = try filter.query(for: corpus.configuration, sort: order)
+        let rank = Dictionary(uniqueKeysWithValues: corpus.configuration.kinds.enumerated().map { ($1.name, $0) })
+        // By kind in configuration order, then by path; --sort reorders stably from there.
+        let entries = query.select(corpus.entries.enumerated()
+            .sorted { (rank[$0.element.kind] ?? 0, $0.offset) < (rank[$1.element.kind] ?? 0, $1.offset) }
+            .map(\.element), in: corpus.configuration)
         switch format {
         case .table: Console.out(table(entries))
         case .paths: Console.out(entries.map { $0.path.description + "\n" }.joined())

@@ -18,8 +18,8 @@ public struct BrokenLinkRule: CollectionRule {
         var resolver = LinkGraph.Resolver(entries, configuration: snapshot.configuration, files: snapshot.files, commit: nil)
         resolver.resolvesAffects = false   // unmatched-affects judges those
         return entries.flatMap { entry in
-            resolver.links(of: entry).compactMap { link -> Finding? in
-                guard !link.isResolved, let source = link.source else { return nil }
+            resolver.links(of: entry, unresolvedOnly: true).compactMap { link -> Finding? in
+                guard let source = link.source else { return nil }
                 switch link.kind {
                 case .relation: return Finding(source, link.position, "'\(link.field ?? "related")' names \(link.written), which no entry has")
                 case .wiki: return Finding(source, link.position, "[[\(link.written)]] names an id no entry has")

@@ -1,0 +1,466 @@
+import Foundation
+import GRDB
+import Git
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One entry found by `lore search`.
+public struct SearchHit: Sendable, Hashable, Codable {
+    /// The entry's file.
+    public let path: String
+    /// Its kind.
+    public let kind: String
+    /// `id`, `title`, `date`, `status` as written.
+    public let id: String?, title: String?, date: String?, status: String?
+    /// BM25 relevance (higher is better), rounded to 3 decimals so output is stable.
+    public let score: Double
+    /// The best-matching passage, matched words between `**`.
+    public let snippet: String
+}
+
+/// Why a search could not run.
+public enum SearchError: Error, Sendable, CustomStringConvertible {
+    /// The repository or its configuration (exit 3 or 2, as `LoreError`).
+    case lore(LoreError)
+    /// The query has nothing to look for (exit 2).
+    case query(SearchQueryError)
+    /// The index could be neither used, rebuilt, nor kept in memory (exit 3).
+    case index(String)
+
+    public var description: String {
+        switch self {
+        case .lore(let error): return error.description
+        case .query(let error): return "error: \(error)"
+        case .index(let message): return "error: search index: \(message)"
+        }
+    }
+}
+
+/// What to search for and how many hits to return.
+public struct SearchRequest: Sendable {
+    /// The words, as `SearchQuery` reads them.
+    public var text: String
+    /// Conditions on the hits' fields (`--kind`, `--status`, `--tag`, `--since`, `--where`).
+    public var filter: EntryQuery
+    /// At most this many hits, best first.
+    public var limit: Int
+
+    public init(text: String, filter: EntryQuery, limit: Int) {
+        self.text = text
+        self.filter = filter
+        self.limit = limit
+    }
+}
+
+/// Full-text search over titles, fields and bodies of a snapshot's entries, ranked by BM25
+/// (title × 10, fields × 4, body × 1), with an SQLite FTS5 index in the git folder
+/// (`lore/search.sqlite`).
+///
+/// The index holds one document per (blob, kind), so it is updated by blob id: a search first
+/// checks whether the snapshot is the one last indexed — a revision's tree id, the index file's
+/// checksum, or for the working tree the size, times and inode of every entry file — and only when
+/// it is not reads the corpus (through the parse cache) and indexes the blobs it has not seen. A
+/// missing, damaged or foreign index file is rebuilt; one that cannot be written is kept in memory.
+public final class SearchIndex {
+    /// The database file.
+    public let path: String
+    private let memory: MemoryRepository
+
+    /// Bumped whenever what is stored changes meaning; an index of another version is rebuilt.
+    static let schemaVersion = "lore-search-1"
+
+    /// The index of `memory`'s repository, at `<git dir>/lore/search.sqlite`.
+    public init(_ memory: MemoryRepository) {
+        self.memory = memory
+        path = memory.repository.gitDirectory.hasSuffix("/")
+            ? memory.repository.gitDirectory + "lore/search.sqlite" : memory.repository.gitDirectory + "/lore/search.sqlite"
+    }
+
+    /// Searches the snapshot `source`, bringing the index up to date first.
+    public func search(_ request: SearchRequest, in source: SnapshotSource) throws(SearchError) -> [SearchHit] {
+        let expression: String
+        do { expression = try SearchQuery.ftsExpression(request.text) } catch { throw .query(error) }
+        let snapshot: Snapshot
+        let configuration: Configuration
+        do {
+            snapshot = try memory.snapshot(source)
+            configuration = try memory.configuration(in: snapshot)
+        } catch {
+            throw .lore(error)
+        }
+        let view = try viewKey(snapshot, configuration: configuration)
+        var lastError = ""
+        // On disk; on failure once more on a fresh file; then in memory.
+        for attempt in 0..<3 {
+            do {
+                let database = try attempt < 2 ? openFile() : openMemory()
+                try refresh(database, snapshot: snapshot, configuration: configuration, view: view)
+                let hits = try query(database, expression: expression, request: request, configuration: configuration)
+                if attempt < 2 { try? database.close(); recordStamp() }
+                return hits
+            } catch let error as SearchError {
+                throw error
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                lastError = error.description
+            } catch {
+                lastError = "\(error)"
+                if attempt == 0 { removeFiles() }
+            }
+        }
+        throw .index(lastError)
+    }
+
+    /// The index file holds something Lore did not write.
+    private struct Damaged: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    // MARK: The file
+
+    private var stampPath: String { path + ".stamp" }
+
+    private func openFile() throws -> DatabaseQueue {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var configuration = GRDB.Configuration()
+        configuration.busyMode = .timeout(10)
+        let exists = FileManager.default.fileExists(atPath: path)
+        let database = try DatabaseQueue(path: path, configuration: configuration)
+        // A file changed behind Lore's back (not by the last write Lore recorded) is checked whole
+        // before it is trusted: damage inside a page would otherwise give wrong hits silently.
+        if exists && readStamp() != currentStamp() {
+            let verdict = try database.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }
+            if verdict != "ok" { throw Damaged(description: "damaged: \(verdict ?? "no verdict")") }
+        }
+        try database.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                """)
+            let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
+            if version != SearchIndex.schemaVersion {
+                try db.execute(sql: """
+                    DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS fts;
+                    DELETE FROM meta;
+                    """)
+                try Self.createSchema(db)
+            }
+        }
+        return database
+    }
+
+    private func openMemory() throws -> DatabaseQueue {
+        let database = try DatabaseQueue()
+        try database.write { try Self.createSchema($0) }
+        return database
+    }
+
+    private static func createSchema(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE docs(docid INTEGER PRIMARY KEY, blob BLOB NOT NULL, kind TEXT NOT NULL,
+                              id TEXT, title TEXT, date TEXT, status TEXT, fields TEXT NOT NULL,
+                              UNIQUE(blob, kind));
+            CREATE TABLE files(path BLOB PRIMARY KEY, docid INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE INDEX files_docid ON files(docid);
+            CREATE VIRTUAL TABLE fts USING fts5(title, fields, body, tokenize = 'porter unicode61 remove_diacritics 2');
+            INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', '\(schemaVersion)'), ('view', '');
+            """)
+    }
+
+    private func removeFiles() {
+        for suffix in ["", "-journal", "-wal", "-shm", ".stamp", ".worktree"] { unlink(path + suffix) }
+    }
+
+    /// The working-tree record written with `token`, or `nil`.
+    private func readStamps(token: String) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: path + ".worktree") else { return nil }
+        let header = Array((token + "\n").utf8)
+        guard data.count >= header.count, data.prefix(header.count).elementsEqual(header) else { return nil }
+        return [UInt8](data.dropFirst(header.count))
+    }
+
+    private func writeStamps(_ record: [UInt8], token: String) -> Bool {
+        let temporary = path + ".worktree.\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(Array((token + "\n").utf8) + record)) else { return false }
+        return rename(temporary, path + ".worktree") == 0
+    }
+
+    private func currentStamp() -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "" }
+        return "\(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }
+
+    private func readStamp() -> String {
+        (try? String(contentsOfFile: stampPath, encoding: .utf8)) ?? "-"
+    }
+
+    private func recordStamp() {
+        let stamp = currentStamp()
+        guard readStamp() != stamp else { return }
+        // Written aside and renamed, so a reader never sees half a stamp.
+        let temporary = stampPath + ".\(getpid())"
+        if (try? stamp.write(toFile: temporary, atomically: false, encoding: .utf8)) != nil {
+            rename(temporary, stampPath)
+        }
+    }
+
+    // MARK: Keeping it current
+
+    /// What the snapshot's content is, cheaply: a revision's tree id or the index's checksum; `nil`
+    /// for the working tree, which `WorkingTreeStamps` describes instead.
+    private func viewKey(_ snapshot: Snapshot, configuration: Configuration) throws(SearchError) -> String? {
+        if let id = snapshot.contentID {
+            let kind: String
+            if case .revision = snapshot.source { kind = "tree" } else { kind = "index" }
+            return "\(kind):\(id.hex)"
+        }
+        return nil
+    }
+
+    private func refresh(_ database: DatabaseQueue, snapshot: Snapshot, configuration: Configuration, view: String?) throws {
+        let stored = try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'view'") }
+        var record: [UInt8]?
+        if let view {
+            if stored == view { return }
+        } else if let top = snapshot.repository.workingDirectory {
+            let trimmed = top.hasSuffix("/") ? String(top.dropLast()) : top
+            if let stored, stored.hasPrefix("worktree:"), let stamps = readStamps(token: String(stored.dropFirst(9))),
+               WorkingTreeStamps.isCurrent(stamps, top: trimmed) { return }
+            // Taken before anything is read, so that a change made while indexing shows next time.
+            let git = snapshot.repository.commonDirectory
+            record = WorkingTreeStamps.record(top: trimmed, roots: configuration.kinds.map(\.dir),
+                                              extra: [trimmed + "/" + Configuration.path.description, trimmed + "/.gitignore",
+                                                      (git.hasSuffix("/") ? git : git + "/") + "info/exclude"])
+        }
+        let corpus: Corpus
+        do {
+            corpus = try memory.corpus(of: snapshot, configuration: configuration)
+        } catch {
+            throw SearchError.lore(error)
+        }
+        var complete = true
+        try database.write { db in
+            struct DocumentKey: Hashable {
+                let blob: Data
+                let kind: String
+            }
+            var known: [DocumentKey: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT docid, blob, kind FROM docs") {
+                known[DocumentKey(blob: row[1], kind: row[2])] = row[0]
+            }
+            var current: [Data: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, docid FROM files") {
+                current[row[0]] = row[1]
+            }
+            let insertDoc = try db.cachedStatement(sql: """
+                INSERT INTO docs(blob, kind, id, title, date, status, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertText = try db.cachedStatement(sql: "INSERT INTO fts(rowid, title, fields, body) VALUES (?, ?, ?, ?)")
+            let putFile = try db.cachedStatement(sql: "INSERT OR REPLACE INTO files(path, docid) VALUES (?, ?)")
+            let maxSize = configuration.maxFileSize
+            var seen = Set<Data>()
+            for entry in corpus.entries {
+                var bytes: [UInt8]?
+                let blob: ObjectID
+                if let known = corpus.blobs[entry.path] {
+                    blob = known
+                } else {
+                    // Without the parse cache (LORE_NO_CACHE) the corpus knows no blob ids.
+                    guard let read = try self.bytes(of: entry, blob: nil, snapshot: snapshot, limit: maxSize) else {
+                        complete = false
+                        continue
+                    }
+                    bytes = read
+                    blob = Repository.blobID(of: read)
+                }
+                let key = DocumentKey(blob: Data(blob.raw), kind: entry.kind)
+                var docid = known[key]
+                if docid == nil {
+                    if bytes == nil { bytes = try self.bytes(of: entry, blob: blob, snapshot: snapshot, limit: maxSize) }
+                    guard let bytes else {
+                        complete = false
+                        continue
+                    }
+                    let body = SearchDocument.body(of: bytes, from: entry.bodyLine)
+                    try insertDoc.execute(arguments: [Data(blob.raw), entry.kind, entry.id, entry.title, entry.date, entry.status,
+                                                      SearchDocument.encodeFields(entry)])
+                    let id = db.lastInsertedRowID
+                    try insertText.execute(arguments: [id, entry.title ?? "", SearchDocument.fieldText(entry), body])
+                    known[key] = id
+                    docid = id
+                }
+                let path = Data(entry.path.bytes)
+                seen.insert(path)
+                if current[path] != docid { try putFile.execute(arguments: [path, docid]) }
+            }
+            let deleteFile = try db.cachedStatement(sql: "DELETE FROM files WHERE path = ?")
+            for path in current.keys where !seen.contains(path) { try deleteFile.execute(arguments: [path]) }
+            try db.execute(sql: """
+                DELETE FROM fts WHERE rowid IN (SELECT docid FROM docs WHERE docid NOT IN (SELECT docid FROM files));
+                DELETE FROM docs WHERE docid NOT IN (SELECT docid FROM files);
+                """)
+            var newView = complete ? (view ?? "") : ""
+            if complete, view == nil, let record {
+                // The record lives beside the database (one read, no page chain) under a token the
+                // database names, so a record and a database from different runs never pair up.
+                let token = UUID().uuidString
+                if self.writeStamps(record, token: token) { newView = "worktree:" + token }
+            }
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'view'", arguments: [newView])
+        }
+    }
+
+    /// The file's bytes, read from the blob, or from disk for the working tree; `nil` when the
+    /// file is too large or changed since the corpus was read.
+    private func bytes(of entry: Entry, blob: ObjectID?, snapshot: Snapshot, limit: Int) throws -> [UInt8]? {
+        let contents: FileContents?
+        if let blob, snapshot.contentID != nil {
+            contents = try memory.repository.blobContents(blob, limit: limit)
+        } else {
+            contents = try snapshot.contents(at: entry.path, limit: limit)
+        }
+        guard case .bytes(let bytes)? = contents else { return nil }
+        if let blob, Repository.blobID(of: bytes) != blob { return nil }
+        return bytes
+    }
+
+    // MARK: Querying
+
+    private func query(_ database: DatabaseQueue, expression: String, request: SearchRequest,
+                       configuration: Configuration) throws -> [SearchHit] {
+        try database.read { db in
+            struct Candidate {
+                let docid: Int64, path: Data, kind: String, id: String?, title: String?, date: String?, status: String?
+                let score: Double
+            }
+            var chosen: [Candidate] = []
+            let filtering = !request.filter.filters.isEmpty
+            // Rank first, then look up only the documents needed: joining every match before the
+            // limit costs more than ranking them. Ties with the last hit are all taken, so that
+            // the final order (score, then path) does not depend on the order rows were stored.
+            var ranking = "SELECT rowid, bm25(fts, 10.0, 4.0, 1.0) FROM fts WHERE fts MATCH ? ORDER BY 2"
+            if !filtering { ranking += " LIMIT \(request.limit + 16)" }
+            let document = try db.cachedStatement(sql: """
+                SELECT files.path, docs.kind, docs.id, docs.title, docs.date, docs.status, docs.fields
+                FROM docs JOIN files ON files.docid = docs.docid WHERE docs.docid = ?
+                """)
+            do {
+                let ranked = try Row.fetchCursor(db, sql: ranking, arguments: [expression])
+                while let hit = try ranked.next() {
+                    let docid: Int64 = hit[0]
+                    let score: Double = hit[1]
+                    if chosen.count >= request.limit, let last = chosen.last?.score, score != last { break }
+                    for row in try Row.fetchAll(document, arguments: [docid]) {
+                        let path: Data = row[0]
+                        let kind: String = row[1]
+                        if filtering {
+                            let source = SearchDocument(kind: kind, path: GitPath(bytes: [UInt8](path)), fieldsJSON: row[6])
+                            guard request.filter.matches(source, in: configuration) else { continue }
+                        }
+                        chosen.append(Candidate(docid: docid, path: path, kind: kind, id: row[2], title: row[3], date: row[4],
+                                                status: row[5], score: score))
+                    }
+                }
+            } catch let error as DatabaseError where error.message?.contains("syntax error") == true {
+                throw SearchError.query(SearchQueryError(message: "the query '\(request.text)' cannot be searched: \(error.message ?? "")"))
+            }
+            chosen.sort { ($0.score, GitPath(bytes: [UInt8]($0.path))) < ($1.score, GitPath(bytes: [UInt8]($1.path))) }
+            chosen = Array(chosen.prefix(request.limit))
+            guard !chosen.isEmpty else { return [] }
+            var snippets: [Int64: String] = [:]
+            let ids = chosen.map { String($0.docid) }.joined(separator: ",")
+            // The body's best passage when the body matches (it reads as text); else the best
+            // column's (a title, or front-matter values).
+            for row in try Row.fetchAll(db, sql: """
+                SELECT rowid, snippet(fts, 2, '**', '**', '…', 16), snippet(fts, -1, '**', '**', '…', 16)
+                FROM fts WHERE fts MATCH ? AND rowid IN (\(ids))
+                """, arguments: [expression]) {
+                let body: String = row[1]
+                snippets[row[0]] = body.contains("**") ? body : row[2]
+            }
+            return chosen.map { candidate in
+                SearchHit(path: GitPath(bytes: [UInt8](candidate.path)).description, kind: candidate.kind, id: candidate.id,
+                          title: candidate.title, date: candidate.date, status: candidate.status,
+                          score: (-candidate.score * 1000).rounded() / 1000,
+                          snippet: SearchDocument.oneLine(snippets[candidate.docid] ?? ""))
+            }
+        }
+    }
+}
+
+/// An entry as the search index stores it: fields as JSON for filters, texts for FTS5.
+struct SearchDocument: FieldSource {
+    let kind: String
+    let path: GitPath
+    let fields: [String: FieldData]
+
+    init(kind: String, path: GitPath, fieldsJSON: String) {
+        self.kind = kind
+        self.path = path
+        let value = try? JSONDecoder().decode(JSONValue.self, from: Data(fieldsJSON.utf8))
+        if case .object(let object)? = value {
+            fields = object.compactMapValues(SearchDocument.data)
+        } else {
+            fields = [:]
+        }
+    }
+
+    var filterKind: String { kind }
+    var filterPath: String { path.description }
+    func filterValue(_ name: String) -> FieldData? { fields[name] }
+
+    private static func data(_ value: JSONValue) -> FieldData? {
+        switch value {
+        case .string(let text): return .text(text)
+        case .number(let number): return .text(String(number))
+        case .bool(let flag): return .text(flag ? "true" : "false")
+        case .array(let items): return .list(items.compactMap(data))
+        case .object(let object): return .object(object.compactMapValues(data))
+        case .null: return nil
+        }
+    }
+
+    /// The front-matter as a JSON object (scalars as written).
+    static func encodeFields(_ entry: Entry) -> String {
+        var object: [String: JSONValue] = [:]
+        for pair in entry.frontMatter.fields where object[pair.key.text] == nil {
+            object[pair.key.text] = JSONValue(pair.value)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(JSONValue.object(object))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Every front-matter value but the title, and the kind, as words.
+    static func fieldText(_ entry: Entry) -> String {
+        var words: [String] = [entry.kind]
+        func collect(_ value: YAMLValue) {
+            switch value {
+            case .scalar(let scalar): if !scalar.isNull { words.append(scalar.text) }
+            case .sequence(let items, _): items.forEach(collect)
+            case .mapping(let pairs, _): pairs.forEach { collect($0.value) }
+            }
+        }
+        for pair in entry.frontMatter.fields where pair.key.text != "title" { collect(pair.value) }
+        return words.joined(separator: " ")
+    }
+
+    /// The text from line `line` (1-based) on.
+    static func body(of bytes: [UInt8], from line: Int) -> String {
+        var start = 0
+        var remaining = line - 1
+        while remaining > 0, start < bytes.count {
+            guard let newline = bytes[start...].firstIndex(of: 10) else { start = bytes.count; break }
+            start = newline + 1
+            remaining -= 1
+        }
+        return String(decoding: bytes[start...], as: UTF8.self)
+    }
+
+    /// A snippet on one line: runs of white space folded to one space.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}

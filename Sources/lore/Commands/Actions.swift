@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import LoreKit
+
+struct Actions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Every action item across postmortems: open, overdue, done.",
+        discussion: """
+        Reads the action_items of every entry (title, owner, due, status,
+        link). An item is done (status: done), won't do (status: wont-do),
+        overdue (not done and due before --today) or open.
+
+        --by groups the items by entry (default), owner or service (an item
+        shows under each service of its entry). --owner, --overdue and --open
+        select items; --kind, --status, --tag, --since and --where select
+        the entries they come from. The last line (text) counts the items
+        shown by state. Markdown output is a checklist ready to paste into
+        an issue or a pull-request comment.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    enum Grouping: String, ExpressibleByArgument, CaseIterable {
+        case entry, owner, service
+    }
+
+    @OptionGroup var snapshot: SnapshotOptions
+
+    @OptionGroup var filter: EntryFilterOptions
+
+    @Option(help: "Only items owned by this owner (exact, as written).")
+    var owner: String?
+
+    @Flag(help: "Only overdue items.")
+    var overdue = false
+
+    @Flag(help: "Only items not done (open and overdue).")
+    var open = false
+
+    @Option(help: "Group by entry, owner or service.")
+    var by: Grouping = .entry
+
+    @Option(help: ArgumentHelp("The day overdue is relative to (default: the local date).", valueName: "YYYY-MM-DD"))
+    var today: String?
+
+    @Option(help: "Output format.")
+    var format: Format = .text
+
+    func validate() throws {
+        if let today, !FieldType.date.accepts(today) { throw ValidationError("--today must be a date YYYY-MM-DD, not '\(today)'") }
+    }
+
+    func run() throws {
+        let corpus = try snapshot.corpus()
+        let query = try filter.query(for: corpus.configuration)
+        let grouping = ActionItemReport.Grouping(rawValue: by.rawValue)!
+        let report = ActionItemReport(corpus: corpus, query: query, today: today ?? Checker.localToday(), grouping: grouping) { item in
+            (owner == nil || item.owner == owner) && (!overdue || item.state == .overdue)
+                && (!open || item.state == .open || item.state == .overdue)
+        }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Console.out(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+        case .text: Console.out(text(report))
+        case .markdown: Console.out(markdown(report))
+        }
+    }
+
+    private func summary(_ report: ActionItemReport) -> String {
+        let counts = report.counts
+        let total = counts["total"] ?? 0
+        return "\(total) action item\(total == 1 ? "" : "s"): \(counts["open"] ?? 0) open, \(counts["overdue"] ?? 0) overdue, "
+            + "\(counts["done"] ?? 0) done, \(counts["wont-do"] ?? 0) won't do (today \(report.today))\n"
+    }
+
+    private func text(_ report: ActionItemReport) -> String {
+        let header = [by.rawValue.uppercased(), "STATE", "DUE", by == .entry ? "OWNER" : "ENTRY", "ITEM"]
+        var rows: [[String]] = []
+        for group in report.groups {
+            for item in group.items {
+                rows.append([group.name, item.state.rawValue, item.due ?? "-", by == .entry ? (item.owner ?? "-") : item.entry, item.title])
+            }
+        }
+        return (rows.isEmpty ? "" : TextTable.render(header: header, rows: rows)) + summary(report)
+    }
+
+    private func markdown(_ report: ActionItemReport) -> String {
+        var out = ""
+        for group in report.groups {
+            let title = by == .entry ? group.items.first.flatMap { $0.entryTitle.map { "\(group.name): \($0)" } } ?? group.name : group.name
+            out += "### \(escape(title))\n\n"
+            for item in group.items {
+                var line = "- [\(item.state == .done ? "x" : " ")] \(escape(item.title))"
+                if by != .entry { line += " (\(escape(item.entry)))" }
+                if by != .owner, let owner = item.owner { line += " — \(escape(owner))" }
+                if let due = item.due { line += ", due \(escape(due))" }
+                switch item.state {
+                case .overdue: line += " **overdue**"
+                case .wontDo: line += " *won't do*"
+                default: break
+                }
+                if let link = item.link { line += " <\(link.filter { !$0.isWhitespace && $0 != ">" && $0 != "<" })>" }
+                out += line + "\n"
+            }
+            out += "\n"
+        }
+        return out + summary(report)
+    }
+
+    /// Markdown special characters written literally.
+    private func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if "\\`*_[]<>#|!".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+}

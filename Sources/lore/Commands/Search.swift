@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import LoreKit
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search titles, fields and bodies, best match first.",
+        discussion: """
+        Words must all occur (in any field); "a quoted phrase" must occur as
+        written; word* matches any word starting so; OR between two terms
+        accepts either. Matching ignores case and accents and folds English
+        word endings: fail also finds failing and failed.
+        Hits are ranked by BM25, a title match weighing 10 times a body match
+        and other fields 4 times; each shows its best passage with the
+        matched words between **.
+
+        The same filters as `lore list` narrow the hits: --kind, --status,
+        --tag, --since, --where FIELD OP VALUE.
+
+        The index is kept in the git folder (lore/search.sqlite) and brought
+        up to date by each search: only entries whose content is new are
+        indexed. A deleted or damaged index is rebuilt. Files that cannot
+        be read as entries are left out silently: `lore check` reports them.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var snapshot: SnapshotOptions
+
+    @OptionGroup var filter: EntryFilterOptions
+
+    @Option(help: "Show at most this many hits.")
+    var limit = 20
+
+    @Option(help: "Output format.")
+    var format: Format = .text
+
+    @Argument(help: "The words to look for.")
+    var words: [String]
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let memory = try snapshot.open()
+        let configuration: Configuration
+        do {
+            configuration = try memory.configuration(in: memory.snapshot(snapshot.source))
+        } catch {
+            throw Failure(error)
+        }
+        let request = SearchRequest(text: words.joined(separator: " "), filter: try filter.query(for: configuration), limit: limit)
+        let hits: [SearchHit]
+        do {
+            hits = try SearchIndex(memory).search(request, in: snapshot.source)
+        } catch {
+            switch error {
+            case .lore(let error): throw Failure(error)
+            case .query: throw Failure(code: 2, message: error.description)
+            case .index: throw Failure(code: 3, message: error.description)
+            }
+        }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Console.out(String(decoding: try encoder.encode(hits), as: UTF8.self) + "\n")
+        case .text:
+            Console.out(hits.map { hit in
+                "\(hit.id ?? "-")  \(hit.kind)  \(hit.date ?? "-")  \(hit.title ?? hit.path)\n  \(hit.path)\n  \(hit.snippet)\n"
+            }.joined(separator: "\n"))
+        }
+    }
+}
