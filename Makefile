@@ -40,6 +40,8 @@ demo: build
 	"$$lore" list --rev HEAD~10 --format paths; \
 	echo; echo '$$ lore check     # fields, template sections, links; overdue action items are warnings'; \
 	"$$lore" check || true; \
+	echo; echo '$$ lore recall src/payments/pool.go     # entries that matter for the code you touch'; \
+	"$$lore" recall src/payments/pool.go; \
 	echo; echo '$$ lore new postmortem "Checkout latency doubled after a config push" --set severity=SEV3 --set services=checkout --date 2025-06-02'; \
 	"$$lore" new postmortem "Checkout latency doubled after a config push" --set severity=SEV3 --set services=checkout --date 2025-06-02 </dev/null; \
 	echo; echo '$$ head -12 postmortems/2025/2025-06-02-checkout-latency-doubled-after-a-config-push.md'; \

@@ -197,36 +197,39 @@ public final class Snapshot {
     /// tree). Deleted paths are not included: they have no findings of their own.
     public func changedPaths(since revision: String) throws(GitError) -> Set<GitPath> {
         let commitID = try repository.resolveCommit(revision)
-        var commitHandle: OpaquePointer?
-        var oid = commitID.oid
-        try check(git_commit_lookup(&commitHandle, repository.handle, &oid), "reading commit \(commitID)")
-        defer { git_commit_free(commitHandle) }
-        var base: OpaquePointer?
-        try check(git_commit_tree(&base, commitHandle), "reading the tree of \(revision)")
-        defer { git_tree_free(base) }
+        let base = try repository.commitTree(commitID)
+        return try diff(from: base.pointer, renames: true) { diff in
+            var paths = Set<GitPath>()
+            for position in 0..<git_diff_num_deltas(diff) {
+                guard let delta = git_diff_get_delta(diff, position), delta.pointee.status != GIT_DELTA_DELETED else { continue }
+                paths.insert(GitPath(cString: delta.pointee.new_file.path))
+            }
+            return paths
+        }
+    }
+
+    /// Diffs the tree `base` (nothing when `nil`) with this snapshot and hands the diff to `body`.
+    func diff<T>(from base: OpaquePointer?, renames: Bool = false, _ body: (OpaquePointer?) -> T) throws(GitError) -> T {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "preparing a diff")
         var diff: OpaquePointer?
         switch source {
         case .revision:
-            try check(git_diff_tree_to_tree(&diff, repository.handle, base, tree, &options), "diffing \(revision) with \(source)")
+            try check(git_diff_tree_to_tree(&diff, repository.handle, base, tree, &options), "diffing with \(source)")
         case .index:
-            try check(git_diff_tree_to_index(&diff, repository.handle, base, index, &options), "diffing \(revision) with \(source)")
+            try check(git_diff_tree_to_index(&diff, repository.handle, base, index, &options), "diffing with \(source)")
         case .workingTree:
             options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
-            try check(git_diff_tree_to_workdir_with_index(&diff, repository.handle, base, &options), "diffing \(revision) with the working tree")
+            try check(git_diff_tree_to_workdir_with_index(&diff, repository.handle, base, &options), "diffing with the working tree")
         }
         defer { git_diff_free(diff) }
-        var find = git_diff_find_options()
-        try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "preparing a diff")
-        find.flags = GIT_DIFF_FIND_RENAMES.rawValue
-        try check(git_diff_find_similar(diff, &find), "finding renames")
-        var paths = Set<GitPath>()
-        for position in 0..<git_diff_num_deltas(diff) {
-            guard let delta = git_diff_get_delta(diff, position), delta.pointee.status != GIT_DELTA_DELETED else { continue }
-            paths.insert(GitPath(cString: delta.pointee.new_file.path))
+        if renames {
+            var find = git_diff_find_options()
+            try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "preparing a diff")
+            find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+            try check(git_diff_find_similar(diff, &find), "finding renames")
         }
-        return paths
+        return body(diff)
     }
 
     // MARK: Trees

@@ -27,8 +27,8 @@ struct Lore: ParsableCommand {
         standard output for `lore check`, on standard error otherwise.
         """,
         version: "lore \(LoreVersion.current)",
-        subcommands: [Init.self, New.self, List.self, Search.self, Show.self, Actions.self, Stats.self, Check.self, Renumber.self,
-                      Index.self, Links.self, Graph.self, Rules.self, Hooks.self, Trailers.self]
+        subcommands: [Init.self, New.self, List.self, Search.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
+                      Renumber.self, Index.self, Links.self, Graph.self, Rules.self, Hooks.self, Trailers.self]
     )
 }
 

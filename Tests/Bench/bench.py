@@ -429,6 +429,75 @@ def check_search(argv, corpus, facts, timeout, ok_codes):
     return True, f"{len(paths)} hits with snippets, each holding every word; check ok", True
 
 
+def recall_clone(corpus):
+    """A local clone of the corpus with one staged change, for `lore recall --staged`: a line added
+    to the source file the most entries name in `affects` (ties: the first by name). Returns the
+    clone's folder and the changed path."""
+    clone = os.path.join(tempfile.mkdtemp(prefix="lore-bench-recall-"), "repo")
+    subprocess.run(["git", "clone", "-q", corpus, clone], check=True)
+    counts = {}
+    for kind_dir in ("postmortems", "lessons", "decisions"):
+        for root, _, files in os.walk(os.path.join(clone, kind_dir)):
+            for name in files:
+                if not name.endswith(".md"):
+                    continue
+                in_affects = False
+                with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
+                    for line in fh:
+                        if line.startswith("affects:"):
+                            in_affects = True
+                        elif in_affects and line.startswith("  - "):
+                            path = line[4:].strip()
+                            counts[path] = counts.get(path, 0) + 1
+                        else:
+                            in_affects = False
+    path = min((p for p in counts if os.path.isfile(os.path.join(clone, p))), key=lambda p: (-counts[p], p))
+    with open(os.path.join(clone, path), "a") as fh:
+        fh.write("\n// changed by bench.py\n")
+    subprocess.run(["git", "add", path], cwd=clone, check=True)
+    return clone, path
+
+
+def check_recall(argv, clone, changed, timeout):
+    """One untimed `lore recall --staged --format json` run, compared with what the corpus says
+    independently: the entries whose `affects` names the changed file, and the entries listing a
+    commit that `git log` says changed it."""
+    try:
+        proc = subprocess.run([*argv, "--format", "json"], cwd=clone, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"failed: timed out after {timeout} s", False
+    if proc.returncode != 0:
+        return False, with_stderr(f"failed: exit {proc.returncode}", proc.stderr), False
+    touching = set(subprocess.run(["git", "log", "--format=%H", "--no-merges", "--", changed], cwd=clone,
+                                  capture_output=True, text=True, check=True).stdout.split())
+    want_affects, want_commits = set(), set()
+    for kind_dir in ("postmortems", "lessons", "decisions"):
+        for root, _, files in os.walk(os.path.join(clone, kind_dir)):
+            for name in files:
+                if not name.endswith(".md"):
+                    continue
+                full = os.path.join(root, name)
+                rel = os.path.relpath(full, clone)
+                with open(full, encoding="utf-8", errors="replace") as fh:
+                    items = {line[4:].strip() for line in fh if line.startswith("  - ")}
+                if changed in items:
+                    want_affects.add(rel)
+                if items & touching:
+                    want_commits.add(rel)
+    try:
+        result = json.loads(proc.stdout)
+    except ValueError as exc:
+        return False, f"check FAILED: {exc}", True
+    got_affects = {e["path"] for e in result["entries"] if any(r["kind"] == "affects" for r in e["reasons"])}
+    got_commits = {e["path"] for e in result["entries"] if any(r["kind"] == "commit" for r in e["reasons"])}
+    ok = got_affects == want_affects and got_commits == want_commits and result["changed"] == [changed]
+    note = (f"{changed} staged: {len(result['entries'])} entries recalled ({len(got_affects)} by affects, "
+            f"{len(got_commits)} by listed commits; expected {len(want_affects)} and {len(want_commits)}); "
+            + ("check ok" if ok else "check FAILED"))
+    return ok, note, True
+
+
 def lore_version(lore):
     try:
         proc = subprocess.run([lore, "--version"], capture_output=True, text=True, timeout=30)
@@ -450,13 +519,21 @@ def run_lore(lore, corpus, facts, runs, args, all_lore):
     if all_lore:
         tasks.insert(1, ("lore-list-rev", ["list", "--rev", "HEAD", "--format", "json"], check_listing, args.ok_codes))
         tasks += [("lore-search-rev", search[:1] + ["--rev", "HEAD"] + search[1:], check_search, args.ok_codes)]
+    # Last, in a clone with one staged change (the index of the shared corpus is never touched):
+    # the check run is the cold one and fills the caches; the timed runs are warm.
+    tasks.append(("lore-recall-staged", ["recall", "--staged"], None, {0}))
     rows = []
     for key, sub, checker, ok_codes in tasks:
         argv = [lore, *sub]
         if key == "lore-index-cold":
             argv = ["/usr/bin/env", "LORE_NO_CACHE=1", *argv]
         row = {"key": key, "tool": "Lore", "task": "`lore " + " ".join(sub) + "`", "argv": argv}
-        ok, note, ran = checker(argv, corpus, facts, args.timeout, ok_codes)
+        cwd = corpus
+        if key == "lore-recall-staged":
+            cwd, changed = recall_clone(corpus)
+            ok, note, ran = check_recall(argv, cwd, changed, args.timeout)
+        else:
+            ok, note, ran = checker(argv, corpus, facts, args.timeout, ok_codes)
         row["check_ok"] = ok
         if not ran:  # the command fails outright: report that, do not time it
             row["failed"] = note.removeprefix("failed: ")
@@ -465,13 +542,15 @@ def run_lore(lore, corpus, facts, runs, args, all_lore):
             continue
         row["check"] = note
         try:
-            walls, rss = timed_runs(argv, corpus, runs, args.timeout, ok_codes)
+            walls, rss = timed_runs(argv, cwd, runs, args.timeout, ok_codes)
             row.update(walls=walls, rss_kib=rss, wall=statistics.median(walls))
             log(f"  {key:18} {row['wall']:8.3f} s  {max(rss) / 1024:7.0f} MiB  (n={len(walls)})  "
                 f"{row['check']}")
         except (RuntimeError, OSError) as exc:
             row["failed"] = str(exc)
             log(f"  {key:18} FAILED: {exc}")
+        if cwd != corpus:
+            shutil.rmtree(os.path.dirname(cwd), ignore_errors=True)
         rows.append(row)
     return rows
 

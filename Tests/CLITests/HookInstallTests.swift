@@ -38,7 +38,7 @@ import TestSupport
     @Test func installStatusUninstall() throws {
         let repo = try Self.repository()
         let status = try Self.lore(["hooks", "status"], in: repo.path)
-        #expect(status.stdout == "pre-commit: Lore's (\(repo.path)/.git/hooks/pre-commit)\ncommit-msg: Lore's (\(repo.path)/.git/hooks/commit-msg)\n")
+        #expect(status.stdout == "pre-commit: Lore's (\(repo.path)/.git/hooks/pre-commit)\ncommit-msg: Lore's (\(repo.path)/.git/hooks/commit-msg)\npre-push: not installed (\(repo.path)/.git/hooks/pre-push)\n")
         #expect(try Self.lore(["hooks", "uninstall"], in: repo.path).stdout == "removed pre-commit\nremoved commit-msg\n")
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit"))
     }

@@ -1,14 +1,19 @@
 /// The hook scripts, compiled in. `Hooks/` at the top of the repository is the source of truth; a
 /// test proves these copies match it byte for byte.
 public enum BuiltInHooks {
-    /// The hooks Lore installs, by git hook name.
-    public static let names = ["pre-commit", "commit-msg"]
+    /// Every hook Lore has, by git hook name.
+    public static let names = ["pre-commit", "commit-msg", "pre-push"]
+
+    /// The hooks `lore hooks install` installs unless told otherwise: the ones that check.
+    /// `pre-push` (recall, informational) is installed only when named.
+    public static let defaultNames = ["pre-commit", "commit-msg"]
 
     /// The script for a hook name, or `nil`.
     public static func script(for name: String) -> String? {
         switch name {
         case "pre-commit": return preCommit
         case "commit-msg": return commitMessage
+        case "pre-push": return prePush
         default: return nil
         }
     }
@@ -63,4 +68,32 @@ public enum BuiltInHooks {
 
     """
 
+    static let prePush = #"""
+    #!/bin/sh
+    # lore-hook: pre-push (installed by `lore hooks install --hook pre-push`; `lore hooks uninstall` restores what was here)
+    # Prints the entries that matter for the code being pushed: `lore recall --rev BASE..LOCAL` for
+    # each pushed ref (BASE: what the remote has, or for a new branch the parent of the oldest commit
+    # no remote-tracking branch of this remote has). Informational only: it never blocks a push.
+    refs=$(cat)
+    if [ -x "$0.lore-chained" ]; then printf '%s\n' "$refs" | "$0.lore-chained" "$@" || exit $?; fi
+    if ! command -v lore >/dev/null 2>&1; then
+        echo "lore: not found on PATH, so nothing was recalled for this push." >&2
+        exit 0
+    fi
+    zero=0000000000000000000000000000000000000000
+    printf '%s\n' "$refs" | while read -r local_ref local_sha remote_ref remote_sha; do
+        [ -n "$local_sha" ] && [ "$local_sha" != "$zero" ] || continue    # nothing, or a deleted ref
+        if [ "$remote_sha" != "$zero" ] && git cat-file -e "$remote_sha^{commit}" 2>/dev/null; then
+            range="$remote_sha..$local_sha"
+        else
+            first=$(git rev-list --topo-order --reverse "$local_sha" --not --remotes="$1" 2>/dev/null | head -n 1)
+            [ -n "$first" ] || continue
+            if git rev-parse -q --verify "$first^" >/dev/null 2>&1; then range="$first^..$local_sha"; else range="$local_sha"; fi
+        fi
+        echo "lore: recall for $local_ref -> $remote_ref" >&2
+        lore recall --rev "$range" >&2 || echo "lore: recall failed (see above); pushing anyway" >&2
+    done
+    exit 0
+
+    """#
 }

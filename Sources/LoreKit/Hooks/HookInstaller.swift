@@ -76,14 +76,15 @@ public enum HookInstaller {
     }
 
     /// Removes Lore's hooks and puts back what was there before. Foreign hooks are left alone.
-    public static func uninstall(_ names: [String], in repository: Repository) throws -> [String] {
+    /// Hooks in `quietlySkipping` that are not installed are not mentioned (optional ones).
+    public static func uninstall(_ names: [String], in repository: Repository, quietlySkipping: Set<String> = []) throws -> [String] {
         let folder = try repository.hooksDirectory()
         var said: [String] = []
         for name in names {
             let path = folder + "/" + name
             switch state(at: path) {
             case .absent:
-                said.append("\(name): not installed")
+                if !quietlySkipping.contains(name) { said.append("\(name): not installed") }
             case .foreign:
                 said.append("\(name): not Lore's hook; left alone")
             case .lore(let previous):

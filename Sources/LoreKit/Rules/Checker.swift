@@ -106,7 +106,6 @@ public enum Checker {
     /// summaries together (collection rules, which are cheap). Only changed files are parsed.
     private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String?) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
-        let context = try Self.context(for: configuration, in: snapshot)
         let listing: [SnapshotFile]
         do {
             listing = try snapshot.files()
@@ -114,6 +113,29 @@ public enum Checker {
             throw .repository(error)
         }
         let files = CorpusLoader.entryFiles(among: listing, configuration: configuration)
+        let verdicts = try fileVerdicts(memory, snapshot: snapshot, configuration: configuration, files: files)
+        let summaries = verdicts.compactMap(\.summary)
+        let repository = memory.repository
+        var existing = Set<String>()
+        for summary in summaries {
+            for item in summary.commits where FieldType.isCommitID(item.text) && repository.commitExists(item.text) {
+                existing.insert(item.text.lowercased())
+            }
+        }
+        let shallow = repository.isShallow
+        let facts = SnapshotFacts(configuration: configuration, today: today ?? localToday(), files: FileIndex(listing.map(\.path)),
+                                  existingCommits: existing, historyIsIncomplete: shallow)
+        return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
+                        facts: facts,
+                        notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+    }
+
+    /// Each entry file judged by itself (read, parsed, entry rules, summary), from the check cache
+    /// (`lore/check-cache`, by blob, path, kind and check context) when it has the file; what is
+    /// made is added to the cache. In the order of `files`.
+    static func fileVerdicts(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+                             files: [CorpusLoader.EntryFile]) throws(LoreError) -> [FileVerdict] {
+        let context = try Self.context(for: configuration, in: snapshot)
         let cache = memory.checkCache
         let rules = entryRules
         struct Outcome: Sendable {
@@ -146,21 +168,58 @@ public enum Checker {
                 return cache.store[key].map { (key, $0, false) }
             })
         }
-        let verdicts = outcomes.map(\.verdict)
-        let summaries = verdicts.compactMap(\.summary)
-        let repository = memory.repository
-        var existing = Set<String>()
-        for summary in summaries {
-            for item in summary.commits where FieldType.isCommitID(item.text) && repository.commitExists(item.text) {
-                existing.insert(item.text.lowercased())
-            }
+        return outcomes.map(\.verdict)
+    }
+
+    /// The summaries of every entry of a snapshot (affects, commits, links, ids …), in path order:
+    /// what the snapshot-wide rules, `lore recall` and other whole-repository questions work on.
+    /// Read from the check cache (only the summary part of each verdict is decoded), so only files
+    /// changed since the last check are parsed and judged — and then cached for `lore check`.
+    static func summaries(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration) throws(LoreError) -> [EntrySummary] {
+        let files: [CorpusLoader.EntryFile]
+        do {
+            files = try CorpusLoader.entryFiles(of: snapshot, configuration: configuration)
+        } catch {
+            throw .repository(error)
         }
-        let shallow = repository.isShallow
-        let facts = SnapshotFacts(configuration: configuration, today: today ?? localToday(), files: FileIndex(listing.map(\.path)),
-                                  existingCommits: existing, historyIsIncomplete: shallow)
-        return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
-                        facts: facts,
-                        notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+        let context = try Self.context(for: configuration, in: snapshot)
+        let cache = memory.checkCache
+        let rules = entryRules
+        let fingerprint = context.fingerprint
+        struct Outcome: Sendable {
+            let summary: EntrySummary?
+            let key: [UInt8]?
+            let encoded: [UInt8]?
+        }
+        let outcomes: [Outcome]
+        do {
+            outcomes = try CorpusLoader.process(files, from: snapshot, configuration: configuration, keyed: cache != nil,
+                cached: { file, blob in
+                    let key = CheckCache.key(blob: blob, path: file.path, kind: file.kind, fingerprint: fingerprint)
+                    guard let bytes = cache?.store[key],
+                          let cached = FileVerdict.decodeSummary(bytes, path: file.path, kind: file.kind) else { return nil }
+                    switch cached {
+                    case .summary(let summary): return Outcome(summary: summary, key: key, encoded: nil)
+                    case .notAnEntry: return Outcome(summary: nil, key: key, encoded: nil)
+                    }
+                },
+                make: { file, result, blob in
+                    let verdict = FileVerdict(result, rules: rules, context: context)
+                    let key = blob.map { CheckCache.key(blob: $0, path: file.path, kind: file.kind, fingerprint: fingerprint) }
+                    return Outcome(summary: verdict.summary, key: key, encoded: key == nil ? nil : verdict.encoded())
+                })
+        } catch {
+            throw .repository(error)
+        }
+        // Only new verdicts are written; the records used are left as they are.
+        if let cache, outcomes.contains(where: { $0.encoded != nil }) {
+            cache.store.keep(outcomes.compactMap { outcome in
+                guard let key = outcome.key else { return nil }
+                if let encoded = outcome.encoded { return (key, encoded[...], true) }
+                return cache.store[key].map { (key, $0, false) }
+            })
+        }
+        return outcomes.compactMap(\.summary)
     }
 
     /// The check context of a snapshot: its configuration and the kinds' templates

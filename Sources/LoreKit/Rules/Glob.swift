@@ -118,14 +118,29 @@ public struct FileIndex: Sendable {
     }
 
     /// Some path matches the glob.
-    func anyMatch(_ glob: Glob) -> Bool {
+    func anyMatch(_ glob: Glob) -> Bool { firstMatch(glob, from: 0) != nil }
+
+    /// Every path the glob matches, sorted.
+    func matches(_ glob: Glob) -> [GitPath] {
+        var found: [GitPath] = []
+        var start = 0
+        while let index = firstMatch(glob, from: start) {
+            found.append(GitPath(bytes: paths[index]))
+            start = index + 1
+        }
+        return found
+    }
+
+    /// The first index at or after `start` of a path the glob matches. Only the paths sharing the
+    /// glob's literal prefix are tried (a binary search finds them).
+    private func firstMatch(_ glob: Glob, from start: Int) -> Int? {
         let prefix = glob.literalPrefix
-        var index = lowerBound(prefix)
+        var index = max(start, lowerBound(prefix))
         while index < paths.count, paths[index].starts(with: prefix) {
-            if glob.matches(bytes: paths[index]) { return true }
+            if glob.matches(bytes: paths[index]) { return index }
             index += 1
         }
-        return false
+        return nil
     }
 
     private func lowerBound(_ key: [UInt8]) -> Int {

@@ -4,29 +4,36 @@ import LoreKit
 
 struct Hooks: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Install, remove or show Lore's git hooks (pre-commit, commit-msg).",
+        abstract: "Install, remove or show Lore's git hooks (pre-commit, commit-msg, pre-push).",
         discussion: """
         Hooks go where git runs them: core.hooksPath when set, else the hooks folder shared by all
         worktrees. A hook that is not Lore's is never overwritten: it is kept and run first (or, with
         --force, kept but not run), and `uninstall` puts it back exactly as it was.
+
+        pre-commit and commit-msg check what is committed and are what `install` installs by
+        default (--hook all). pre-push is optional (--hook pre-push): it prints `lore recall` for
+        the commits being pushed and never blocks the push.
         """,
         subcommands: [Install.self, Uninstall.self, Status.self])
 
     enum Which: String, ExpressibleByArgument, CaseIterable {
-        case preCommit = "pre-commit", commitMsg = "commit-msg", all
-        var names: [String] { self == .all ? BuiltInHooks.names : [rawValue] }
+        case preCommit = "pre-commit", commitMsg = "commit-msg", prePush = "pre-push", all
+        /// The hooks named: for `all`, the checking hooks on install and every hook on uninstall.
+        func names(installing: Bool) -> [String] {
+            self == .all ? (installing ? BuiltInHooks.defaultNames : BuiltInHooks.names) : [rawValue]
+        }
     }
 
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Install Lore's hooks.")
         @Option(name: [.customShort("C"), .customLong("repo")], help: "Run as if started in this folder.") var repo: String?
-        @Option(help: "Which hook.") var hook: Which = .all
+        @Option(help: "Which hook (all: pre-commit and commit-msg).") var hook: Which = .all
         @Flag(help: "Set an existing foreign hook aside instead of running it first.") var force = false
 
         func run() throws {
             let memory = try openRepository(repo)
             do {
-                Console.out(try HookInstaller.install(hook.names, in: memory.repository, force: force).map { $0 + "\n" }.joined())
+                Console.out(try HookInstaller.install(hook.names(installing: true), in: memory.repository, force: force).map { $0 + "\n" }.joined())
             } catch {
                 throw Failure(code: 3, message: "error: \(error)")
             }
@@ -41,7 +48,7 @@ struct Hooks: ParsableCommand {
         func run() throws {
             let memory = try openRepository(repo)
             do {
-                Console.out(try HookInstaller.uninstall(hook.names, in: memory.repository).map { $0 + "\n" }.joined())
+                Console.out(try HookInstaller.uninstall(hook.names(installing: false), in: memory.repository, quietlySkipping: hook == .all ? ["pre-push"] : []).map { $0 + "\n" }.joined())
             } catch {
                 throw Failure(code: 3, message: "error: \(error)")
             }

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Git
+import LoreKit
+
+struct RecallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recall",
+        abstract: "List the entries that matter for the code a change touches.",
+        discussion: """
+        Give the change as --staged (the index against HEAD), --rev A..B (what B
+        changed since it forked from A; --rev REV alone: what REV changed), or as
+        paths. Recalled are entries whose `affects` globs match a changed path,
+        entries whose `commits` touched one (each diffed with its first parent),
+        and entries named by `Lore:` trailers of commits that touched one. They
+        are ranked by severity (SEV1 first), then date (newest first), then the
+        number of reasons, each reason printed.
+
+        --format markdown prints a comment ready to post on a pull request
+        (see Examples/ci/). Exits 0 whether or not anything is recalled.
+        Commit facts are cached in lore/recall-cache of the git folder
+        (LORE_NO_CACHE=1 bypasses it).
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    @Option(name: [.customShort("C"), .customLong("repo")], help: "Run as if started in this folder.")
+    var repo: String?
+
+    @Flag(help: "Recall for the staged changes (the index against HEAD; honours GIT_INDEX_FILE).")
+    var staged = false
+
+    @Option(help: ArgumentHelp("Recall for the changes of a range A..B, or of one commit.", valueName: "A..B"))
+    var rev: String?
+
+    @Option(help: "Output format.")
+    var format: Format = .text
+
+    @Argument(help: "Changed paths (relative to the current folder), instead of --staged or --rev.")
+    var paths: [String] = []
+
+    func validate() throws {
+        let given = (staged ? 1 : 0) + (rev == nil ? 0 : 1) + (paths.isEmpty ? 0 : 1)
+        if given == 0 { throw ValidationError("say what changed: --staged, --rev A..B, or paths") }
+        if given > 1 { throw ValidationError("give only one of --staged, --rev and paths") }
+    }
+
+    func run() throws {
+        let memory = try openRepository(repo)
+        let changes: RecallChanges
+        if staged {
+            changes = .staged
+        } else if let rev {
+            changes = .revisions(rev)
+        } else {
+            changes = .paths(paths.map { repositoryRelative($0, in: memory.repository) })
+        }
+        let recall: Recall
+        do {
+            recall = try Recall.find(memory, changes: changes)
+        } catch {
+            throw Failure(error)
+        }
+        switch format {
+        case .text: Console.out(recall.text())
+        case .json: Console.out(recall.json())
+        case .markdown: Console.out(recall.markdown())
+        }
+        if format != .json { for note in recall.notes { Console.err("note: \(note)\n") } }
+    }
+
+    /// A path given relative to the current folder, made relative to the top of the working tree
+    /// (as git reads paths); a path given from outside the working tree is taken as it is.
+    private func repositoryRelative(_ path: String, in repository: Repository) -> String {
+        guard let top = repository.workingDirectory, !path.hasPrefix("/") else { return path }
+        let base = repo.map { ($0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0) }
+            ?? FileManager.default.currentDirectoryPath
+        let folder = URL(fileURLWithPath: base).standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        let root = URL(fileURLWithPath: top).standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        let inside = folder.hasPrefix(root) ? String(folder.dropFirst(root.count)) : ""
+        var parts: [Substring] = []
+        for part in (inside + path).split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return parts.joined(separator: "/")
+    }
+}
