@@ -76,41 +76,59 @@ public enum EntryParser {
     /// The first paragraph of prose of a body: the first run of non-blank lines that is not a
     /// heading, a fenced code block, a table, an HTML block or a thematic break; blanks folded.
     static func firstParagraph(of body: String) -> String {
-        var words: [Substring] = []
-        var fence: Substring?
-        var length = 0
-        for rawLine in body.split(separator: "\n", omittingEmptySubsequences: false) {
-            let text = Substring(rawLine.trimmingCharacters(in: .whitespacesAndNewlines))
-            if let open = fence {
-                if text.hasPrefix(open) { fence = nil }
-                continue
+        // Lines are scanned as UTF-8 bytes, one at a time, stopping at the paragraph's end: the
+        // body can be long and the paragraph is near its top.
+        var utf8 = body
+        return utf8.withUTF8 { bytes -> String in
+            func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0B || byte == 0x0C }
+            var out: [UInt8] = []
+            var fence: [UInt8]?
+            var inParagraph = false
+            var start = 0
+            while start < bytes.count, out.count <= Entry.summaryLength {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                var low = start, high = end
+                while low < high, isBlank(bytes[low]) { low += 1 }
+                while high > low, isBlank(bytes[high - 1]) { high -= 1 }
+                start = end + 1
+                let line = UnsafeBufferPointer(rebasing: bytes[low..<high])
+                func hasPrefix(_ prefix: String) -> Bool { line.starts(with: prefix.utf8) }
+                if let open = fence {
+                    if line.starts(with: open) { fence = nil }
+                    continue
+                }
+                if hasPrefix("```") || hasPrefix("~~~") {
+                    if inParagraph { break }
+                    fence = Array(line.prefix(3))
+                    continue
+                }
+                if line.isEmpty {
+                    if inParagraph { break }
+                    continue
+                }
+                if !inParagraph && (hasPrefix("#") || hasPrefix("|") || hasPrefix("<")
+                                    || line.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == 0x20 })) {
+                    continue
+                }
+                if hasPrefix("#") { break }
+                inParagraph = true
+                // Words joined by single spaces.
+                var index = 0
+                while index < line.count {
+                    while index < line.count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
+                    guard index < line.count else { break }
+                    if !out.isEmpty { out.append(0x20) }
+                    while index < line.count, line[index] != 0x20, line[index] != 0x09 { out.append(line[index]); index += 1 }
+                }
             }
-            if text.hasPrefix("```") || text.hasPrefix("~~~") {
-                if !words.isEmpty { break }
-                fence = text.prefix(3)
-                continue
+            if out.count > Entry.summaryLength {
+                var cut = Entry.summaryLength
+                while cut > 0 && out[cut] & 0xC0 == 0x80 { cut -= 1 }
+                out.removeSubrange(cut...)
             }
-            if text.isEmpty {
-                if !words.isEmpty { break }
-                continue
-            }
-            if words.isEmpty && (text.hasPrefix("#") || text.hasPrefix("|") || text.hasPrefix("<") || text.allSatisfy({ $0 == "-" || $0 == "*" || $0 == "_" || $0 == " " })) {
-                continue
-            }
-            if text.hasPrefix("#") { break }
-            for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                words.append(word)
-                length += word.utf8.count + 1
-            }
-            if length > Entry.summaryLength { break }
+            return String(decoding: out, as: UTF8.self)
         }
-        var bytes = Array(words.joined(separator: " ").utf8)
-        if bytes.count > Entry.summaryLength {
-            var cut = Entry.summaryLength
-            while cut > 0 && bytes[cut] & 0xC0 == 0x80 { cut -= 1 }
-            bytes.removeSubrange(cut...)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The `##` sections of a body: each runs to the next heading of level 1 or 2.
