@@ -527,7 +527,12 @@ def run_lore(lore, corpus, facts, runs, args, all_lore):
         argv = [lore, *sub]
         if key == "lore-index-cold":
             argv = ["/usr/bin/env", "LORE_NO_CACHE=1", *argv]
-        row = {"key": key, "tool": "Lore", "task": "`lore " + " ".join(sub) + "`", "argv": argv}
+        label = "`lore " + " ".join(sub) + "`"
+        if key == "lore-index-cold":
+            label = "`LORE_NO_CACHE=1 lore index` (cold: every commit diffed, every entry parsed)"
+        elif key == "lore-index-warm":
+            label = "`lore index` (warm: history and parse caches filled)"
+        row = {"key": key, "tool": "Lore", "task": label, "argv": argv}
         cwd = corpus
         if key == "lore-recall-staged":
             cwd, changed = recall_clone(corpus)
