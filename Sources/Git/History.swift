@@ -126,13 +126,7 @@ extension Repository {
     /// The tree of commit `parent` (read for its child `child`), or `nil` for no parent.
     private func parentTree(_ parent: ObjectID?, of child: ObjectID) throws(GitError) -> TreeHandle? {
         guard let parent else { return nil }
-        var oid = parent.oid
-        var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, handle, &oid), "reading commit \(parent), parent of \(child)")
-        defer { git_commit_free(commit) }
-        var tree: OpaquePointer?
-        try check(git_commit_tree(&tree, commit), "reading the tree of \(parent)")
-        return TreeHandle(tree!)
+        return try commitTree(parent)
     }
 
     /// The changes from `old` (nothing when `nil`) to `new` under `prefixes`. When every prefix names

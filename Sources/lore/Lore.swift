@@ -82,6 +82,33 @@ struct SnapshotOptions: ParsableArguments {
             throw Failure(error)
         }
     }
+
+    /// The snapshot's entries and their history (one cached walk); the repository they came from.
+    func corpusAndHistory() throws -> (memory: MemoryRepository, corpus: Corpus, history: RepositoryHistory) {
+        let memory = try open()
+        do {
+            let read = try memory.snapshot(source)
+            let corpus = try memory.corpus(of: read, configuration: memory.configuration(in: read))
+            return (memory, corpus, try memory.history(of: read, configuration: corpus.configuration))
+        } catch {
+            throw Failure(error)
+        }
+    }
+
+    /// Everything Lore knows of the snapshot (entries, links, history), with progress on a
+    /// terminal and, when history is incomplete, the note saying so printed once.
+    func index() throws -> MemoryIndex {
+        let memory = try open()
+        let index: MemoryIndex
+        do {
+            index = try MemoryIndex.load(memory, source: source, progress: Progress.reporter("reading history"))
+        } catch {
+            throw Failure(error)
+        }
+        Progress.finish()
+        if let note = index.historyNote { Console.err("note: \(note)\n") }
+        return index
+    }
 }
 
 /// Writes to standard output and standard error with write(2): whole texts, in order, unbuffered.

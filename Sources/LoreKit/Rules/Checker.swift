@@ -135,40 +135,8 @@ public enum Checker {
     /// made is added to the cache. In the order of `files`.
     static func fileVerdicts(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
                              files: [CorpusLoader.EntryFile]) throws(LoreError) -> [FileVerdict] {
-        let context = try Self.context(for: configuration, in: snapshot)
-        let cache = memory.checkCache
-        let rules = entryRules
-        struct Outcome: Sendable {
-            let verdict: FileVerdict
-            let key: [UInt8]?
-            let encoded: [UInt8]?
-        }
-        let fingerprint = context.fingerprint
-        let outcomes: [Outcome]
-        do {
-            outcomes = try CorpusLoader.process(files, from: snapshot, configuration: configuration, keyed: cache != nil,
-                cached: { file, blob in
-                    let key = CheckCache.key(blob: blob, path: file.path, kind: file.kind, fingerprint: fingerprint)
-                    guard let bytes = cache?.store[key],
-                          let verdict = FileVerdict.decode(bytes, path: file.path, kind: file.kind) else { return nil }
-                    return Outcome(verdict: verdict, key: key, encoded: nil)
-                },
-                make: { file, result, blob in
-                    let verdict = FileVerdict(result, rules: rules, context: context)
-                    let key = blob.map { CheckCache.key(blob: $0, path: file.path, kind: file.kind, fingerprint: fingerprint) }
-                    return Outcome(verdict: verdict, key: key, encoded: key == nil ? nil : verdict.encoded())
-                })
-        } catch {
-            throw .repository(error)
-        }
-        if let cache {
-            cache.store.keep(outcomes.compactMap { outcome in
-                guard let key = outcome.key else { return nil }
-                if let encoded = outcome.encoded { return (key, encoded[...], true) }
-                return cache.store[key].map { (key, $0, false) }
-            })
-        }
-        return outcomes.map(\.verdict)
+        try cachedVerdicts(memory, snapshot: snapshot, configuration: configuration, files: files,
+                           decode: { FileVerdict.decode($0, path: $1.path, kind: $1.kind) }, keep: { $0 })
     }
 
     /// The summaries of every entry of a snapshot (affects, commits, links, ids …), in path order:
@@ -182,36 +150,47 @@ public enum Checker {
         } catch {
             throw .repository(error)
         }
+        let found: [EntrySummary?] = try cachedVerdicts(
+            memory, snapshot: snapshot, configuration: configuration, files: files,
+            decode: { bytes, file -> EntrySummary?? in
+                switch FileVerdict.decodeSummary(bytes, path: file.path, kind: file.kind) {
+                case .summary(let summary)?: return .some(summary)
+                case .notAnEntry?: return .some(nil)
+                case nil: return nil
+                }
+            },
+            keep: \.summary)
+        return found.compactMap { $0 }
+    }
+
+    /// The one reader of the check cache: for each file, what `decode` reads from its cached
+    /// verdict, or what `keep` takes from a verdict made now (read, parsed, judged). Only new
+    /// verdicts are written; the records used are left as they are.
+    private static func cachedVerdicts<T: Sendable>(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+                                                    files: [CorpusLoader.EntryFile],
+                                                    decode: @escaping @Sendable (ArraySlice<UInt8>, CorpusLoader.EntryFile) -> T?,
+                                                    keep: @escaping @Sendable (FileVerdict) -> T) throws(LoreError) -> [T] {
         let context = try Self.context(for: configuration, in: snapshot)
         let cache = memory.checkCache
         let rules = entryRules
         let fingerprint = context.fingerprint
-        struct Outcome: Sendable {
-            let summary: EntrySummary?
-            let key: [UInt8]?
-            let encoded: [UInt8]?
-        }
+        typealias Outcome = CachedOutcome<T>
         let outcomes: [Outcome]
         do {
             outcomes = try CorpusLoader.process(files, from: snapshot, configuration: configuration, keyed: cache != nil,
                 cached: { file, blob in
                     let key = CheckCache.key(blob: blob, path: file.path, kind: file.kind, fingerprint: fingerprint)
-                    guard let bytes = cache?.store[key],
-                          let cached = FileVerdict.decodeSummary(bytes, path: file.path, kind: file.kind) else { return nil }
-                    switch cached {
-                    case .summary(let summary): return Outcome(summary: summary, key: key, encoded: nil)
-                    case .notAnEntry: return Outcome(summary: nil, key: key, encoded: nil)
-                    }
+                    guard let bytes = cache?.store[key], let value = decode(bytes, file) else { return nil }
+                    return Outcome(value: value, key: key, encoded: nil)
                 },
                 make: { file, result, blob in
                     let verdict = FileVerdict(result, rules: rules, context: context)
                     let key = blob.map { CheckCache.key(blob: $0, path: file.path, kind: file.kind, fingerprint: fingerprint) }
-                    return Outcome(summary: verdict.summary, key: key, encoded: key == nil ? nil : verdict.encoded())
+                    return Outcome(value: keep(verdict), key: key, encoded: key == nil ? nil : verdict.encoded())
                 })
         } catch {
             throw .repository(error)
         }
-        // Only new verdicts are written; the records used are left as they are.
         if let cache, outcomes.contains(where: { $0.encoded != nil }) {
             cache.store.keep(outcomes.compactMap { outcome in
                 guard let key = outcome.key else { return nil }
@@ -219,7 +198,14 @@ public enum Checker {
                 return cache.store[key].map { (key, $0, false) }
             })
         }
-        return outcomes.compactMap(\.summary)
+        return outcomes.map(\.value)
+    }
+
+    /// A value read from the check cache or made now, with its record (`encoded` when new).
+    private struct CachedOutcome<T: Sendable>: Sendable {
+        let value: T
+        let key: [UInt8]?
+        let encoded: [UInt8]?
     }
 
     /// The check context of a snapshot: its configuration and the kinds' templates

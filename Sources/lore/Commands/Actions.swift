@@ -58,16 +58,7 @@ struct Actions: ParsableCommand {
     }
 
     func run() throws {
-        let memory = try snapshot.open()
-        let corpus: Corpus
-        let history: RepositoryHistory
-        do {
-            let read = try memory.snapshot(snapshot.source)
-            corpus = try memory.corpus(of: read, configuration: memory.configuration(in: read))
-            history = try memory.history(of: read, configuration: corpus.configuration)
-        } catch {
-            throw Failure(error)
-        }
+        let (memory, corpus, history) = try snapshot.corpusAndHistory()
         let query = try filter.query(for: corpus.configuration)
         let grouping = ActionItemReport.Grouping(rawValue: by.rawValue)!
         let repository = memory.repository

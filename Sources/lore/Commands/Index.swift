@@ -33,15 +33,7 @@ struct Index: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let memory = try snapshot.open()
-        let index: MemoryIndex
-        do {
-            index = try MemoryIndex.load(memory, source: snapshot.source, progress: Progress.reporter("reading history"))
-        } catch {
-            throw Failure(error)
-        }
-        Progress.finish()
-        if let note = index.historyNote { Console.err("note: \(note)\n") }
+        let index = try snapshot.index()
         let bytes = index.render(lines: format == .jsonl)
         if let output {
             do {

@@ -25,16 +25,8 @@ struct Links: ParsableCommand {
     var id: String
 
     func run() throws {
-        let memory = try snapshot.open()
-        let index: MemoryIndex
-        do {
-            index = try MemoryIndex.load(memory, source: snapshot.source, progress: Progress.reporter("reading history"))
-        } catch {
-            throw Failure(error)
-        }
-        Progress.finish()
+        let index = try snapshot.index()
         guard let entry = index.graph.entry(id: id) else { throw Failure.usage("no entry has the id '\(id)'") }
-        if let note = index.historyNote { Console.err("note: \(note)\n") }
         let outgoing = index.graph.outgoing(entry.path), incoming = index.graph.incoming(entry.path)
         switch format {
         case .json:

@@ -45,16 +45,7 @@ struct Stats: ParsableCommand {
     }
 
     func run() throws {
-        let memory = try snapshot.open()
-        let corpus: Corpus
-        let history: RepositoryHistory
-        do {
-            let read = try memory.snapshot(snapshot.source)
-            corpus = try memory.corpus(of: read, configuration: memory.configuration(in: read))
-            history = try memory.history(of: read, configuration: corpus.configuration)
-        } catch {
-            throw Failure(error)
-        }
+        let (_, corpus, history) = try snapshot.corpusAndHistory()
         if history.isPartial { Console.err("note: \(RepositoryHistory.shallowNote)\n") }
         let query = try filter.query(for: corpus.configuration)
         let stats = MemoryStats(corpus: corpus, query: query, period: per == .month ? .month : .quarter,
