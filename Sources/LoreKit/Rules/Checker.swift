@@ -263,10 +263,11 @@ public enum Checker {
         for verdict in verdicts {
             for item in verdict.findings { add(item.rule, item.finding) }
         }
-        for rule in collectionRules {
-            let id = type(of: rule).description.id
-            guard severity(id, type(of: rule).description.defaultSeverity) != .off else { continue }
-            for finding in rule.check(summaries, in: facts) { add(id, finding) }
+        // The snapshot-wide rules are independent of each other: they run side by side.
+        let active = collectionRules.filter { severity(type(of: $0).description.id, type(of: $0).description.defaultSeverity) != .off }
+        let found = active.parallelMap(batch: 1) { rule in (type(of: rule).description.id, rule.check(summaries, in: facts)) }
+        for (id, findings) in found {
+            for finding in findings { add(id, finding) }
         }
         diagnostics.sort()
         return CheckReport(diagnostics: diagnostics, entryCount: summaries.count, notes: notes)

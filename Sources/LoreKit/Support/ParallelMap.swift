@@ -12,16 +12,16 @@ extension Array where Element: Sendable {
     /// repository handle, say) that it then uses for every element it takes. Workers take small
     /// batches from a shared counter, so uneven elements (long postmortems, short lessons) still
     /// keep every core busy, and each thread makes exactly one context.
-    func parallelMap<Context, Result: Sendable>(context makeContext: @Sendable () -> Context,
+    /// Elements are taken `batch` at a time (16 suits many small elements; 1 suits a few large ones).
+    func parallelMap<Context, Result: Sendable>(batch: Int = 16, context makeContext: @Sendable () -> Context,
                                                 _ transform: @Sendable (inout Context, Element) -> Result) -> [Result] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        if cores <= 1 || count <= 16 {
+        if cores <= 1 || count <= batch {
             var context = makeContext()
             return map { transform(&context, $0) }
         }
         let slots = ResultSlots<Result>(count: count)
         let next = Atomic<Int>(0)
-        let batch = 16
         self.withUnsafeBufferPointer { input in
             nonisolated(unsafe) let input = input
             slots.slots.withUnsafeMutableBufferPointer { output in
@@ -43,7 +43,7 @@ extension Array where Element: Sendable {
 
     /// `map` on every core, keeping the order of the input. Worth it only when `transform` is
     /// much more expensive than a thread hand-off (parsing a file, not adding numbers).
-    func parallelMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
-        parallelMap(context: { () }) { _, element in transform(element) }
+    func parallelMap<Result: Sendable>(batch: Int = 16, _ transform: @Sendable (Element) -> Result) -> [Result] {
+        parallelMap(batch: batch, context: { () }) { _, element in transform(element) }
     }
 }
