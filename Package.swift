@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // System libraries from Debian (libgit2-dev, libcmark-gfm-dev); see Makefile `deps`.
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "Markdown", dependencies: ["CCmark"]),
         .target(name: "LoreKit", dependencies: [
             "Git", "Markdown", .product(name: "Yams", package: "Yams"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "lore", dependencies: [
             "LoreKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),

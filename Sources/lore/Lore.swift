@@ -26,7 +26,7 @@ struct Lore: ParsableCommand {
         standard output for `lore check`, on standard error otherwise.
         """,
         version: "lore \(LoreVersion.current)",
-        subcommands: [Init.self, List.self, Show.self, Check.self, Index.self, Links.self, Graph.self, Rules.self, Hooks.self, Trailers.self]
+        subcommands: [Init.self, List.self, Show.self, Check.self, Index.self, Links.self, Graph.self, Publish.self, Rules.self, Hooks.self, Trailers.self]
     )
 }
 

@@ -6,6 +6,7 @@ enum ActionItems {
         let owner: String?
         let due: String?
         let status: String
+        let link: String?
     }
 
     static func items(of entry: Entry) -> [Item] {
@@ -18,7 +19,7 @@ enum ActionItems {
                 return scalar.text
             }
             return Item(position: position, title: text("title") ?? "(untitled)", owner: text("owner"), due: text("due"),
-                        status: text("status") ?? "open")
+                        status: text("status") ?? "open", link: text("link"))
         }
     }
 }
