@@ -29,6 +29,7 @@ public enum BuiltInTheme {
 {{/services}}
 {{^services}}<p class="empty">No open action items.</p>{{/services}}
 </section>
+
 """#),
         ("browse.mustache", #"""
 <h1>Browse</h1>
@@ -39,6 +40,7 @@ public enum BuiltInTheme {
 {{^items}}<p class="empty">None.</p>{{/items}}
 </section>
 {{/groups}}
+
 """#),
         ("entry-list.mustache", #"""
 <ul class="entries">
@@ -47,11 +49,12 @@ public enum BuiltInTheme {
 {{/entries}}
 </ul>
 {{^entries}}<p class="empty">No entries.</p>{{/entries}}
+
 """#),
         ("entry.mustache", #"""
 <article class="entry">
 <header>
-<p class="kind"><a href="{{root}}{{kindURL}}">{{kind}}</a>{{#id}} · <code>{{id}}</code>{{/id}}</p>
+<p class="kind"><a href="{{kindURL}}">{{kind}}</a>{{#id}} · <code>{{id}}</code>{{/id}}</p>
 <h1>{{title}}</h1>
 </header>
 <div class="layout">
@@ -61,11 +64,11 @@ public enum BuiltInTheme {
 </div>
 <aside class="panel" aria-label="Details">
 <dl>
-{{#status}}<dt>Status</dt><dd><a href="{{root}}{{statusURL}}">{{status}}</a></dd>{{/status}}
+{{#status}}<dt>Status</dt><dd><a href="{{statusURL}}">{{status}}</a></dd>{{/status}}
 {{#date}}<dt>Date</dt><dd><time datetime="{{date}}">{{date}}</time></dd>{{/date}}
 {{#severity}}<dt>Severity</dt><dd>{{severity}}</dd>{{/severity}}
-{{#hasServices}}<dt>Services</dt><dd><ul class="inline">{{#services}}<li><a href="{{root}}{{url}}">{{name}}</a></li>{{/services}}</ul></dd>{{/hasServices}}
-{{#hasTags}}<dt>Tags</dt><dd><ul class="inline">{{#tags}}<li><a href="{{root}}{{url}}">{{name}}</a></li>{{/tags}}</ul></dd>{{/hasTags}}
+{{#hasServices}}<dt>Services</dt><dd><ul class="inline">{{#services}}<li><a href="{{url}}">{{name}}</a></li>{{/services}}</ul></dd>{{/hasServices}}
+{{#hasTags}}<dt>Tags</dt><dd><ul class="inline">{{#tags}}<li><a href="{{url}}">{{name}}</a></li>{{/tags}}</ul></dd>{{/hasTags}}
 {{#hasAuthors}}<dt>Authors</dt><dd>{{#authors}}<span class="person">{{.}}</span> {{/authors}}</dd>{{/hasAuthors}}
 {{#fields}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/fields}}
 </dl>
@@ -81,7 +84,7 @@ public enum BuiltInTheme {
 {{#partial}}<p class="notice">History is partial: this was published from a shallow clone, so the entry may be older and have more authors than shown.</p>{{/partial}}
 {{/history}}
 {{^history}}<p class="empty">Not committed yet.</p>{{/history}}
-<p><a href="{{#sourceURL}}{{sourceURL}}{{/sourceURL}}{{^sourceURL}}{{root}}index.json{{/sourceURL}}">View source</a> <code class="path">{{path}}</code></p>
+<p>{{#sourceURL}}<a href="{{sourceURL}}">View source</a> {{/sourceURL}}<code class="path">{{path}}</code></p>
 </aside>
 </div>
 {{#hasActionItems}}
@@ -110,6 +113,7 @@ public enum BuiltInTheme {
 </section>
 {{/hasAffects}}
 </article>
+
 """#),
         ("home.mustache", #"""
 <h1>{{siteTitle}}</h1>
@@ -142,6 +146,7 @@ public enum BuiltInTheme {
 </ul>
 {{^updated}}<p class="empty">No history yet.</p>{{/updated}}
 </section>
+
 """#),
         ("layout.mustache", #"""
 <!DOCTYPE html>
@@ -179,11 +184,13 @@ public enum BuiltInTheme {
 </footer>
 </body>
 </html>
+
 """#),
         ("list.mustache", #"""
 <h1>{{heading}}</h1>
 <p class="lead">{{count}} entries{{#parentURL}} · <a href="{{parentURL}}">{{parentName}}</a>{{/parentURL}}</p>
 {{> entry-list}}
+
 """#),
         ("search.js", #"""
 // Lore site search: filters the index in search-index.js as one types. No dependencies; every
@@ -235,6 +242,7 @@ public enum BuiltInTheme {
   input.addEventListener("input", run);
   run();
 })();
+
 """#),
         ("search.mustache", #"""
 <h1>Search</h1>
@@ -246,6 +254,7 @@ public enum BuiltInTheme {
 <ol id="search-results" class="entries"></ol>
 <script src="search-index.js"></script>
 <script src="search.js"></script>
+
 """#),
         ("style.css", #"""
 /* Lore's default site theme: plain CSS, no web fonts, readable on any screen. */
@@ -293,6 +302,7 @@ ul.inline li { display: inline-block; margin: 0 .5em .25em 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35em .5em; border-bottom: 1px solid var(--line); vertical-align: top; }
 mark { background: #fff1a8; }
+
 """#),
         ("timeline.mustache", #"""
 <h1>Timeline</h1>
@@ -304,6 +314,7 @@ mark { background: #fff1a8; }
 </section>
 {{/months}}
 {{^months}}<p class="empty">No dated entries.</p>{{/months}}
+
 """#),
     ]
 }

@@ -81,7 +81,7 @@ public enum SiteEscaping {
         return out
     }
 
-    /// A file name made of `[a-z0-9._-]` for a value (a tag, a service, an id): letters are
+    /// A file name made of `[a-z0-9_-]` for a value (a tag, a service, an id): letters are
     /// lower-cased, runs of anything else become one `-`; empty results become `_`.
     public static func slug(_ text: String) -> String {
         var out = ""
@@ -89,7 +89,7 @@ public enum SiteEscaping {
         for character in text.unicodeScalars {
             let value = character.value
             let isSafe = (value >= 0x30 && value <= 0x39) || (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A)
-                || character == "." || character == "_"
+                || character == "_"
             if isSafe {
                 out.unicodeScalars.append(Unicode.Scalar(value >= 0x41 && value <= 0x5A ? value + 32 : value)!)
                 dash = false
@@ -99,7 +99,6 @@ public enum SiteEscaping {
             }
         }
         while out.hasSuffix("-") { out.removeLast() }
-        while out.hasPrefix(".") { out.removeFirst() }
         if out.count > 80 { out = String(out.prefix(80)) }
         return out.isEmpty ? "_" : out
     }
