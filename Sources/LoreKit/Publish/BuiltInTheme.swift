@@ -295,7 +295,7 @@ ul.inline li { display: inline-block; margin: 0 .5em .25em 0; }
 .panel dt { font-weight: 600; margin-top: .4em; }
 .panel dd { margin: 0; }
 .panel .path { word-break: break-all; }
-.person::after { content: ""; }
+.person:not(:last-child)::after { content: ","; }
 .notice { background: #fff5e6; border-left: 4px solid #f0b429; padding: .5em .75em; }
 .tag { display: inline-block; min-width: 6em; color: var(--muted); font-size: .85em; }
 .missing, tr.overdue td, li.overdue { color: var(--warn); }
