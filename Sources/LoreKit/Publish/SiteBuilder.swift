@@ -73,39 +73,68 @@ struct SiteBuilder: Sendable {
         files.append(SiteFile(path: "index.json", bytes: index.render(lines: false)))
         add("feed.xml", AtomFeed(builder: self).render())
         add("search-index.js", searchIndex())
-        add("index.html", page("home", title: siteTitle, root: "", context: homeContext()))
-        add("all.html", page("list", title: "All entries", root: "",
-                             context: view(["heading": "All entries", "count": index.corpus.entries.count,
-                                            "entries": summaries(byDate(index.corpus.entries), root: "")])))
-        add("browse.html", page("browse", title: "Browse", root: "", context: browseContext()))
-        add("timeline.html", page("timeline", title: "Timeline", root: "", context: timelineContext()))
-        add("actions.html", page("actions", title: "Action items", root: "", context: actionsContext()))
-        add("search.html", page("search", title: "Search", root: "", context: [:]))
-        let lists: [(String, [String: String], (Entry) -> [String])] = [
+        // Every page is a job; jobs render on every core.
+        var jobs: [PageJob] = [
+            PageJob(path: "index.html", template: "home", title: siteTitle, root: "", content: .home),
+            PageJob(path: "all.html", template: "list", title: "All entries", root: "", content: .all),
+            PageJob(path: "browse.html", template: "browse", title: "Browse", root: "", content: .browse),
+            PageJob(path: "timeline.html", template: "timeline", title: "Timeline", root: "", content: .timeline),
+            PageJob(path: "actions.html", template: "actions", title: "Action items", root: "", content: .actions),
+            PageJob(path: "search.html", template: "search", title: "Search", root: "", content: .search),
+        ]
+        let lists: [(String, [String: String], @Sendable (Entry) -> [String])] = [
             ("Kind", kindPages, { [$0.kind] }), ("Tag", tagPages, { $0.tags }),
             ("Service", servicePages, { $0.frontMatter.list("services") }), ("Status", statusPages, { $0.status.map { [$0] } ?? [] }),
             ("Year", yearPages, { Self.year($0).map { [$0] } ?? [] }),
         ]
         for (label, pagesByValue, values) in lists {
-            var members: [String: [Entry]] = [:]
-            for entry in index.corpus.entries { for value in Set(values(entry)) { members[value, default: []].append(entry) } }
+            var members: [String: [Int]] = [:]
+            for (position, entry) in index.corpus.entries.enumerated() {
+                for value in Set(values(entry)) { members[value, default: []].append(position) }
+            }
             for (value, path) in pagesByValue.sorted(by: { $0.value < $1.value }) {
-                let entries = byDate(members[value] ?? [])
-                add(path, page("list", title: "\(label): \(value)", root: "../", context: view([
-                    "heading": "\(label): \(value)", "count": entries.count, "parentURL": "../browse.html", "parentName": "Browse",
-                    "entries": summaries(entries, root: "../"),
-                ])))
+                jobs.append(PageJob(path: path, template: "list", title: "\(label): \(value)", root: "../",
+                                    content: .list(heading: "\(label): \(value)", members: members[value] ?? [])))
             }
         }
-        let entries = index.corpus.entries
-        let rendered: [SiteFile] = Array(zip(entries, bodies)).parallelMap { pair in
-            let (entry, body) = pair
-            let path = pages[entry.path]!
-            return SiteFile(path: path, bytes: Array(page("entry", title: entry.title ?? entry.id ?? entry.path.description, root: "../",
-                                                           context: entryContext(entry, body: body)).utf8))
+        for (position, entry) in index.corpus.entries.enumerated() {
+            jobs.append(PageJob(path: pages[entry.path]!, template: "entry", title: displayTitle(entry), root: "../", content: .entry(position)))
         }
-        files.append(contentsOf: rendered)
+        files.append(contentsOf: jobs.parallelMap { job in SiteFile(path: job.path, bytes: Array(render(job).utf8)) })
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// One page to render.
+    struct PageJob: Sendable {
+        enum Content: Sendable {
+            case home, all, browse, timeline, actions, search
+            case list(heading: String, members: [Int])
+            case entry(Int)
+        }
+        let path: String
+        let template: String
+        let title: String
+        let root: String
+        let content: Content
+    }
+
+    func render(_ job: PageJob) -> String {
+        let entries = index.corpus.entries
+        let context: [String: Any]
+        switch job.content {
+        case .home: context = homeContext()
+        case .all: context = view(["heading": "All entries", "count": entries.count, "entries": summaries(byDate(entries), root: "")])
+        case .browse: context = browseContext()
+        case .timeline: context = timelineContext()
+        case .actions: context = actionsContext()
+        case .search: context = [:]
+        case .list(let heading, let members):
+            let listed = byDate(members.map { entries[$0] })
+            context = view(["heading": heading, "count": listed.count, "parentURL": "../browse.html", "parentName": "Browse",
+                            "entries": summaries(listed, root: "../", withSummary: false)])
+        case .entry(let position): context = entryContext(entries[position], body: bodies[position])
+        }
+        return page(job.template, title: job.title, root: job.root, context: context)
     }
 
     /// A page: the template's text inside `layout`.
@@ -150,9 +179,9 @@ struct SiteBuilder: Sendable {
 
     func displayTitle(_ entry: Entry) -> String { entry.title ?? entry.id ?? entry.path.description }
 
-    func summary(_ entry: Entry, root: String) -> [String: Any] {
-        var out: [String: Any] = ["url": root + pages[entry.path]!, "title": displayTitle(entry), "kind": entry.kind,
-                                  "summary": entry.summary]
+    func summary(_ entry: Entry, root: String, withSummary: Bool = true) -> [String: Any] {
+        var out: [String: Any] = ["url": root + pages[entry.path]!, "title": displayTitle(entry), "kind": entry.kind]
+        if withSummary { out["summary"] = entry.summary }
         out["id"] = entry.id
         out["status"] = entry.status
         out["date"] = entry.date
@@ -160,7 +189,9 @@ struct SiteBuilder: Sendable {
         return out
     }
 
-    func summaries(_ entries: [Entry], root: String) -> [[String: Any]] { entries.map { summary($0, root: root) } }
+    func summaries(_ entries: [Entry], root: String, withSummary: Bool = true) -> [[String: Any]] {
+        entries.map { summary($0, root: root, withSummary: withSummary) }
+    }
 
     func counts(_ values: [String], pages: [String: String]?) -> [[String: Any]] {
         var counts: [String: Int] = [:]
@@ -249,7 +280,7 @@ struct SiteBuilder: Sendable {
         var months: [String: [Entry]] = [:]
         for entry in index.corpus.entries { if let month = Self.month(entry) { months[month, default: []].append(entry) } }
         return ["months": months.sorted { $0.key > $1.key }.map { month, entries in
-            ["month": month, "entries": summaries(byDate(entries), root: "")] as [String: Any]
+            ["month": month, "entries": summaries(byDate(entries), root: "", withSummary: false)] as [String: Any]
         }]
     }
 
@@ -381,43 +412,66 @@ struct SiteBuilder: Sendable {
         return kept.joined(separator: "/")
     }
 
-    /// Points relative links to entry files at their pages, and turns resolved `[[ID]]` into links.
+    /// Points relative links to entry files at their pages, and turns resolved `[[ID]]` into links
+    /// (outside `<code>`). One pass over the bytes of the rendered HTML.
     func linkEntries(in html: String, entry: Entry, root: String) -> String {
-        var html = html
+        var files: [String: String] = [:]
         for link in index.graph.outgoing(entry.path) where link.kind == .file {
             guard case .entry(let path) = link.target, let page = pages[path] else { continue }
-            html = html.replacingOccurrences(of: "href=\"\(SiteEscaping.html(link.written))\"", with: "href=\"\(root)\(page)\"")
+            files[SiteEscaping.html(link.written)] = root + page
         }
-        guard html.contains("[[") else { return html }
-        var out = ""
-        var rest = html[...]
-        var inCode = false
-        while let open = rest.range(of: "[[") {
-            let before = rest[..<open.lowerBound]
-            if let lastOpen = before.range(of: "<code", options: .backwards) {
-                inCode = before.range(of: "</code>", options: .backwards).map { $0.lowerBound < lastOpen.lowerBound } ?? true
-            } else if before.range(of: "</code>") != nil {
-                inCode = false
-            }
-            out += before
-            guard !inCode, let close = rest[open.upperBound...].range(of: "]]") else {
-                out += "[["
-                rest = rest[open.upperBound...]
-                continue
-            }
-            let inside = String(rest[open.upperBound..<close.lowerBound])
-            let parts = inside.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if !inside.contains("<"), let id = parts.first, let target = index.graph.entry(id: id), let page = pages[target.path] {
-                let text = parts.count > 1 ? parts[1] : id
-                out += "<a class=\"wiki\" href=\"\(root)\(page)\">\(text)</a>"
-            } else {
-                out += "[[" + inside + "]]"
-            }
-            rest = rest[close.upperBound...]
+        let bytes = Array(html.utf8)
+        func starts(_ text: StaticString, at index: Int) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard index + count <= bytes.count else { return false }
+            let pattern = UnsafeBufferPointer(start: text.utf8Start, count: count)
+            for offset in 0..<count where bytes[index + offset] != pattern[offset] { return false }
+            return true
         }
-        out += rest
-        return out
+        func find(_ byte: UInt8, _ second: UInt8, from start: Int) -> Int? {
+            var index = start
+            while index + 1 < bytes.count {
+                if bytes[index] == byte && bytes[index + 1] == second { return index }
+                index += 1
+            }
+            return nil
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 256)
+        var index = 0
+        var codeDepth = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "<") {
+                if starts("<code", at: index) { codeDepth += 1 }
+                else if starts("</code>", at: index) { codeDepth = max(0, codeDepth - 1) }
+                else if !files.isEmpty && starts("<a href=\"", at: index) {
+                    let valueStart = index + 9
+                    if let quote = bytes[valueStart...].firstIndex(of: UInt8(ascii: "\"")),
+                       let page = files[String(decoding: bytes[valueStart..<quote], as: UTF8.self)] {
+                        out.append(contentsOf: "<a href=\"".utf8)
+                        out.append(contentsOf: page.utf8)
+                        index = quote
+                        continue
+                    }
+                }
+            } else if byte == UInt8(ascii: "["), codeDepth == 0, index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "["),
+                      let close = find(UInt8(ascii: "]"), UInt8(ascii: "]"), from: index + 2) {
+                let inside = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
+                let parts = inside.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if !inside.contains("<"), !inside.contains("["), let id = parts.first, let target = index_entry(id), let page = pages[target] {
+                    out.append(contentsOf: "<a class=\"wiki\" href=\"\(root)\(page)\">\(parts.count > 1 ? parts[1] : id)</a>".utf8)
+                    index = close + 2
+                    continue
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
+
+    private func index_entry(_ id: String) -> GitPath? { index.graph.entry(id: id)?.path }
 
     /// A front-matter value as one line of text.
     static func display(_ value: YAMLValue) -> String {

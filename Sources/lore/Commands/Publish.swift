@@ -67,7 +67,8 @@ struct Publish: ParsableCommand {
     }
 
     func run() throws {
-        if let printTheme {
+        if var printTheme {
+            if let repo = snapshot.repo, !printTheme.hasPrefix("/") { printTheme = repo + "/" + printTheme }
             do {
                 for path in try SitePublisher.printTheme(to: printTheme) { Console.out(path + "\n") }
             } catch {
@@ -75,7 +76,9 @@ struct Publish: ParsableCommand {
             }
             return
         }
-        guard let out else { return }
+        guard var out else { return }
+        // -C means "as if started there": a relative --out is relative to that folder too.
+        if let repo = snapshot.repo, !out.hasPrefix("/") { out = repo + "/" + out }
         let memory = try snapshot.open()
         let roots = [memory.repository.workingDirectory, memory.repository.gitDirectory, memory.repository.commonDirectory].compactMap { $0 }
         var base = baseURL
