@@ -227,6 +227,17 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         #expect(try lore(["publish", "--out", foreign, "--base-url", "javascript:alert(1)"], in: repo.path).status == 2)
     }
 
+    /// `-C` means "as if started there": a relative --out lands in that folder, and a site inside
+    /// the working tree (GitLab's `public/`) is allowed since it holds no part of the repository.
+    @Test func relativeOutFollowsDashC() throws {
+        let repo = try Self.scenario()
+        let elsewhere = (repo.path as NSString).deletingLastPathComponent
+        let result = try lore(["publish", "-C", repo.path, "--out", "public"], in: elsewhere)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "published 2 entries (21 files) to \(repo.path)/public\n")
+        #expect(FileManager.default.fileExists(atPath: repo.path + "/public/entries/ll-0001.html"))
+    }
+
     @Test func themeOverridesAndPrintTheme() throws {
         let repo = try Self.scenario()
         let printed = repo.path + "-theme"
