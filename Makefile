@@ -2,12 +2,16 @@
 #   make demo    build lore and run it on a freshly built example memory repository
 #   make test    run every test (installs the Debian packages it needs when missing)
 #   make bench   measure lore against its peers on generated corpora (slow; not run by CI)
+#   make screenshots  refresh docs/images/site-*.png from the browser test
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config git python3 python3-jsonschema
 
-.PHONY: all deps build release demo test bench clean
+VENV       := $(CURDIR)/.build/venv
+BROWSER_PACKAGES := chromium chromium-driver python3-venv
+
+.PHONY: all deps browser-deps build release demo test browser-test screenshots bench clean
 
 all: build
 
@@ -23,6 +27,20 @@ deps:
 	  echo "installing $(PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \
+	fi
+
+# The browser test of `lore publish`: Debian's chromium and chromium-driver, and selenium (PyPI) in
+# a virtual environment under .build. Best effort: without network the browser test is skipped.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then \
+	  echo "installing $(BROWSER_PACKAGES)"; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES) ) \
+	    || echo "note: could not install $(BROWSER_PACKAGES); the browser test will be skipped"; \
+	fi
+	@if ! "$(VENV)/bin/python" -c 'import selenium' 2>/dev/null; then \
+	  echo "installing selenium into $(VENV)"; \
+	  ( python3 -m venv "$(VENV)" && "$(VENV)/bin/pip" install -q selenium ) \
+	    || echo "note: could not install selenium; the browser test will be skipped"; \
 	fi
 
 build: deps
@@ -50,11 +68,24 @@ demo: build
 	"$$lore" check postmortems/2025/2025-06-02-checkout-latency-doubled-after-a-config-push.md || true; \
 	echo; echo '$$ lore search connection pool     # ranked full-text search with snippets'; "$$lore" search connection pool --limit 3; \
 	echo; echo '$$ lore actions --open     # action items not done yet'; "$$lore" actions --open; \
-	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."
+	echo; echo "\$$ lore publish --out $$dir-site     # a static site: pages, search, index.json, feed.xml"; \
+	"$$lore" publish --out "$$dir-site"; \
+	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."; \
+	echo "Open the published site: file://$$dir-site/index.html"
 
-test: deps
+test: deps browser-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory browser-test
+
+# Runs when chromium, chromedriver and selenium are all there (browser-deps installs them).
+browser-test:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && "$(VENV)/bin/python" -c 'import selenium' 2>/dev/null; then \
+	  "$(VENV)/bin/python" Tests/Browser/site_test.py --lore "$(CURDIR)/.build/debug/lore" --screenshots "$(CURDIR)/.build/screenshots"; \
+	else echo "browser test skipped: chromium, chromedriver or selenium missing (make browser-deps)"; fi
+
+screenshots: build browser-deps
+	"$(VENV)/bin/python" Tests/Browser/site_test.py --lore "$(CURDIR)/.build/debug/lore" --screenshots docs/images
 
 bench: release
 	Tests/Bench/bench.py --lore "$(CURDIR)/.build/release/lore" $(BENCH_ARGS)

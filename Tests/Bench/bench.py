@@ -17,7 +17,7 @@ For each corpus size this harness
          10k   --entries 10000  --commits 20000  --seed 1
          100k  --entries 100000 --commits 100000 --seed 1 --layout sharded
   3. runs the shared peers.py on it, restricted to the read floor (`cat` of
-     every entry file, task floor-read), Hugo (hugo) and the hand-written
+     every entry file, task floor-read), Hugo (hugo, the peer of `lore publish`) and the hand-written
      python-frontmatter indexer (py-index), with the venv's python, writing
      WORK/results/<name>.md/.json;
   4. measures `lore list --format json`, `lore check`, `lore index` and
@@ -404,6 +404,36 @@ def check_index(argv, corpus, facts, timeout, ok_codes):
     return ok, note, True
 
 
+def check_site(argv, corpus, facts, timeout, ok_codes):
+    """One untimed `lore publish` run: the site has a page per entry, an index.json with every
+    entry, a feed and a search index; the note gives its file count and size."""
+    out = argv[argv.index("--out") + 1]
+    try:
+        proc = subprocess.run(argv, cwd=corpus, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"failed: timed out after {timeout} s", False
+    if proc.returncode not in ok_codes:
+        return False, with_stderr(f"failed: exit {proc.returncode}", proc.stderr), False
+    try:
+        with open(os.path.join(out, "index.json")) as fh:
+            indexed = len(json.load(fh)["entries"])
+        pages = len(os.listdir(os.path.join(out, "entries")))
+        files, size = 0, 0
+        for folder, _, names in os.walk(out):
+            for name in names:
+                files += 1
+                size += os.path.getsize(os.path.join(folder, name))
+        for name in ("index.html", "feed.xml", "search-index.js", "search.html"):
+            if not os.path.isfile(os.path.join(out, name)):
+                return False, f"check FAILED: no {name}", True
+    except (ValueError, OSError, KeyError) as exc:
+        return False, f"check FAILED: {exc}", True
+    ok = pages == indexed == facts["entries"]
+    note = (f"{pages} entry pages, {files} files, {size / 2**20:.0f} MiB; "
+            + ("check ok" if ok else f"check FAILED ({facts['entries']} entries expected)"))
+    return ok, note, True
+
+
 def check_search(argv, corpus, facts, timeout, ok_codes):
     """One untimed `lore search` run (it also brings the index up to date, so the timed runs are
     warm): a JSON array of hits, best first, each an entry file holding every searched word."""
@@ -513,7 +543,9 @@ def run_lore(lore, corpus, facts, runs, args, all_lore):
              # Cold: no parse or history cache (every commit diffed, every entry parsed); warm:
              # both caches filled by the cold check run before it.
              ("lore-index-cold", ["index"], check_index, {0, 1}),
-             ("lore-index-warm", ["index"], check_index, {0, 1})]
+             ("lore-index-warm", ["index"], check_index, {0, 1}),
+             # The whole site (warm caches), written beside the corpus and replaced on each run.
+             ("lore-publish", ["publish", "--out", corpus + "-site", "--force"], check_site, {0, 1})]
     search = ["search", *SEARCH_WORDS, "--format", "json"]
     tasks += [("lore-search", search, check_search, args.ok_codes)]
     if all_lore:

@@ -1,0 +1,192 @@
+import Foundation
+import Git
+import Markdown
+import Mustache
+
+/// What `lore publish` is asked for, besides the snapshot.
+public struct PublishOptions: Sendable {
+    /// The site's title (`--title`); "Organizational memory" when `nil`.
+    public var title: String?
+    /// The address the site is served from (`--base-url`), for absolute links and ids in the feed.
+    public var baseURL: String?
+    /// The repository's web address (`--repo-url`) for "view source" and commit links; `nil` reads
+    /// the `origin` remote. Either is used only when it is a known forge (`Forge`).
+    public var repositoryURL: String?
+    /// The date action items are overdue against (`YYYY-MM-DD`); `nil` takes the UTC date of the
+    /// snapshot's commit, so the same snapshot always gives the same site.
+    public var today: String?
+
+    /// Options.
+    public init(title: String? = nil, baseURL: String? = nil, repositoryURL: String? = nil, today: String? = nil) {
+        self.title = title
+        self.baseURL = baseURL
+        self.repositoryURL = repositoryURL
+        self.today = today
+    }
+}
+
+/// Why a site could not be published.
+public enum PublishError: Error, Sendable, CustomStringConvertible {
+    /// Reading the repository or its configuration failed.
+    case lore(LoreError)
+    /// A theme file of `.lore/theme/` is not a valid template (exit code 2).
+    case theme(path: String, message: String)
+    /// `--out` names a place Lore will not replace (exit code 1).
+    case refused(String)
+    /// Writing the site failed; the previous site is intact (exit code 1).
+    case write(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .lore(let error): return error.description
+        case .theme(let path, let message): return "\(path): error: \(message)"
+        case .refused(let message): return "error: \(message)"
+        case .write(let path, let message): return "error: cannot write \(path): \(message)"
+        }
+    }
+}
+
+/// One file of a published site.
+public struct SiteFile: Sendable, Hashable {
+    /// The path inside the site, `/`-separated (`entries/PM-0001.html`).
+    public let path: String
+    /// The exact bytes.
+    public let bytes: [UInt8]
+}
+
+/// A complete static site for one snapshot, in memory: pages, `index.json`, `feed.xml`, the
+/// search index, the theme's CSS and script. The same snapshot and options give the same bytes.
+public struct Site: Sendable {
+    /// Every file, in path order.
+    public let files: [SiteFile]
+    /// The index the site was made from (also written as `index.json`).
+    public let index: MemoryIndex
+    /// Theme files taken from `.lore/theme/` of the snapshot, by name.
+    public let themeOverrides: [String]
+    /// Files of `.lore/theme/` that are not theme files (ignored).
+    public let ignoredThemeFiles: [String]
+
+    /// The file that marks a folder as a site `lore publish` wrote (and may replace).
+    public static let markerName = ".lore-site"
+    /// The marker's text.
+    public static let markerText = "This folder is a site written by `lore publish`; the next publish replaces it whole.\n"
+    /// Where a repository overrides theme files.
+    public static let themeFolder = ".lore/theme"
+
+    /// Builds the site of the snapshot `source` of `memory`: entries, links and history are read
+    /// once (`MemoryIndex`), bodies are rendered in safe mode, pages from the theme's templates.
+    public static func build(_ memory: MemoryRepository, source: SnapshotSource, options: PublishOptions = PublishOptions(),
+                             progress: ((Int) -> Void)? = nil) throws(PublishError) -> Site {
+        let snapshot: Snapshot, index: MemoryIndex
+        do {
+            snapshot = try memory.snapshot(source)
+            let configuration = try memory.configuration(in: snapshot)
+            let corpus = try memory.corpus(of: snapshot, configuration: configuration)
+            let history = try memory.history(of: snapshot, configuration: configuration, progress: progress)
+            let graph = try memory.linkGraph(of: corpus, snapshot: snapshot, history: history)
+            index = MemoryIndex(corpus: corpus, graph: graph, history: history)
+        } catch {
+            throw .lore(error)
+        }
+        let theme = try SiteTheme.load(from: snapshot)
+        var repositoryURL = options.repositoryURL
+        if repositoryURL == nil { repositoryURL = try? memory.repository.configString("remote.origin.url") }
+        let forge = repositoryURL.flatMap(Forge.init(repositoryURL:))
+        var today = options.today
+        if today == nil, let tip = index.history.tip, let id = memory.repository.commitID(prefix: tip),
+           let commit = try? memory.repository.readCommit(id) {
+            today = String(RFC3339.format(commit.committer.time, offsetMinutes: 0).prefix(10))
+        }
+        let bodies = try readBodies(index.corpus.entries, folders: index.corpus.configuration.kinds.map { GitPath($0.dir) }, snapshot: snapshot)
+        let builder = SiteBuilder(index: index, theme: theme, forge: forge, options: options, today: today, bodies: bodies)
+        return Site(files: builder.files(), index: index, themeOverrides: theme.overrides, ignoredThemeFiles: theme.ignored)
+    }
+
+    /// The Markdown body (after the front-matter) of every entry.
+    private static func readBodies(_ entries: [Entry], folders: [GitPath], snapshot: Snapshot) throws(PublishError) -> [String] {
+        var listed: [GitPath: SnapshotFile] = [:]
+        do {
+            for file in try snapshot.files(under: folders) { listed[file.path] = file }
+        } catch {
+            throw .lore(.repository(error))
+        }
+        let files = entries.map { listed[$0.path] }
+        let reader = snapshot.parallelReader
+        let results: [Result<String, GitError>] = files.parallelMap(context: { () -> Result<SnapshotFileReader, GitError> in
+            do throws(GitError) { return .success(try reader.open()) } catch { return .failure(error) }
+        }) { fileReader, file in
+            guard let file else { return .success("") }
+            do throws(GitError) {
+                guard case .bytes(let bytes) = try fileReader.get().contents(of: file) else { return .success("") }
+                let text = String(decoding: bytes, as: UTF8.self)
+                return .success(EntryParser.split(text)?.body ?? text)
+            } catch {
+                return .failure(error)
+            }
+        }
+        var bodies: [String] = []
+        bodies.reserveCapacity(results.count)
+        for result in results {
+            switch result {
+            case .success(let body): bodies.append(body)
+            case .failure(let error): throw .lore(.repository(error))
+            }
+        }
+        return bodies
+    }
+}
+
+/// The theme's templates: the built-in files with those of `.lore/theme/` in their place.
+struct SiteTheme: Sendable {
+    let library: MustacheLibrary
+    let assets: [String: String]
+    let overrides: [String]
+    let ignored: [String]
+
+    static func load(from snapshot: Snapshot) throws(PublishError) -> SiteTheme {
+        var texts: [String: String] = [:]
+        for file in BuiltInTheme.files { texts[file.name] = file.text }
+        var overrides: [String] = [], ignored: [String] = []
+        let folder = GitPath(Site.themeFolder)
+        let files: [SnapshotFile]
+        do {
+            files = try snapshot.files(under: [folder])
+        } catch {
+            throw .lore(.repository(error))
+        }
+        for file in files {
+            let name = String(file.path.description.dropFirst(Site.themeFolder.count + 1))
+            guard texts[name] != nil else { ignored.append(file.path.description); continue }
+            do {
+                guard case .bytes(let bytes) = try snapshot.contents(of: file, limit: 4 << 20) else {
+                    throw PublishError.theme(path: file.path.description, message: "a theme file is limited to 4 MiB")
+                }
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw PublishError.theme(path: file.path.description, message: "a theme file must be UTF-8 text")
+                }
+                texts[name] = text
+                overrides.append(name)
+            } catch let error as PublishError {
+                throw error
+            } catch {
+                throw .lore(.repository(error as! GitError))
+            }
+        }
+        var library = MustacheLibrary()
+        var assets: [String: String] = [:]
+        for (name, text) in texts.sorted(by: { $0.key < $1.key }) {
+            guard name.hasSuffix(".mustache") else { assets[name] = text; continue }
+            do {
+                try library.register(text, named: String(name.dropLast(".mustache".count)))
+            } catch {
+                let path = overrides.contains(name) ? "\(Site.themeFolder)/\(name)" : "Templates/theme/\(name)"
+                throw .theme(path: path, message: "not a valid Mustache template: \(error)")
+            }
+        }
+        return SiteTheme(library: library, assets: assets, overrides: overrides.sorted(), ignored: ignored.sorted())
+    }
+
+    func render(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}

@@ -1,0 +1,500 @@
+import Foundation
+import Git
+import Markdown
+
+/// Turns a `MemoryIndex` into the pages of a site. Every value from an entry reaches a page
+/// through a Mustache `{{…}}` (HTML-escaped), `SiteEscaping.safeURL` (links) or safe-mode
+/// Markdown; the only raw insertions are rendered Markdown and rendered templates.
+struct SiteBuilder: Sendable {
+    let index: MemoryIndex
+    let theme: SiteTheme
+    let forge: Forge?
+    let options: PublishOptions
+    let today: String?
+    let bodies: [String]
+    /// Entry path → page path inside the site (`entries/PM-0001.html`).
+    let pages: [GitPath: String]
+    let kindPages: [String: String]
+    let tagPages: [String: String]
+    let servicePages: [String: String]
+    let statusPages: [String: String]
+    let yearPages: [String: String]
+    var siteTitle: String { options.title ?? "Organizational memory" }
+
+    init(index: MemoryIndex, theme: SiteTheme, forge: Forge?, options: PublishOptions, today: String?, bodies: [String]) {
+        self.index = index
+        self.theme = theme
+        self.forge = forge
+        self.options = options
+        self.today = today
+        self.bodies = bodies
+        var entrySlugs = SlugAllocator()
+        var pages: [GitPath: String] = [:]
+        // Entries with an id first, so an id keeps its name whatever other file names exist.
+        for entry in index.corpus.entries where entry.id != nil {
+            pages[entry.path] = "entries/\(entrySlugs.name(for: entry.path.description, from: entry.id)).html"
+        }
+        for entry in index.corpus.entries where entry.id == nil {
+            let name = entry.path.description.hasSuffix(".md") ? String(entry.path.description.dropLast(3)) : entry.path.description
+            pages[entry.path] = "entries/\(entrySlugs.name(for: entry.path.description, from: name)).html"
+        }
+        self.pages = pages
+        func allocate(_ folder: String, _ values: [String]) -> [String: String] {
+            var slugs = SlugAllocator()
+            var out: [String: String] = [:]
+            for value in Set(values).sorted() { out[value] = "\(folder)/\(slugs.name(for: value)).html" }
+            return out
+        }
+        let entries = index.corpus.entries
+        kindPages = allocate("kinds", entries.map(\.kind))
+        tagPages = allocate("tags", entries.flatMap(\.tags))
+        servicePages = allocate("services", entries.flatMap { $0.frontMatter.list("services") })
+        statusPages = allocate("statuses", entries.compactMap(\.status))
+        yearPages = allocate("years", entries.compactMap(Self.year))
+    }
+
+    static func year(_ entry: Entry) -> String? {
+        guard let date = entry.date, date.utf8.count >= 4, date.prefix(4).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return String(date.prefix(4))
+    }
+
+    static func month(_ entry: Entry) -> String? {
+        guard let date = entry.date, date.utf8.count >= 7, FieldType.isDate(String(date.prefix(10))) else { return nil }
+        return String(date.prefix(7))
+    }
+
+    // MARK: - Files
+
+    func files() -> [SiteFile] {
+        var files: [SiteFile] = []
+        func add(_ path: String, _ text: String) { files.append(SiteFile(path: path, bytes: Array(text.utf8))) }
+        add(Site.markerName, Site.markerText)
+        for (name, text) in theme.assets.sorted(by: { $0.key < $1.key }) { add(name, text) }
+        files.append(SiteFile(path: "index.json", bytes: index.render(lines: false)))
+        add("feed.xml", AtomFeed(builder: self).render())
+        add("search-index.js", searchIndex())
+        // Every page is a job; jobs render on every core.
+        var jobs: [PageJob] = [
+            PageJob(path: "index.html", template: "home", title: siteTitle, root: "", content: .home),
+            PageJob(path: "all.html", template: "list", title: "All entries", root: "", content: .all),
+            PageJob(path: "browse.html", template: "browse", title: "Browse", root: "", content: .browse),
+            PageJob(path: "timeline.html", template: "timeline", title: "Timeline", root: "", content: .timeline),
+            PageJob(path: "actions.html", template: "actions", title: "Action items", root: "", content: .actions),
+            PageJob(path: "search.html", template: "search", title: "Search", root: "", content: .search),
+        ]
+        let lists: [(String, [String: String], @Sendable (Entry) -> [String])] = [
+            ("Kind", kindPages, { [$0.kind] }), ("Tag", tagPages, { $0.tags }),
+            ("Service", servicePages, { $0.frontMatter.list("services") }), ("Status", statusPages, { $0.status.map { [$0] } ?? [] }),
+            ("Year", yearPages, { Self.year($0).map { [$0] } ?? [] }),
+        ]
+        for (label, pagesByValue, values) in lists {
+            var members: [String: [Int]] = [:]
+            for (position, entry) in index.corpus.entries.enumerated() {
+                for value in Set(values(entry)) { members[value, default: []].append(position) }
+            }
+            for (value, path) in pagesByValue.sorted(by: { $0.value < $1.value }) {
+                jobs.append(PageJob(path: path, template: "list", title: "\(label): \(value)", root: "../",
+                                    content: .list(heading: "\(label): \(value)", members: members[value] ?? [])))
+            }
+        }
+        for (position, entry) in index.corpus.entries.enumerated() {
+            jobs.append(PageJob(path: pages[entry.path]!, template: "entry", title: displayTitle(entry), root: "../", content: .entry(position)))
+        }
+        files.append(contentsOf: jobs.parallelMap { job in SiteFile(path: job.path, bytes: Array(render(job).utf8)) })
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// One page to render.
+    struct PageJob: Sendable {
+        enum Content: Sendable {
+            case home, all, browse, timeline, actions, search
+            case list(heading: String, members: [Int])
+            case entry(Int)
+        }
+        let path: String
+        let template: String
+        let title: String
+        let root: String
+        let content: Content
+    }
+
+    func render(_ job: PageJob) -> String {
+        let entries = index.corpus.entries
+        let context: [String: Any]
+        switch job.content {
+        case .home: context = homeContext()
+        case .all: context = view(["heading": "All entries", "count": entries.count, "entries": summaries(byDate(entries), root: "")])
+        case .browse: context = browseContext()
+        case .timeline: context = timelineContext()
+        case .actions: context = actionsContext()
+        case .search: context = [:]
+        case .list(let heading, let members):
+            let listed = byDate(members.map { entries[$0] })
+            context = view(["heading": heading, "count": listed.count, "parentURL": "../browse.html", "parentName": "Browse",
+                            "entries": summaries(listed, root: "../", withSummary: false)])
+        case .entry(let position): context = entryContext(entries[position], body: bodies[position])
+        }
+        return page(job.template, title: job.title, root: job.root, context: context)
+    }
+
+    /// A page: the template's text inside `layout`.
+    func page(_ template: String, title: String, root: String, context: [String: Any]) -> String {
+        var context = context
+        context["root"] = root
+        context["siteTitle"] = siteTitle
+        context["asOf"] = today
+        let content = theme.render(template, context)
+        var layout: [String: Any] = ["pageTitle": title, "siteTitle": siteTitle, "root": root, "content": content,
+                                     "snapshot": snapshotDescription]
+        if let forge { layout["sourceURL"] = forge.base }
+        return theme.render("layout", layout)
+    }
+
+    var snapshotDescription: String {
+        let commit = index.history.tip.map { " " + $0.prefix(12) } ?? ""
+        switch index.corpus.source {
+        case .workingTree: return "the working tree" + (commit.isEmpty ? "" : " (HEAD\(commit))")
+        case .index: return "the staged index" + (commit.isEmpty ? "" : " (HEAD\(commit))")
+        case .revision(let revision): return "\(revision)\(commit.isEmpty ? "" : " (\(commit.dropFirst()))")"
+        }
+    }
+
+    /// Adds `hasKey` (true when non-empty) for every list value, for themes to wrap lists.
+    func view(_ values: [String: Any]) -> [String: Any] {
+        var out = values
+        for (key, value) in values {
+            if let list = value as? [Any] { out["has" + key.prefix(1).uppercased() + key.dropFirst()] = !list.isEmpty }
+        }
+        return out
+    }
+
+    // MARK: - Lists
+
+    func byDate(_ entries: [Entry]) -> [Entry] {
+        entries.sorted { a, b in
+            if (a.date ?? "") != (b.date ?? "") { return (a.date ?? "") > (b.date ?? "") }
+            return a.path < b.path
+        }
+    }
+
+    func displayTitle(_ entry: Entry) -> String { entry.title ?? entry.id ?? entry.path.description }
+
+    func summary(_ entry: Entry, root: String, withSummary: Bool = true) -> [String: Any] {
+        var out: [String: Any] = ["url": root + pages[entry.path]!, "title": displayTitle(entry), "kind": entry.kind]
+        if withSummary { out["summary"] = entry.summary }
+        out["id"] = entry.id
+        out["status"] = entry.status
+        out["date"] = entry.date
+        out["severity"] = entry.frontMatter.text("severity")
+        return out
+    }
+
+    func summaries(_ entries: [Entry], root: String, withSummary: Bool = true) -> [[String: Any]] {
+        entries.map { summary($0, root: root, withSummary: withSummary) }
+    }
+
+    func counts(_ values: [String], pages: [String: String]?) -> [[String: Any]] {
+        var counts: [String: Int] = [:]
+        for value in values { counts[value, default: 0] += 1 }
+        return counts.sorted { $0.key < $1.key }.map { key, count in
+            var item: [String: Any] = ["name": key, "count": count]
+            item["url"] = pages?[key]
+            return item
+        }
+    }
+
+    // MARK: - Action items
+
+    struct Item {
+        let entry: Entry
+        let item: ActionItems.Item
+        var isOpen: Bool { item.status == "open" }
+        func isOverdue(today: String?) -> Bool {
+            guard isOpen, let today, let due = item.due, FieldType.isDate(due) else { return false }
+            return due < today
+        }
+    }
+
+    var actionItems: [Item] {
+        index.corpus.entries.flatMap { entry in ActionItems.items(of: entry).map { Item(entry: entry, item: $0) } }
+    }
+
+    func itemView(_ item: Item, root: String) -> [String: Any] {
+        var out: [String: Any] = ["title": item.item.title, "status": item.item.status, "overdue": item.isOverdue(today: today),
+                                  "entryURL": root + pages[item.entry.path]!, "entryTitle": displayTitle(item.entry)]
+        out["owner"] = item.item.owner
+        out["due"] = item.item.due
+        out["link"] = item.item.link.flatMap(SiteEscaping.safeURL)
+        return out
+    }
+
+    func byDue(_ items: [Item]) -> [Item] {
+        items.sorted { a, b in
+            if (a.item.due ?? "9999") != (b.item.due ?? "9999") { return (a.item.due ?? "9999") < (b.item.due ?? "9999") }
+            if a.entry.path != b.entry.path { return a.entry.path < b.entry.path }
+            return a.item.position.line < b.item.position.line
+        }
+    }
+
+    // MARK: - Pages
+
+    func homeContext() -> [String: Any] {
+        let entries = index.corpus.entries
+        let items = actionItems
+        let overdue = byDue(items.filter { $0.isOverdue(today: today) })
+        let updated = entries.compactMap { entry -> (Entry, CommitSummary)? in
+            guard let commit = index.history.history(of: entry.path)?.updated else { return nil }
+            return (entry, commit)
+        }.sorted { a, b in a.1.time != b.1.time ? a.1.time > b.1.time : a.0.path < b.0.path }
+        return view([
+            "entryCount": entries.count,
+            "kinds": counts(entries.map(\.kind), pages: kindPages),
+            "severities": counts(entries.compactMap { $0.frontMatter.text("severity") }, pages: nil),
+            "statuses": counts(entries.compactMap(\.status), pages: statusPages),
+            "openItems": items.filter(\.isOpen).count,
+            "overdueCount": overdue.count,
+            "overdue": overdue.prefix(20).map { itemView($0, root: "") },
+            "recent": ["entries": summaries(Array(byDate(entries).prefix(10)), root: "")],
+            "updated": updated.prefix(10).map { entry, commit -> [String: Any] in
+                var out = summary(entry, root: "")
+                out["updated"] = String(commit.timestamp.prefix(10))
+                out["updatedBy"] = commit.author.name
+                return out
+            },
+        ])
+    }
+
+    func browseContext() -> [String: Any] {
+        let entries = index.corpus.entries
+        let groups: [(String, [String], [String: String])] = [
+            ("Kinds", entries.map(\.kind), kindPages), ("Tags", entries.flatMap(\.tags), tagPages),
+            ("Services", entries.flatMap { $0.frontMatter.list("services") }, servicePages),
+            ("Statuses", entries.compactMap(\.status), statusPages), ("Years", entries.compactMap(Self.year), yearPages),
+        ]
+        return ["groups": groups.map { name, values, pages in
+            ["name": name, "anchor": name.lowercased(), "items": counts(values, pages: pages)] as [String: Any]
+        }]
+    }
+
+    func timelineContext() -> [String: Any] {
+        var months: [String: [Entry]] = [:]
+        for entry in index.corpus.entries { if let month = Self.month(entry) { months[month, default: []].append(entry) } }
+        return ["months": months.sorted { $0.key > $1.key }.map { month, entries in
+            ["month": month, "entries": summaries(byDate(entries), root: "", withSummary: false)] as [String: Any]
+        }]
+    }
+
+    func actionsContext() -> [String: Any] {
+        let open = byDue(actionItems.filter(\.isOpen))
+        func grouped(_ key: (Item) -> [String]) -> [[String: Any]] {
+            var groups: [String: [Item]] = [:]
+            for item in open { for name in key(item) { groups[name, default: []].append(item) } }
+            return groups.sorted { $0.key < $1.key }.map { name, items in
+                ["name": name, "items": items.map { itemView($0, root: "") }] as [String: Any]
+            }
+        }
+        let overdue = open.filter { $0.isOverdue(today: today) }
+        return view([
+            "openCount": open.count, "overdueCount": overdue.count,
+            "overdue": overdue.map { itemView($0, root: "") },
+            "owners": grouped { [$0.item.owner ?? "(no owner)"] },
+            "services": grouped { item in
+                let services = Array(Set(item.entry.frontMatter.list("services"))).sorted()
+                return services.isEmpty ? ["(no service)"] : services
+            },
+        ])
+    }
+
+    static let panelFields: Set<String> = ["id", "title", "date", "status", "severity", "services", "tags", "authors",
+                                           "action_items", "affects", "commits"]
+
+    func entryContext(_ entry: Entry, body: String) -> [String: Any] {
+        let root = "../"
+        let graph = index.graph
+        let tip = index.history.tip
+        var context: [String: Any] = ["title": displayTitle(entry), "kind": entry.kind, "kindURL": root + kindPages[entry.kind]!,
+                                      "path": entry.path.description]
+        context["id"] = entry.id
+        context["status"] = entry.status
+        context["statusURL"] = entry.status.flatMap { statusPages[$0] }.map { root + $0 }
+        context["date"] = entry.date
+        context["severity"] = entry.frontMatter.text("severity")
+        context["services"] = Array(Set(entry.frontMatter.list("services"))).sorted().map { ["name": $0, "url": root + servicePages[$0]!] }
+        context["tags"] = Array(Set(entry.tags)).sorted().map { ["name": $0, "url": root + tagPages[$0]!] }
+        context["authors"] = entry.authors
+        let relationFields = Set(graph.outgoing(entry.path).compactMap { $0.kind == .relation ? $0.field : nil })
+        context["fields"] = entry.frontMatter.fields.compactMap { pair -> [String: Any]? in
+            let name = pair.key.text
+            guard !Self.panelFields.contains(name), !relationFields.contains(name) else { return nil }
+            return ["name": name, "value": Self.display(pair.value)]
+        }
+        if let history = index.history.history(of: entry.path) {
+            func commit(_ summary: CommitSummary?) -> [String: Any]? {
+                guard let summary else { return nil }
+                var out: [String: Any] = ["time": summary.timestamp, "date": String(summary.timestamp.prefix(10)),
+                                          "author": summary.author.name, "short": String(summary.id.prefix(12))]
+                out["url"] = forge?.commitURL(summary.id)
+                return out
+            }
+            var view: [String: Any] = ["people": history.authors.map(\.name), "commits": history.commitCount,
+                                       "previousPaths": history.previousPaths.map(\.description), "partial": history.partial]
+            view["created"] = commit(history.created)
+            view["updated"] = commit(history.updated)
+            context["history"] = self.view(view)
+        }
+        if let forge, let tip { context["sourceURL"] = forge.fileURL(entry.path.description, commit: tip) }
+        context["actionItems"] = ActionItems.items(of: entry).map { itemView(Item(entry: entry, item: $0), root: root) }
+        var outgoing: [[String: Any]] = [], affects: [[String: Any]] = []
+        for link in graph.outgoing(entry.path) {
+            if link.kind == .affects {
+                var item: [String: Any] = ["glob": link.written, "resolved": link.isResolved]
+                if let forge, let tip, link.isResolved { item["url"] = forge.folderURL(Self.globFolder(link.written), commit: tip) }
+                affects.append(item)
+                continue
+            }
+            var item: [String: Any] = ["label": link.field ?? link.kind.rawValue, "resolved": link.isResolved]
+            switch link.target {
+            case .entry(let path):
+                let target = graph.entry(at: path)
+                item["text"] = [target?.id, target.map(displayTitle)].compactMap { $0 }.joined(separator: " · ")
+                item["url"] = pages[path].map { root + $0 }
+            case .file(let path):
+                item["text"] = path.description
+                if let forge, let tip { item["url"] = forge.fileURL(path.description, commit: tip) }
+            case .commit(let id):
+                item["text"] = "commit \(id.prefix(12))"
+                item["url"] = forge?.commitURL(id)
+            case .code, .unresolved:
+                item["text"] = link.written
+            }
+            outgoing.append(item)
+        }
+        context["outgoing"] = outgoing
+        context["affects"] = affects
+        context["incoming"] = graph.incoming(entry.path).map { link -> [String: Any] in
+            var item: [String: Any] = ["label": link.field ?? link.kind.rawValue]
+            if let source = link.source, let from = graph.entry(at: source) {
+                item["text"] = [from.id, displayTitle(from)].compactMap { $0 }.joined(separator: " · ")
+                item["url"] = pages[source].map { root + $0 }
+            } else if let commit = link.commit {
+                item["text"] = "commit \(commit.prefix(12))"
+                item["url"] = forge?.commitURL(commit)
+            } else {
+                item["text"] = link.written
+            }
+            return item
+        }
+        do {
+            context["body"] = linkEntries(in: try renderHTML(Self.droppingTitle(body)), entry: entry, root: root)
+        } catch {
+            context["complex"] = error.description
+            context["body"] = "<pre>" + SiteEscaping.html(body) + "</pre>"
+        }
+        return view(context)
+    }
+
+    /// The body without its first line when that is a `# ` heading (the page shows the title).
+    static func droppingTitle(_ body: String) -> String {
+        var rest = body[...]
+        while rest.first == "\n" || rest.first == "\r" { rest = rest.dropFirst() }
+        guard rest.hasPrefix("# ") else { return body }
+        guard let newline = rest.firstIndex(of: "\n") else { return "" }
+        return String(rest[rest.index(after: newline)...])
+    }
+
+    /// The folder part of an `affects` glob: everything before the first component with a wildcard.
+    static func globFolder(_ glob: String) -> String {
+        var kept: [Substring] = []
+        for component in glob.split(separator: "/") {
+            if component.contains(where: { "*?[{".contains($0) }) { break }
+            kept.append(component)
+        }
+        return kept.joined(separator: "/")
+    }
+
+    /// Points relative links to entry files at their pages, and turns resolved `[[ID]]` into links
+    /// (outside `<code>`). One pass over the bytes of the rendered HTML.
+    func linkEntries(in html: String, entry: Entry, root: String) -> String {
+        var files: [String: String] = [:]
+        for link in index.graph.outgoing(entry.path) where link.kind == .file {
+            guard case .entry(let path) = link.target, let page = pages[path] else { continue }
+            files[SiteEscaping.html(link.written)] = root + page
+        }
+        let bytes = Array(html.utf8)
+        func starts(_ text: StaticString, at index: Int) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard index + count <= bytes.count else { return false }
+            let pattern = UnsafeBufferPointer(start: text.utf8Start, count: count)
+            for offset in 0..<count where bytes[index + offset] != pattern[offset] { return false }
+            return true
+        }
+        func find(_ byte: UInt8, _ second: UInt8, from start: Int) -> Int? {
+            var index = start
+            while index + 1 < bytes.count {
+                if bytes[index] == byte && bytes[index + 1] == second { return index }
+                index += 1
+            }
+            return nil
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 256)
+        var index = 0
+        var codeDepth = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "<") {
+                if starts("<code", at: index) { codeDepth += 1 }
+                else if starts("</code>", at: index) { codeDepth = max(0, codeDepth - 1) }
+                else if !files.isEmpty && starts("<a href=\"", at: index) {
+                    let valueStart = index + 9
+                    if let quote = bytes[valueStart...].firstIndex(of: UInt8(ascii: "\"")),
+                       let page = files[String(decoding: bytes[valueStart..<quote], as: UTF8.self)] {
+                        out.append(contentsOf: "<a href=\"".utf8)
+                        out.append(contentsOf: page.utf8)
+                        index = quote
+                        continue
+                    }
+                }
+            } else if byte == UInt8(ascii: "["), codeDepth == 0, index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "["),
+                      let close = find(UInt8(ascii: "]"), UInt8(ascii: "]"), from: index + 2) {
+                let inside = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
+                let parts = inside.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if !inside.contains("<"), !inside.contains("["), let id = parts.first, let target = index_entry(id), let page = pages[target] {
+                    out.append(contentsOf: "<a class=\"wiki\" href=\"\(root)\(page)\">\(parts.count > 1 ? parts[1] : id)</a>".utf8)
+                    index = close + 2
+                    continue
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func index_entry(_ id: String) -> GitPath? { index.graph.entry(id: id)?.path }
+
+    /// A front-matter value as one line of text.
+    static func display(_ value: YAMLValue) -> String {
+        switch value {
+        case .scalar(let scalar): return scalar.isNull ? "" : scalar.text
+        case .sequence(let items, _): return items.map(display).joined(separator: ", ")
+        case .mapping(let pairs, _): return pairs.map { "\($0.key.text): \(display($0.value))" }.joined(separator: "; ")
+        }
+    }
+
+    // MARK: - Search
+
+    func searchIndex() -> String {
+        let records: [JSONValue] = byDate(index.corpus.entries).map { entry in
+            let fields = [entry.tags, entry.frontMatter.list("services"), entry.authors,
+                          [entry.frontMatter.text("severity") ?? ""]].flatMap { $0 }.joined(separator: " ")
+            let text = ([entry.summary] + entry.sectionTexts.map(\.text)).joined(separator: " ")
+            return .object(["t": .string(displayTitle(entry)), "i": .string(entry.id ?? ""), "k": .string(entry.kind),
+                            "s": .string(entry.status ?? ""), "f": .string(fields), "x": .string(text),
+                            "u": .string(pages[entry.path]!)])
+        }
+        var writer = JSONWriter(pretty: false)
+        writer.write(.object(["entries": .array(records)]))
+        return "window.LORE_SEARCH = " + SiteEscaping.scriptJSON(writer.bytes) + ";\n"
+    }
+}

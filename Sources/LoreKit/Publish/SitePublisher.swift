@@ -1,0 +1,144 @@
+import Foundation
+
+/// Writes a `Site` to a folder all at once: the files go to a temporary folder beside it, which
+/// then replaces the folder by rename(2). A publish that fails half-way leaves the previous site.
+public enum SitePublisher {
+    /// Checks that `out` may be replaced: not the repository's working tree or git folder, nor a
+    /// folder holding them, nor a file; empty, missing, or a site written earlier (the marker
+    /// file), unless `force`. Returns the absolute path to write.
+    public static func checkOutput(_ out: String, protecting roots: [String], force: Bool) throws(PublishError) -> String {
+        let absolute = absolutePath(out)
+        let resolved = realPath(absolute) ?? absolute
+        if resolved == "/" { throw .refused("--out cannot be the root folder") }
+        for root in roots {
+            let root = realPath(root) ?? root
+            if root == resolved || root.hasPrefix(resolved.hasSuffix("/") ? resolved : resolved + "/") {
+                throw .refused("--out \(out) holds the repository (\(root)); choose a folder of its own, such as \(out == "." ? "" : out + "/")site")
+            }
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isFolder) else { return absolute }
+        guard isFolder.boolValue else { throw .refused("--out \(out) is a file, not a folder") }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []
+        if contents.isEmpty || contents.contains(Site.markerName) || force { return absolute }
+        throw .refused("--out \(out) is not empty and was not written by lore publish (no \(Site.markerName)); pass --force to replace it whole")
+    }
+
+    /// Writes `site` to the absolute folder `out` (checked by `checkOutput`), replacing what is there.
+    public static func write(_ site: Site, to out: String) throws(PublishError) {
+        let parent = (out as NSString).deletingLastPathComponent
+        let name = (out as NSString).lastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw .write(path: parent, message: error.localizedDescription)
+        }
+        removeLeftovers(in: parent, name: name)
+        let temporary = "\(parent)/.\(name).lore-publish-\(getpid())"
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            try writeFiles(site, into: temporary)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        if FileManager.default.fileExists(atPath: out) {
+            let old = "\(parent)/.\(name).lore-old-\(getpid())"
+            guard rename(out, old) == 0 else {
+                let message = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw .write(path: out, message: message)
+            }
+            guard rename(temporary, out) == 0 else {
+                let message = String(cString: strerror(errno))
+                _ = rename(old, out)
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw .write(path: out, message: message)
+            }
+            try? FileManager.default.removeItem(atPath: old)
+        } else if rename(temporary, out) != 0 {
+            let message = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .write(path: out, message: message)
+        }
+    }
+
+    /// Test hook: `LORE_TEST_CRASH_AFTER_FILES=N` ends the process (exit status 97) after writing
+    /// N files of the site, as a crash or a full disk would stop it half-way.
+    static var crashAfterFiles: Int? {
+        guard let value = getenv("LORE_TEST_CRASH_AFTER_FILES") else { return nil }
+        return Int(String(cString: value))
+    }
+
+    private static func writeFiles(_ site: Site, into folder: String) throws(PublishError) {
+        guard mkdir(folder, 0o755) == 0 else { throw .write(path: folder, message: String(cString: strerror(errno))) }
+        var made: Set<String> = [folder]
+        let crashAfter = crashAfterFiles
+        for (count, file) in site.files.enumerated() {
+            if let crashAfter, count >= crashAfter { _exit(97) }
+            let path = folder + "/" + file.path
+            let directory = (path as NSString).deletingLastPathComponent
+            if !made.contains(directory) {
+                guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
+                    throw .write(path: directory, message: String(cString: strerror(errno)))
+                }
+                made.insert(directory)
+            }
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw .write(path: path, message: String(cString: strerror(errno))) }
+            var written = 0
+            while written < file.bytes.count {
+                let count = file.bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, file.bytes.count - written) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    let message = String(cString: strerror(errno))
+                    close(fd)
+                    throw .write(path: path, message: message)
+                }
+                written += count
+            }
+            guard close(fd) == 0 else { throw .write(path: path, message: String(cString: strerror(errno))) }
+        }
+    }
+
+    /// Folders a crashed publish left beside `out` (they hold the marker, so they are Lore's).
+    private static func removeLeftovers(in parent: String, name: String) {
+        guard let siblings = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for sibling in siblings where sibling.hasPrefix(".\(name).lore-publish-") || sibling.hasPrefix(".\(name).lore-old-") {
+            let path = parent + "/" + sibling
+            if FileManager.default.fileExists(atPath: path + "/" + Site.markerName) { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
+
+    /// Writes the built-in theme's files into `folder` (created when missing) to start a theme
+    /// from; never replaces a file that exists. Returns the paths written.
+    public static func printTheme(to folder: String) throws(PublishError) -> [String] {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .write(path: folder, message: error.localizedDescription)
+        }
+        var written: [String] = []
+        for file in BuiltInTheme.files {
+            let path = folder + "/" + file.name
+            do {
+                try NewFile.create(at: path, bytes: Array(file.text.utf8))
+            } catch {
+                throw .refused("\(error)")
+            }
+            written.append(path)
+        }
+        return written
+    }
+
+    private static func absolutePath(_ path: String) -> String {
+        let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (joined as NSString).standardizingPath
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import LoreKit
+
+struct Publish: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the memory as a static site: pages, search, index.json and an Atom feed.",
+        discussion: """
+        The site works from any static host and from file://: a home page
+        (recent and updated entries, counts, overdue action items), a page per
+        entry (rendered Markdown, fields, history, links and backlinks, code and
+        commits linked to the forge), lists by kind, tag, service, status and
+        year, a monthly timeline, action items by owner and service, search as
+        you type (every page works without JavaScript), index.json (the
+        `lore index` format) and feed.xml (Atom, new and updated entries).
+
+        Entry content is untrusted: Markdown is rendered in safe mode (raw HTML
+        left out), every value is escaped, only http, https, mailto and relative
+        links are kept. The same snapshot gives the same bytes on any machine,
+        time zone or locale: times come from git history, and action items are
+        overdue against the date of the snapshot's commit (or --today).
+
+        The site is built in a temporary folder beside --out and renamed into
+        place, so a failed publish leaves the previous site as it was. --out
+        must not hold the repository, and must be missing, empty, or a site
+        written earlier (it has a .lore-site file) unless --force.
+
+        Pages are Mustache templates; a repository overrides any of them in
+        .lore/theme/ (same file names). --print-theme DIR writes the built-in
+        theme to start from. View-source and commit links need --repo-url or an
+        origin remote on GitHub, GitLab or Bitbucket.
+        """)
+
+    @OptionGroup var snapshot: SnapshotOptions
+
+    @Option(help: ArgumentHelp("The folder to write the site to (replaced whole).", valueName: "DIR"))
+    var out: String?
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("The address the site is served from, for absolute links and ids in feed.xml.", valueName: "URL"))
+    var baseURL: String?
+
+    @Option(help: "The site's title (default: \"Organizational memory\").")
+    var title: String?
+
+    @Option(name: .customLong("repo-url"), help: ArgumentHelp("The repository's web address for view-source and commit links (default: the origin remote).", valueName: "URL"))
+    var repoURL: String?
+
+    @Option(help: ArgumentHelp("Action items due before this date are overdue (default: the date of the snapshot's commit).", valueName: "YYYY-MM-DD"))
+    var today: String?
+
+    @Flag(help: "Replace --out even when it is a non-empty folder lore publish did not write.")
+    var force = false
+
+    @Option(name: .customLong("print-theme"), help: ArgumentHelp("Write the built-in theme's files to DIR (never replacing a file) and stop.", valueName: "DIR"))
+    var printTheme: String?
+
+    func validate() throws {
+        if out == nil && printTheme == nil { throw ValidationError("give --out DIR (or --print-theme DIR)") }
+        if let today, !FieldType.date.accepts(today) { throw ValidationError("--today must be a date YYYY-MM-DD, not '\(today)'") }
+        if let baseURL {
+            let lower = baseURL.lowercased()
+            guard (lower.hasPrefix("https://") || lower.hasPrefix("http://")), SiteEscaping.safeURL(baseURL) != nil,
+                  !baseURL.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" }) else {
+                throw ValidationError("--base-url must be an http or https address, not '\(baseURL)'")
+            }
+        }
+    }
+
+    func run() throws {
+        if var printTheme {
+            if let repo = snapshot.repo, !printTheme.hasPrefix("/") { printTheme = repo + "/" + printTheme }
+            do {
+                for path in try SitePublisher.printTheme(to: printTheme) { Console.out(path + "\n") }
+            } catch {
+                throw Failure(code: 1, message: error.description)
+            }
+            return
+        }
+        guard var out else { return }
+        // -C means "as if started there": a relative --out is relative to that folder too.
+        if let repo = snapshot.repo, !out.hasPrefix("/") { out = repo + "/" + out }
+        let memory = try snapshot.open()
+        let roots = [memory.repository.workingDirectory, memory.repository.gitDirectory, memory.repository.commonDirectory].compactMap { $0 }
+        var base = baseURL
+        if let value = base, !value.hasSuffix("/") { base = value + "/" }
+        let options = PublishOptions(title: title, baseURL: base, repositoryURL: repoURL, today: today)
+        let site: Site
+        let target: String
+        do {
+            target = try SitePublisher.checkOutput(out, protecting: roots, force: force)
+            site = try Site.build(memory, source: snapshot.source, options: options, progress: Progress.reporter("reading history"))
+            Progress.finish()
+            try SitePublisher.write(site, to: target)
+        } catch {
+            Progress.finish()
+            switch error {
+            case .lore(let lore): throw Failure(lore)
+            case .theme: throw Failure(code: 2, message: error.description)
+            case .refused, .write: throw Failure(code: 1, message: error.description)
+            }
+        }
+        if let note = site.index.historyNote { Console.err("note: \(note)\n") }
+        for ignored in site.ignoredThemeFiles { Console.err("note: \(ignored) is not a theme file; ignored\n") }
+        if let repoURL, Forge(repositoryURL: repoURL) == nil {
+            Console.err("note: --repo-url \(repoURL) is not on GitHub, GitLab or Bitbucket; pages do not link to code\n")
+        }
+        let entries = site.index.corpus.entries.count
+        Console.out("published \(entries) \(entries == 1 ? "entry" : "entries") (\(site.files.count) files) to \(target)\n")
+        if Console.report(site.index.corpus.diagnostics) { throw ExitCode(1) }
+    }
+}

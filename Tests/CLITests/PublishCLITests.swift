@@ -1,0 +1,271 @@
+import Foundation
+import Testing
+import TestSupport
+
+private func lore(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessResult {
+    try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment(environment))
+}
+
+/// Every file of a folder by relative path, with its bytes.
+private func tree(_ folder: String) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    let enumerator = try #require(FileManager.default.enumerator(atPath: folder))
+    while let relative = enumerator.nextObject() as? String {
+        var isFolder: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isFolder)
+        if !isFolder.boolValue { out[relative] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + relative)) }
+    }
+    return out
+}
+
+private func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+/// `lore publish` on real repositories: the pages, index.json and feed.xml, untrusted content,
+/// determinism, a publish that dies half-way, and where it refuses to write.
+@Suite struct PublishCLITests {
+    static func scenario() throws -> TemporaryRepository {
+        let repo = try TemporaryRepository()
+        try repo.write("src/pay/pool.go", "package pay\n")
+        try repo.write("postmortems/2025/2025-03-14-pool.md", entryText(
+            id: "PM-0001", title: "Payments pool exhausted",
+            extra: "severity: SEV2\nservices: [payments-api]\ntags: [database]\nrelated: [LL-0001]\naffects: [src/pay/**]\n"
+                + "action_items:\n  - title: Cap the pool\n    owner: Ada\n    due: 2025-03-20\n  - title: Alert on connections\n    owner: Bob\n    due: 2025-09-01\n    status: done\n",
+            body: "## Summary\n\nThe reconciliation batch starved payments of connections. See [[LL-0001]].\n"))
+        try repo.write("lessons/pools.md", entryText(id: "LL-0001", title: "Size pools from the database down", status: "active",
+                                                     body: "## Lesson\n\nEvery client gets a budget; see [the incident](../postmortems/2025/2025-03-14-pool.md).\n"))
+        try GraphCLITests.commit(repo, "Add the pool postmortem and its lesson", day: 1)
+        try repo.write("lessons/pools.md", entryText(id: "LL-0001", title: "Size pools from the database down", status: "active",
+                                                     body: "## Lesson\n\nEvery client gets a budget, written down; see [the incident](../postmortems/2025/2025-03-14-pool.md).\n"))
+        try GraphCLITests.commit(repo, "Reword the lesson", day: 3, author: ("Bob Builder", "bob@example.com"))
+        return repo
+    }
+
+    @Test func publishesPagesIndexAndFeed() throws {
+        let repo = try Self.scenario()
+        let out = repo.path + "-site"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try lore(["publish", "--out", out, "--repo-url", "git@github.com:acme/memory.git"], in: repo.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "published 2 entries (21 files) to \(out)\n")
+        #expect(result.stderr == "")
+        let files = try tree(out)
+        for page in ["index.html", "all.html", "browse.html", "timeline.html", "actions.html", "search.html", "search.js",
+                     "search-index.js", "style.css", "feed.xml", "index.json", ".lore-site", "entries/pm-0001.html",
+                     "entries/ll-0001.html", "kinds/lesson.html", "tags/database.html", "services/payments-api.html",
+                     "statuses/active.html", "years/2025.html"] {
+            #expect(files[page] != nil, "\(page)")
+        }
+        // index.json is exactly what `lore index` writes.
+        let index = try lore(["index"], in: repo.path)
+        #expect(String(decoding: files["index.json"]!, as: UTF8.self) == index.stdout)
+        try GraphCLITests.validate(out + "/index.json")
+        // The entry page: rendered body, history, backlinks, forge links, an overdue item.
+        let lesson = try read(out + "/entries/ll-0001.html")
+        #expect(lesson.contains("<h1>Size pools from the database down</h1>"))
+        #expect(lesson.contains(#"<a href="../entries/pm-0001.html">the incident</a>"#))
+        #expect(lesson.contains(#"<h3 id="backlinks">Backlinks</h3>"#))
+        #expect(lesson.contains(#"<li><span class="tag">related</span> <a href="../entries/pm-0001.html">PM-0001 · Payments pool exhausted</a></li>"#))
+        #expect(lesson.contains(#"<dt>Created</dt><dd><time datetime="2025-02-01T10:00:00+02:00">2025-02-01</time> by Ada Tester"#))
+        #expect(lesson.contains(#"<dt>Updated</dt><dd><time datetime="2025-02-03T10:00:00+02:00">2025-02-03</time> by Bob Builder"#))
+        let head = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(lesson.contains("<a href=\"https://github.com/acme/memory/blob/\(head)/lessons/pools.md\">View source</a>"))
+        let postmortem = try read(out + "/entries/pm-0001.html")
+        #expect(postmortem.contains(#"See <a class="wiki" href="../entries/ll-0001.html">LL-0001</a>."#))
+        #expect(postmortem.contains("<a href=\"https://github.com/acme/memory/tree/\(head)/src/pay\"><code>src/pay/**</code></a>"))
+        // Overdue against the date of HEAD's commit (2025-02-03): nothing; with --today, the open item.
+        #expect(try read(out + "/actions.html").contains("0 overdue"))
+        let later = try lore(["publish", "--out", out, "--today", "2025-04-01"], in: repo.path)
+        #expect(later.status == 0, "\(later.stderr)")
+        let actions = try read(out + "/actions.html")
+        #expect(actions.contains("1 open, 1 overdue as of"))
+        #expect(actions.contains("<h3>Ada</h3>") && actions.contains("<h3>payments-api</h3>"))
+        #expect(try read(out + "/index.html").contains("Cap the pool"))
+    }
+
+    @Test func feedIsAtomWithStableIDs() throws {
+        let repo = try Self.scenario()
+        let out = repo.path + "-site"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        #expect(try lore(["publish", "--out", out, "--base-url", "https://memory.example.com/docs"], in: repo.path).status == 0)
+        let script = """
+        import sys, xml.etree.ElementTree as ET
+        A = '{http://www.w3.org/2005/Atom}'
+        root = ET.parse(sys.argv[1]).getroot()
+        assert root.tag == A + 'feed', root.tag
+        for name in ('id', 'title', 'updated'):
+            assert root.find(A + name) is not None and root.find(A + name).text, name
+        entries = root.findall(A + 'entry')
+        for entry in entries:
+            for name in ('id', 'title', 'updated', 'published'):
+                assert entry.find(A + name).text, name
+            assert entry.find(A + 'author/' + A + 'name').text
+            assert entry.find(A + 'link').get('href').startswith('https://memory.example.com/docs/entries/')
+        print(root.find(A + 'updated').text, ' '.join(e.find(A + 'id').text for e in entries))
+        """
+        let parsed = try runProcess("/usr/bin/env", ["python3", "-c", script, out + "/feed.xml"])
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        #expect(parsed.stdout == "2025-02-03T10:00:00+02:00 https://memory.example.com/docs/entries/ll-0001.html https://memory.example.com/docs/entries/pm-0001.html\n")
+        // Without --base-url the ids are tag: URIs from the first commit's date.
+        #expect(try lore(["publish", "--out", out], in: repo.path).status == 0)
+        let feed = try read(out + "/feed.xml")
+        #expect(feed.contains("<id>tag:lore.invalid,2025-02-01:LL-0001</id>"))
+        #expect(feed.contains(#"<category term="updated"/>"#) && feed.contains(#"<category term="new"/>"#))
+    }
+
+    @Test func untrustedContentRunsNoScript() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/xss.md", """
+            ---
+            id: LL-0001
+            title: "</script><script>alert('title')</script><img src=x onerror=alert(1)>"
+            date: 2025-03-14
+            status: "active\\" onmouseover=\\"alert(2)"
+            tags: ["<svg onload=alert(3)>", "javascript:alert(4)"]
+            authors: ["<b onclick=alert(5)>eve</b>"]
+            owner_link: "javascript:alert(6)"
+            action_items:
+              - title: "<script>alert(7)</script>"
+                owner: "<img src=x onerror=alert(8)>"
+                due: 2025-01-01
+                link: "javascript:alert(9)"
+              - title: data link
+                link: "data:text/html,<script>alert(10)</script>"
+            ---
+
+            # Raw HTML
+
+            <script>alert(11)</script>
+            <img src="x" onerror="alert(12)">
+            <div onmouseover="alert(13)">hover</div>
+            [click](javascript:alert(14)) [data](data:text/html;base64,PHNjcmlwdD4=) [vb](vbscript:msgbox)
+            [[LL-0001|<img src=x onerror=alert(15)>]]
+            <a href="javascript:alert(16)">raw link</a>
+
+            ```html
+            <script>alert(17)</script>
+            ```
+            """)
+        try repo.commitAll("XSS corpus")
+        let out = repo.path + "-site"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try lore(["publish", "--out", out, "--today", "2025-06-01"], in: repo.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let handler = try NSRegularExpression(pattern: #"<[a-zA-Z][^>]*\son[a-z]+\s*="#)
+        let badURL = try NSRegularExpression(pattern: #"(href|src)\s*=\s*["']?\s*(javascript|data|vbscript):"#, options: .caseInsensitive)
+        let script = try NSRegularExpression(pattern: #"<script\b[^>]*>"#, options: .caseInsensitive)
+        var pages = 0
+        for (path, data) in try tree(out) where path.hasSuffix(".html") {
+            pages += 1
+            let html = String(decoding: data, as: UTF8.self)
+            let range = NSRange(html.startIndex..., in: html)
+            #expect(handler.firstMatch(in: html, range: range) == nil, "event handler in \(path)")
+            #expect(badURL.firstMatch(in: html, range: range) == nil, "script URL in \(path)")
+            let scripts = script.matches(in: html, range: range).map { (html as NSString).substring(with: $0.range) }
+            #expect(scripts == (path == "search.html" ? [#"<script src="search-index.js">"#, #"<script src="search.js">"#] : []), "\(path): \(scripts)")
+        }
+        #expect(pages >= 10)
+        let entry = try read(out + "/entries/ll-0001.html")
+        #expect(entry.contains("<h1>&lt;/script&gt;&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;</h1>"))
+        #expect(entry.contains("&lt;script&gt;alert(17)&lt;/script&gt;"))          // the code block, shown as text
+        #expect(!entry.contains("alert(11)") && !entry.contains("alert(12)"))    // raw HTML left out
+        let index = try read(out + "/search-index.js")
+        #expect(!index.contains("<") && !index.contains(">") && index.hasPrefix("window.LORE_SEARCH = {"))
+    }
+
+    @Test func sameSnapshotSameBytesAcrossTimeZonesAndLocales() throws {
+        let repo = try Self.scenario()
+        let first = repo.path + "-one", second = repo.path + "-two"
+        defer { try? FileManager.default.removeItem(atPath: first); try? FileManager.default.removeItem(atPath: second) }
+        let one = try lore(["publish", "--out", first], in: repo.path, environment: ["TZ": "UTC", "LANG": "C", "LC_ALL": "C"])
+        let two = try lore(["publish", "--out", second], in: repo.path,
+                           environment: ["TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "tr_TR.UTF-8", "LORE_NO_CACHE": "1"])
+        #expect(one.status == 0 && two.status == 0, "\(one.stderr)\(two.stderr)")
+        let a = try tree(first), b = try tree(second)
+        #expect(a.keys.sorted() == b.keys.sorted())
+        for (path, bytes) in a { #expect(b[path] == bytes, "\(path) differs") }
+    }
+
+    @Test func failedPublishLeavesThePreviousSite() throws {
+        let repo = try Self.scenario()
+        let out = repo.path + "-site"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        #expect(try lore(["publish", "--out", out], in: repo.path).status == 0)
+        let before = try tree(out)
+        try repo.write("lessons/new.md", entryText(id: "LL-0002", title: "A new lesson", status: "active"))
+        try GraphCLITests.commit(repo, "Add a lesson", day: 5)
+        let crashed = try lore(["publish", "--out", out], in: repo.path, environment: ["LORE_TEST_CRASH_AFTER_FILES": "10"])
+        #expect(crashed.status == 97)
+        #expect(try tree(out) == before)
+        let parent = (out as NSString).deletingLastPathComponent, name = (out as NSString).lastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).contains { $0.hasPrefix(".\(name).lore-publish-") })
+        let again = try lore(["publish", "--out", out], in: repo.path)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try tree(out)["entries/ll-0002.html"] != nil)
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: parent).contains { $0.hasPrefix(".\(name).lore-") })
+    }
+
+    @Test func refusesToReplaceWhatIsNotASite() throws {
+        let repo = try Self.scenario()
+        for out in [repo.path, ".", (repo.path as NSString).deletingLastPathComponent, repo.path + "/.git"] {
+            let result = try lore(["publish", "--out", out], in: repo.path)
+            #expect(result.status == 1, "\(out)")
+            #expect(result.stderr.hasPrefix("error: --out \(out) holds the repository"), "\(result.stderr)")
+        }
+        let foreign = repo.path + "-foreign"
+        defer { try? FileManager.default.removeItem(atPath: foreign) }
+        try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        try Data("mine\n".utf8).write(to: URL(fileURLWithPath: foreign + "/notes.txt"))
+        let refused = try lore(["publish", "--out", foreign], in: repo.path)
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "error: --out \(foreign) is not empty and was not written by lore publish (no .lore-site); pass --force to replace it whole\n")
+        #expect(try read(foreign + "/notes.txt") == "mine\n")
+        let forced = try lore(["publish", "--out", foreign, "--force"], in: repo.path)
+        #expect(forced.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: foreign + "/notes.txt"))
+        let usage = try lore(["publish"], in: repo.path)
+        #expect(usage.status == 2)
+        #expect(try lore(["publish", "--out", foreign, "--base-url", "javascript:alert(1)"], in: repo.path).status == 2)
+    }
+
+    /// `-C` means "as if started there": a relative --out lands in that folder, and a site inside
+    /// the working tree (GitLab's `public/`) is allowed since it holds no part of the repository.
+    @Test func relativeOutFollowsDashC() throws {
+        let repo = try Self.scenario()
+        let elsewhere = (repo.path as NSString).deletingLastPathComponent
+        let result = try lore(["publish", "-C", repo.path, "--out", "public"], in: elsewhere)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "published 2 entries (21 files) to \(repo.path)/public\n")
+        #expect(FileManager.default.fileExists(atPath: repo.path + "/public/entries/ll-0001.html"))
+    }
+
+    @Test func themeOverridesAndPrintTheme() throws {
+        let repo = try Self.scenario()
+        let printed = repo.path + "-theme"
+        let out = repo.path + "-site"
+        defer { try? FileManager.default.removeItem(atPath: printed); try? FileManager.default.removeItem(atPath: out) }
+        let result = try lore(["publish", "--print-theme", printed], in: repo.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Templates/theme").path
+        let expected = try tree(templates).filter { !$0.key.hasSuffix(".py") }
+        #expect(try tree(printed) == expected)
+        let again = try lore(["publish", "--print-theme", printed], in: repo.path)
+        #expect(again.status == 1 && again.stderr.contains("already exists"))
+
+        try repo.write(".lore/theme/style.css", "body { color: rebeccapurple; }\n")
+        try repo.write(".lore/theme/list.mustache", "<h1>Custom {{heading}}</h1>{{> entry-list}}\n")
+        try repo.write(".lore/theme/logo.svg", "<svg/>\n")
+        try repo.commitAll("Theme")
+        let themed = try lore(["publish", "--out", out], in: repo.path)
+        #expect(themed.status == 0)
+        #expect(themed.stderr == "note: .lore/theme/logo.svg is not a theme file; ignored\n")
+        #expect(try read(out + "/style.css") == "body { color: rebeccapurple; }\n")
+        #expect(try read(out + "/all.html").contains("<h1>Custom All entries</h1>"))
+
+        try repo.write(".lore/theme/home.mustache", "{{#recent}}unclosed\n")
+        let broken = try lore(["publish", "--out", out], in: repo.path)
+        #expect(broken.status == 2)
+        #expect(broken.stderr.hasPrefix(".lore/theme/home.mustache: error: not a valid Mustache template"), "\(broken.stderr)")
+        #expect(try read(out + "/style.css") == "body { color: rebeccapurple; }\n")
+    }
+}

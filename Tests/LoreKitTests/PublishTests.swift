@@ -1,0 +1,61 @@
+import Foundation
+import LoreKit
+import Testing
+
+/// The pieces of `lore publish` that need no repository: escaping, forge URLs, the embedded theme.
+@Suite struct PublishTests {
+    @Test func safeURLKeepsOnlyWebMailAndRelativeLinks() {
+        for kept in ["https://example.com/a?b=c#d", "http://x.test", "mailto:ops@example.com", "../entries/pm-0001.html",
+                     "#top", "notes/file.md", "/absolute/path", "?q=1", "a/b:c"] {
+            #expect(SiteEscaping.safeURL(kept) == kept, "\(kept)")
+        }
+        for refused in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+                        "java\nscript:alert(1)", "data:text/html,<script>", "vbscript:msgbox", "file:///etc/passwd", "", "  "] {
+            #expect(SiteEscaping.safeURL(refused) == nil, "\(refused)")
+        }
+    }
+
+    @Test func scriptJSONCannotCloseTheScript() {
+        let escaped = SiteEscaping.scriptJSON(Array("{\"t\":\"</script><!-- & \u{2028}\u{2029}\"}".utf8))
+        #expect(escaped == #"{"t":"\u003c/script\u003e\u003c!-- \u0026 \u2028\u2029"}"#)
+    }
+
+    @Test func htmlAndXMLEscaping() {
+        #expect(SiteEscaping.html(#"<a href="x" onclick='y'>&"#) == "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;")
+        #expect(SiteEscaping.xml("a\u{1}<b>&\"'") == "a&lt;b&gt;&amp;&quot;&apos;")
+    }
+
+    @Test func slugsAreFileNames() {
+        #expect(SiteEscaping.slug("PM-0001") == "pm-0001")
+        #expect(SiteEscaping.slug("../../etc/passwd") == "etc-passwd")
+        #expect(SiteEscaping.slug("<script>") == "script")
+        #expect(SiteEscaping.slug("日本") == "_")
+    }
+
+    @Test func forgeFromRemoteURLs() throws {
+        let github = try #require(Forge(repositoryURL: "git@github.com:acme/memory.git"))
+        #expect(github.base == "https://github.com/acme/memory")
+        #expect(github.commitURL("abc") == "https://github.com/acme/memory/commit/abc")
+        #expect(github.fileURL("lessons/a b.md", commit: "c1") == "https://github.com/acme/memory/blob/c1/lessons/a%20b.md")
+        let gitlab = try #require(Forge(repositoryURL: "https://gitlab.example.com/group/sub/memory"))
+        #expect(gitlab.folderURL("src/pay", commit: "c1") == "https://gitlab.example.com/group/sub/memory/-/tree/c1/src/pay")
+        let bitbucket = try #require(Forge(repositoryURL: "ssh://git@bitbucket.org:7999/team/memory.git"))
+        #expect(bitbucket.commitURL("abc") == "https://bitbucket.org/team/memory/commits/abc")
+        #expect(Forge(repositoryURL: "https://git.example.com/a/b") == nil)
+        #expect(Forge(repositoryURL: "javascript:alert(1)//github.com/a/b") == nil)
+        #expect(Forge(repositoryURL: "/srv/git/memory.git") == nil)
+    }
+
+    /// `Templates/theme/` is the source of truth; `Templates/theme/embed.py` regenerates the copies.
+    @Test func embeddedThemeMatchesTemplatesFolder() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Templates/theme")
+        let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".mustache") || $0.hasSuffix(".css") || $0.hasSuffix(".js") }.sorted()
+        #expect(BuiltInTheme.files.map(\.name) == onDisk)
+        for file in BuiltInTheme.files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file.name), encoding: .utf8)
+            #expect(file.text == text, "\(file.name) differs: run Templates/theme/embed.py")
+        }
+    }
+}
