@@ -46,10 +46,10 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         defer { try? FileManager.default.removeItem(atPath: out) }
         let result = try lore(["publish", "--out", out, "--repo-url", "git@github.com:acme/memory.git"], in: repo.path)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "published 2 entries (21 files) to \(out)\n")
+        #expect(result.stdout == "published 2 entries (22 files) to \(out)\n")
         #expect(result.stderr == "")
         let files = try tree(out)
-        for page in ["index.html", "all.html", "browse.html", "timeline.html", "actions.html", "search.html", "search.js",
+        for page in ["index.html", "all.html", "browse.html", "timeline.html", "actions.html", "stats.html", "search.html", "search.js",
                      "search-index.js", "style.css", "feed.xml", "index.json", ".lore-site", "entries/pm-0001.html",
                      "entries/ll-0001.html", "kinds/lesson.html", "tags/database.html", "services/payments-api.html",
                      "statuses/active.html", "years/2025.html"] {
@@ -59,6 +59,12 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         let index = try lore(["index"], in: repo.path)
         #expect(String(decoding: files["index.json"]!, as: UTF8.self) == index.stdout)
         try GraphCLITests.validate(out + "/index.json")
+        // The trends page: what `lore stats` counts, as SVG drawn by Lore beside the same numbers.
+        let trends = try read(out + "/stats.html")
+        #expect(trends.contains(#"<svg xmlns="http://www.w3.org/2000/svg" class="chart""#))
+        #expect(trends.contains(#"aria-label="Entries per quarter by kind""#))
+        #expect(trends.contains("<tr><th scope=\"row\">2025-Q1</th><td>1</td><td>1</td></tr>"))
+        #expect(!trends.contains("<script"))
         // The entry page: rendered body, history, backlinks, forge links, an overdue item.
         let lesson = try read(out + "/entries/ll-0001.html")
         #expect(lesson.contains("<h1>Size pools from the database down</h1>"))
@@ -234,7 +240,7 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         let elsewhere = (repo.path as NSString).deletingLastPathComponent
         let result = try lore(["publish", "-C", repo.path, "--out", "public"], in: elsewhere)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "published 2 entries (21 files) to \(repo.path)/public\n")
+        #expect(result.stdout == "published 2 entries (22 files) to \(repo.path)/public\n")
         #expect(FileManager.default.fileExists(atPath: repo.path + "/public/entries/ll-0001.html"))
     }
 

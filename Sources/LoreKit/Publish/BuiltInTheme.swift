@@ -167,6 +167,7 @@ public enum BuiltInTheme {
 <li><a href="{{root}}all.html">All entries</a></li>
 <li><a href="{{root}}browse.html">Browse</a></li>
 <li><a href="{{root}}timeline.html">Timeline</a></li>
+<li><a href="{{root}}stats.html">Trends</a></li>
 <li><a href="{{root}}actions.html">Action items</a></li>
 <li><a href="{{root}}feed.xml">Feed</a></li>
 </ul>
@@ -256,6 +257,43 @@ public enum BuiltInTheme {
 <script src="search.js"></script>
 
 """#),
+        ("stats.mustache", #"""
+<h1>Trends</h1>
+<p class="lead">{{entries}} entries, counted per {{period}} by the date they record; the charts are drawn from the numbers in the tables.</p>
+{{#breakdowns}}
+<section aria-labelledby="by-{{dimension}}">
+<h2 id="by-{{dimension}}">By {{dimension}}</h2>
+<figure>{{{svg}}}
+<figcaption>{{#legend}}<span class="swatch" style="background:{{colour}}"></span> {{name}} {{/legend}}</figcaption>
+</figure>
+<table>
+<thead><tr><th scope="col">{{period}}</th>{{#headers}}<th scope="col">{{name}}</th>{{/headers}}</tr></thead>
+<tbody>{{#rows}}<tr><th scope="row">{{period}}</th>{{#cells}}<td>{{value}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+</table>
+</section>
+{{/breakdowns}}
+{{^hasBreakdowns}}<p class="empty">No dated entries.</p>{{/hasBreakdowns}}
+<section aria-labelledby="resolve">
+<h2 id="resolve">Time to resolve</h2>
+<p>Hours from <code>started</code> to <code>resolved</code>, for postmortems that record both.</p>
+<figure>{{{resolveSVG}}}</figure>
+<table>
+<thead><tr><th scope="col">severity</th><th scope="col">count</th><th scope="col">median</th><th scope="col">mean</th><th scope="col">max</th></tr></thead>
+<tbody>{{#resolveRows}}<tr><th scope="row">{{label}}</th><td>{{count}}</td><td>{{median}}</td><td>{{mean}}</td><td>{{max}}</td></tr>{{/resolveRows}}</tbody>
+</table>
+{{#publish}}
+<p>Time to publish (the postmortem's first commit after <code>resolved</code>): {{count}} postmortems, median {{median}} h, mean {{mean}} h, max {{max}} h.</p>
+{{/publish}}
+</section>
+{{#actions}}
+<section aria-labelledby="action-items">
+<h2 id="action-items">Action items</h2>
+<figure>{{{svg}}}</figure>
+<p>{{total}} action items: {{open}} open, {{overdue}} overdue, {{done}} done, {{wontDo}} won't do. Due{{#asOf}} by {{asOf}}{{/asOf}}: {{due}}, of which {{dueDone}} done ({{share}}).</p>
+</section>
+{{/actions}}
+
+"""#),
         ("style.css", #"""
 /* Lore's default site theme: plain CSS, no web fonts, readable on any screen. */
 :root { --fg: #1d2327; --muted: #5b6770; --line: #d8dee4; --bg: #fff; --accent: #0b5cad; --warn: #a4330d; --soft: #f5f7f9; }
@@ -302,6 +340,12 @@ ul.inline li { display: inline-block; margin: 0 .5em .25em 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35em .5em; border-bottom: 1px solid var(--line); vertical-align: top; }
 mark { background: #fff1a8; }
+
+/* Trends: charts drawn by Lore as SVG, with their numbers in tables. */
+figure { margin: 1rem 0; overflow-x: auto; }
+svg.chart { display: block; max-width: 100%; height: auto; font-family: inherit; }
+svg.chart text { fill: currentColor; }
+.swatch { display: inline-block; width: 0.8em; height: 0.8em; vertical-align: middle; border-radius: 2px; }
 
 """#),
         ("timeline.mustache", #"""

@@ -80,6 +80,7 @@ struct SiteBuilder: Sendable {
             PageJob(path: "browse.html", template: "browse", title: "Browse", root: "", content: .browse),
             PageJob(path: "timeline.html", template: "timeline", title: "Timeline", root: "", content: .timeline),
             PageJob(path: "actions.html", template: "actions", title: "Action items", root: "", content: .actions),
+            PageJob(path: "stats.html", template: "stats", title: "Trends", root: "", content: .stats),
             PageJob(path: "search.html", template: "search", title: "Search", root: "", content: .search),
         ]
         let lists: [(String, [String: String], @Sendable (Entry) -> [String])] = [
@@ -107,7 +108,7 @@ struct SiteBuilder: Sendable {
     /// One page to render.
     struct PageJob: Sendable {
         enum Content: Sendable {
-            case home, all, browse, timeline, actions, search
+            case home, all, browse, timeline, actions, stats, search
             case list(heading: String, members: [Int])
             case entry(Int)
         }
@@ -127,6 +128,10 @@ struct SiteBuilder: Sendable {
         case .browse: context = browseContext()
         case .timeline: context = timelineContext()
         case .actions: context = actionsContext()
+        case .stats:
+            // What `lore stats` prints, judged on the snapshot's date (nothing is due without one).
+            context = StatsCharts.context(MemoryStats(corpus: index.corpus, query: .all, period: .quarter,
+                                                      today: today ?? "0000-00-00", history: index.history))
         case .search: context = [:]
         case .list(let heading, let members):
             let listed = byDate(members.map { entries[$0] })

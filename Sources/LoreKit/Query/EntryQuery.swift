@@ -23,6 +23,15 @@ public struct EntryQuery: Sendable, Hashable {
 
     private var expressions: [String]
 
+    /// The query that keeps every entry.
+    public static let all = EntryQuery(filters: [], sort: nil, expressions: [])
+
+    private init(filters: [FieldFilter], sort: FieldSort?, expressions: [String]) {
+        self.filters = filters
+        self.sort = sort
+        self.expressions = expressions
+    }
+
     /// Refuses values a declared type cannot hold (`--where 'date>=soon'`), naming the column.
     public func validate(in configuration: Configuration) throws(FilterSyntaxError) {
         let parsed = filters.suffix(expressions.count)
