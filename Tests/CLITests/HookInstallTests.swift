@@ -133,7 +133,7 @@ import TestSupport
         try repo.commitAll("first")
         let foreign = "#!/bin/sh\necho ran >> \"$(git rev-parse --git-dir)/foreign-ran\"\nexit 0\n"
         let hookPath = repo.path + "/.git/hooks/pre-commit"
-        try foreign.write(toFile: hookPath, atomically: true, encoding: .utf8)
+        try foreign.write(toFile: hookPath, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o750], ofItemAtPath: hookPath)
         let install = try Self.lore(["hooks", "install", "--hook", "pre-commit"], in: repo.path)
         #expect(install.stdout == "installed pre-commit in \(repo.path)/.git/hooks; the previous hook runs first, kept as \(hookPath).lore-chained\n")

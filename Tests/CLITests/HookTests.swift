@@ -11,7 +11,7 @@ import TestSupport
         try repo.commitAll("first")
         let seen = repo.base + "/seen.txt"
         let hook = "#!/bin/sh\n'\(loreBinary)' list --staged --format table > '\(seen)' 2>&1\n"
-        try hook.write(toFile: repo.path + "/.git/hooks/pre-commit", atomically: true, encoding: .utf8)
+        try hook.write(toFile: repo.path + "/.git/hooks/pre-commit", atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/.git/hooks/pre-commit")
         return (repo, seen)
     }

@@ -184,7 +184,7 @@ private func files(_ repo: TemporaryRepository, under folder: String) -> [String
         #expect(try lore(["new", "lesson", "Mine"], in: repo.path) == ProcessResult(stdout: "created lessons/mine-2.md (LL-0043)\n", stderr: "", status: 0))
         // --edit runs $VISUAL (before $EDITOR) through the shell with the new file.
         let editor = repo.base + "/editor.sh"
-        try "#!/bin/sh\nprintf 'edited\\n' >> \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nprintf 'edited\\n' >> \"$1\"\n".write(toFile: editor, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor)
         let edited = try lore(["new", "lesson", "Edited", "--edit"], in: repo.path, environment: ["VISUAL": editor, "EDITOR": "false"])
         #expect(edited == ProcessResult(stdout: "created lessons/edited.md (LL-0044)\n", stderr: "", status: 0))

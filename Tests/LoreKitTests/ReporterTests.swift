@@ -21,7 +21,7 @@ import Testing
         let rendered = ReportFormat(rawValue: format)!.render(Self.report)
         let file = Self.fixtures.appendingPathComponent("\(format).expected")
         if ProcessInfo.processInfo.environment["LORE_UPDATE_FIXTURES"] != nil {
-            try rendered.write(to: file, atomically: true, encoding: .utf8)
+            try rendered.write(to: file, atomically: false, encoding: .utf8)
         }
         #expect(rendered == (try String(contentsOf: file, encoding: .utf8)))
     }

@@ -126,7 +126,7 @@ final class RecordStore: @unchecked Sendable {
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else { return }
+        guard ScratchFile.write(out, to: temporary) else { return }
         if rename(temporary, path) != 0 { unlink(temporary); return }
         appended = Set(records.map(\.0))
         fileCount = records.count

@@ -112,7 +112,7 @@ public enum HookInstaller {
     /// Writes an executable script all at once: a temporary file renamed into place.
     private static func write(_ script: String, to path: String) throws {
         let temporary = path + ".lore-new-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755]) else {
+        guard ScratchFile.write(Array(script.utf8), to: temporary, mode: 0o755) else {
             throw Problem(description: "cannot write \(temporary)")
         }
         guard rename(temporary, path) == 0 else {

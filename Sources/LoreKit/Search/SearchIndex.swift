@@ -182,7 +182,7 @@ public final class SearchIndex {
 
     private func writeStamps(_ record: [UInt8], token: String) -> Bool {
         let temporary = path + ".worktree.\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(Array((token + "\n").utf8) + record)) else { return false }
+        guard ScratchFile.write(Array((token + "\n").utf8) + record, to: temporary) else { return false }
         return rename(temporary, path + ".worktree") == 0
     }
 
@@ -201,7 +201,7 @@ public final class SearchIndex {
         guard readStamp() != stamp else { return }
         // Written aside and renamed, so a reader never sees half a stamp.
         let temporary = stampPath + ".\(getpid())"
-        if (try? stamp.write(toFile: temporary, atomically: false, encoding: .utf8)) != nil {
+        if ScratchFile.write(Array(stamp.utf8), to: temporary) {
             rename(temporary, stampPath)
         }
     }

@@ -117,3 +117,30 @@ enum TestHooks {
         return Int(String(cString: value))
     }
 }
+
+/// Writes a private temporary file (created or truncated) with POSIX calls. Foundation's
+/// `FileManager.createFile` writes "atomically" on Linux through a `TemporaryDirectory.XXXXXX`
+/// folder in /tmp that it never removes, one per call: Lore's caches and hooks use this instead.
+enum ScratchFile {
+    /// Writes `bytes` to `path` with permissions `mode`; `false` when the system refused.
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { return false }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                close(fd)
+                unlink(path)
+                return false
+            }
+            written += count
+        }
+        if fchmod(fd, mode) != 0 || close(fd) != 0 {
+            unlink(path)
+            return false
+        }
+        return true
+    }
+}
