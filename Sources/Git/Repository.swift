@@ -157,11 +157,17 @@ public final class Repository {
         guard (4...40).contains(hex.utf8.count) else { return false }
         var oid = git_oid()
         guard git_oid_fromstrn(&oid, hex, hex.utf8.count) == 0 else { git_error_clear(); return false }
-        var object: OpaquePointer?
-        let rc = git_object_lookup_prefix(&object, handle, &oid, hex.utf8.count, GIT_OBJECT_COMMIT)
-        if rc < 0 { git_error_clear(); return false }
-        git_object_free(object)
-        return true
+        // The object database's index answers without inflating the commit; only its header is
+        // read, for the type (a check over thousands of `commits` items asks this per item).
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, handle) == 0 else { git_error_clear(); return false }
+        defer { git_odb_free(odb) }
+        var full = git_oid()
+        guard git_odb_exists_prefix(&full, odb, &oid, hex.utf8.count) == 0 else { git_error_clear(); return false }
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        guard git_odb_read_header(&size, &type, odb, &full) == 0 else { git_error_clear(); return false }
+        return type == GIT_OBJECT_COMMIT
     }
 
     /// The id git gives a blob with these bytes (`git hash-object`), computed without storing it.
