@@ -19,7 +19,7 @@ import TestSupport
 
     static func entries(_ index: [String: Any]) throws -> [String: [String: Any]] {
         let list = try #require(index["entries"] as? [[String: Any]])
-        return Dictionary(uniqueKeysWithValues: list.map { ($0["path"] as! String, $0) })
+        return Dictionary(uniqueKeysWithValues: try list.map { (try #require($0["path"] as? String), $0) })
     }
 
     /// Validates with python3's jsonschema (Debian python3-jsonschema, installed by `make deps`).
@@ -190,7 +190,9 @@ import TestSupport
         let header = try Self.json(lines[0])
         #expect((header["history"] as? [String: Any])?["partial"] as? Bool == true)
         let records = try lines.dropFirst().map(Self.json)
-        let byPath = Dictionary(uniqueKeysWithValues: records.map { ($0["path"] as! String, $0["history"] as! [String: Any]) })
+        let byPath = Dictionary(uniqueKeysWithValues: try records.map {
+            (try #require($0["path"] as? String), try #require($0["history"] as? [String: Any]))
+        })
         // The boundary commits are never "created"; d came in the merge's side branch, inside the clone.
         #expect(byPath["lessons/c.md"]?["partial"] as? Bool == true && byPath["lessons/c.md"]?["created"] is NSNull)
         #expect(byPath["lessons/a.md"]?["partial"] as? Bool == true && byPath["lessons/a.md"]?["created"] is NSNull)

@@ -157,20 +157,20 @@ struct SiteTheme: Sendable {
         for file in files {
             let name = String(file.path.description.dropFirst(Site.themeFolder.count + 1))
             guard texts[name] != nil else { ignored.append(file.path.description); continue }
+            let contents: FileContents
             do {
-                guard case .bytes(let bytes) = try snapshot.contents(of: file, limit: 4 << 20) else {
-                    throw PublishError.theme(path: file.path.description, message: "a theme file is limited to 4 MiB")
-                }
-                guard let text = String(validating: bytes, as: UTF8.self) else {
-                    throw PublishError.theme(path: file.path.description, message: "a theme file must be UTF-8 text")
-                }
-                texts[name] = text
-                overrides.append(name)
-            } catch let error as PublishError {
-                throw error
+                contents = try snapshot.contents(of: file, limit: 4 << 20)
             } catch {
-                throw .lore(.repository(error as! GitError))
+                throw .lore(.repository(error))
             }
+            guard case .bytes(let bytes) = contents else {
+                throw .theme(path: file.path.description, message: "a theme file is limited to 4 MiB")
+            }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw .theme(path: file.path.description, message: "a theme file must be UTF-8 text")
+            }
+            texts[name] = text
+            overrides.append(name)
         }
         var library = MustacheLibrary()
         var assets: [String: String] = [:]
