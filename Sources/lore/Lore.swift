@@ -111,6 +111,11 @@ struct SnapshotOptions: ParsableArguments {
     }
 }
 
+/// Refuses a `--today` that is not a date `YYYY-MM-DD` (usage error, exit 2).
+func validateToday(_ today: String?) throws {
+    if let today, !FieldType.date.accepts(today) { throw ValidationError("--today must be a date YYYY-MM-DD, not '\(today)'") }
+}
+
 /// Writes to standard output and standard error with write(2): whole texts, in order, unbuffered.
 enum Console {
     static func out(_ text: String) { write(fd: 1, Array(text.utf8)) }

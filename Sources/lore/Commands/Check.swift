@@ -31,7 +31,7 @@ struct Check: ParsableCommand {
     var paths: [String] = []
 
     func validate() throws {
-        if let today, !FieldType.date.accepts(today) { throw ValidationError("--today must be a date YYYY-MM-DD, not '\(today)'") }
+        try validateToday(today)
     }
 
     func run() throws {

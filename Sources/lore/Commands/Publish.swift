@@ -56,7 +56,7 @@ struct Publish: ParsableCommand {
 
     func validate() throws {
         if out == nil && printTheme == nil { throw ValidationError("give --out DIR (or --print-theme DIR)") }
-        if let today, !FieldType.date.accepts(today) { throw ValidationError("--today must be a date YYYY-MM-DD, not '\(today)'") }
+        try validateToday(today)
         if let baseURL {
             let lower = baseURL.lowercased()
             guard (lower.hasPrefix("https://") || lower.hasPrefix("http://")), SiteEscaping.safeURL(baseURL) != nil,

@@ -41,7 +41,7 @@ struct Stats: ParsableCommand {
     var format: Format = .text
 
     func validate() throws {
-        if let today, !FieldType.date.accepts(today) { throw ValidationError("--today must be a date YYYY-MM-DD, not '\(today)'") }
+        try validateToday(today)
     }
 
     func run() throws {
