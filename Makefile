@@ -3,6 +3,7 @@
 #   make test    run every test (installs the Debian packages it needs when missing)
 #   make bench   measure lore against its peers on generated corpora (slow; not run by CI)
 #   make screenshots  refresh docs/images/site-*.png from the browser test
+#   make embed   recompile the templates, theme and hooks into the library after editing them
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -11,7 +12,7 @@ PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite
 VENV       := $(CURDIR)/.build/venv
 BROWSER_PACKAGES := chromium chromium-driver python3-venv
 
-.PHONY: all deps browser-deps build release demo test browser-test screenshots bench clean
+.PHONY: all deps browser-deps build release demo test browser-test screenshots bench embed clean
 
 all: build
 
@@ -89,6 +90,11 @@ screenshots: build browser-deps
 
 bench: release
 	Tests/Bench/bench.py --lore "$(CURDIR)/.build/release/lore" $(BENCH_ARGS)
+
+# Templates/*.md, Templates/theme/ and Hooks/ are compiled into the library; EmbeddedFilesTests
+# (and the tests of each) fail until this has been run after an edit.
+embed:
+	python3 Sources/LoreCore/Resources/embed.py
 
 clean:
 	rm -rf .build

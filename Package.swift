@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "LoreKit", targets: ["LoreKit"]),
+        .library(name: "LoreCore", targets: ["LoreCore"]),
         .executable(name: "lore", targets: ["lore"]),
     ],
     dependencies: [
@@ -24,8 +25,16 @@ let package = Package(
         .target(name: "Git", dependencies: ["CGit2"]),
         // The only module that touches cmark-gfm.
         .target(name: "Markdown", dependencies: ["CCmark"]),
-        .target(name: "LoreKit", dependencies: [
+        // The core of the library, bottom to top: Support, Model → Storage, Parsing → Config,
+        // History → Corpus, Query → Links. Yams is its only package dependency. Nothing in it
+        // may use LoreKit: the compiler keeps the layers (docs/architecture.md).
+        .target(name: "LoreCore", dependencies: [
             "Git", "Markdown", .product(name: "Yams", package: "Yams"),
+        ], exclude: ["Resources/embed.py"]),
+        // The features over the core: Editing, FollowUp, Hooks → Rules, Output → Reporters,
+        // Recall, Search, Scaffold, Publish.
+        .target(name: "LoreKit", dependencies: [
+            "LoreCore", "Git", "Markdown",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),

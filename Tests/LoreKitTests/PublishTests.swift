@@ -46,7 +46,7 @@ import Testing
         #expect(Forge(repositoryURL: "/srv/git/memory.git") == nil)
     }
 
-    /// `Templates/theme/` is the source of truth; `Templates/theme/embed.py` regenerates the copies.
+    /// `Templates/theme/` is the source of truth; `make embed` regenerates the copies.
     @Test func embeddedThemeMatchesTemplatesFolder() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Templates/theme")
@@ -55,7 +55,7 @@ import Testing
         #expect(BuiltInTheme.files.map(\.name) == onDisk)
         for file in BuiltInTheme.files {
             let text = try String(contentsOf: folder.appendingPathComponent(file.name), encoding: .utf8)
-            #expect(file.text == text, "\(file.name) differs: run Templates/theme/embed.py")
+            #expect(file.text == text, "\(file.name) differs: run make embed")
         }
     }
 }

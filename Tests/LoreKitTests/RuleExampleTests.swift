@@ -89,11 +89,17 @@ import TestSupport
         #expect(onDisk == RuleReference.markdown(), "docs/rules.md is stale: run `lore rules --format markdown > docs/rules.md`")
     }
 
+    /// The configuration is read below the rules, from its own list of rule ids: it must name
+    /// exactly the rules the checker runs.
+    @Test func configurationKnowsEveryRule() {
+        #expect(RuleIdentifiers.all == Checker.descriptions.map(\.id))
+    }
+
     @Test func builtInTemplatesMatchTemplatesFolder() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         for kind in BuiltInTemplates.names {
             let onDisk = try String(contentsOf: root.appendingPathComponent("Templates/\(kind).md"), encoding: .utf8)
-            #expect(BuiltInTemplates.text(for: kind) == onDisk, "\(kind)")
+            #expect(BuiltInTemplates.text(for: kind) == onDisk, "\(kind) differs: run make embed")
         }
         // Every entry template of the folder is built in (`theme/`, the site's templates, is checked by PublishTests).
         let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Templates").path).filter { $0.hasSuffix(".md") }

@@ -82,7 +82,7 @@ public enum Renumber {
         guard let kind = configuration.kind(named: entry.kind) else { throw .usage("no kind '\(entry.kind)' in the configuration") }
         let newID: String
         if let requested {
-            guard IDFormatRule.matches(requested, kind: kind) else {
+            guard kind.accepts(id: requested) else {
                 throw .usage("\(requested) is not an id of kind '\(kind.name)' (\(kind.prefix)- then its \(kind.ids.rawValue) scheme)")
             }
             guard corpus.entries(withID: requested).isEmpty else {

@@ -1,10 +1,3 @@
-/// What history knows about an entry, for the figures only history can give. The history layer
-/// provides it; without one those figures are left out.
-public protocol EntryHistoryProvider {
-    /// The date-time (RFC 3339) of the first commit that added the entry's file.
-    func firstCommitDate(of path: String) -> String?
-}
-
 /// Trends over a corpus (`lore stats`): entries per month or quarter by kind, severity, service
 /// and tag; time to resolve; how many due action items were done.
 public struct MemoryStats: Sendable, Hashable, Codable {

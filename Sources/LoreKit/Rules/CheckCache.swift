@@ -41,13 +41,7 @@ struct FileVerdict: Sendable {
     /// The binary form (without path and kind, which the cache key holds).
     func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        ByteWriter.varint(diagnostics.count, into: &out)
-        for diagnostic in diagnostics {
-            ByteWriter.position(diagnostic.position, into: &out)
-            out.append(diagnostic.severity == .error ? 0 : 1)
-            ByteWriter.string(diagnostic.code, into: &out)
-            ByteWriter.string(diagnostic.message, into: &out)
-        }
+        ByteWriter.diagnostics(diagnostics, into: &out)
         ByteWriter.varint(findings.count, into: &out)
         for item in findings {
             ByteWriter.string(item.rule, into: &out)
@@ -62,14 +56,7 @@ struct FileVerdict: Sendable {
     /// Reads what `encoded()` wrote; `nil` when the bytes are not a verdict.
     static func decode(_ bytes: ArraySlice<UInt8>, path: GitPath, kind: String) -> FileVerdict? {
         var reader = ByteReader(bytes)
-        guard let diagnosticCount = reader.varint() else { return nil }
-        var diagnostics: [Diagnostic] = []
-        for _ in 0..<diagnosticCount {
-            guard let position = reader.position(), let severity = reader.byte(), let code = reader.string(),
-                  let message = reader.string() else { return nil }
-            diagnostics.append(Diagnostic(path: path, position: position, severity: severity == 0 ? .error : .warning,
-                                          code: code, message: message))
-        }
+        guard let diagnostics = reader.diagnostics(path: path) else { return nil }
         guard let findingCount = reader.varint() else { return nil }
         var findings: [RuleFinding] = []
         findings.reserveCapacity(findingCount)
@@ -108,10 +95,7 @@ extension FileVerdict {
             guard let count = reader.varint(), reader.bytes(count) != nil else { return false }
             return true
         }
-        guard let diagnosticCount = reader.varint() else { return nil }
-        for _ in 0..<diagnosticCount {
-            guard reader.position() != nil, reader.byte() != nil, skipText(), skipText() else { return nil }
-        }
+        guard reader.skipDiagnostics() else { return nil }
         guard let findingCount = reader.varint() else { return nil }
         for _ in 0..<findingCount {
             guard skipText(), reader.position() != nil, reader.byte() != nil, skipText() else { return nil }

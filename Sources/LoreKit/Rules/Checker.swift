@@ -171,7 +171,7 @@ public enum Checker {
                                                     decode: @escaping @Sendable (ArraySlice<UInt8>, CorpusLoader.EntryFile) -> T?,
                                                     keep: @escaping @Sendable (FileVerdict) -> T) throws(LoreError) -> [T] {
         let context = try Self.context(for: configuration, in: snapshot)
-        let cache = memory.checkCache
+        let cache = memory.sessionCache(CheckCache.self, make: CheckCache.init(gitDirectory:))
         let rules = entryRules
         let fingerprint = context.fingerprint
         typealias Outcome = CachedOutcome<T>

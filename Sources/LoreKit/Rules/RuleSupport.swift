@@ -1,7 +1,6 @@
 import Git
 
 /// Where a whole-entry finding is reported: the opening `---`.
-let entryStart = SourcePosition(line: 1, column: 1)
 
 extension CheckContext {
     /// The kind an entry belongs to.

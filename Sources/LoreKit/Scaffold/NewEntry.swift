@@ -171,7 +171,7 @@ public final class EntryScaffold {
         guard let id = request.id else {
             return IDAllocator.first(for: kind, date: try date(request), taken: taken)
         }
-        guard IDFormatRule.matches(id, kind: kind) else {
+        guard kind.accepts(id: id) else {
             throw .usage("--id \(id) is not an id of kind '\(kind.name)' (ids are \(kind.prefix)- then its \(kind.ids.rawValue) scheme)")
         }
         if taken.contains(id) { throw .refused("the id \(id) is already used (in the working tree, the index or a branch)") }

@@ -82,7 +82,7 @@ public final class SearchIndex {
         let expression: String
         do { expression = try SearchQuery.ftsExpression(request.text) } catch { throw .query(error) }
         let snapshot: Snapshot
-        let configuration: Configuration
+        let configuration: LoreCore.Configuration
         do {
             snapshot = try memory.snapshot(source)
             configuration = try memory.configuration(in: snapshot)
@@ -210,7 +210,7 @@ public final class SearchIndex {
 
     /// What the snapshot's content is, cheaply: a revision's tree id or the index's checksum; `nil`
     /// for the working tree, which `WorkingTreeStamps` describes instead.
-    private func viewKey(_ snapshot: Snapshot, configuration: Configuration) throws(SearchError) -> String? {
+    private func viewKey(_ snapshot: Snapshot, configuration: LoreCore.Configuration) throws(SearchError) -> String? {
         if let id = snapshot.contentID {
             let kind: String
             if case .revision = snapshot.source { kind = "tree" } else { kind = "index" }
@@ -219,7 +219,7 @@ public final class SearchIndex {
         return nil
     }
 
-    private func refresh(_ database: DatabaseQueue, snapshot: Snapshot, configuration: Configuration, view: String?) throws {
+    private func refresh(_ database: DatabaseQueue, snapshot: Snapshot, configuration: LoreCore.Configuration, view: String?) throws {
         let stored = try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'view'") }
         var record: [UInt8]?
         if let view {
@@ -329,7 +329,7 @@ public final class SearchIndex {
     // MARK: Querying
 
     private func query(_ database: DatabaseQueue, expression: String, request: SearchRequest,
-                       configuration: Configuration) throws -> [SearchHit] {
+                       configuration: LoreCore.Configuration) throws -> [SearchHit] {
         try database.read { db in
             struct Candidate {
                 let docid: Int64, path: Data, kind: String, id: String?, title: String?, date: String?, status: String?

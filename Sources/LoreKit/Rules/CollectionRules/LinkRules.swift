@@ -30,36 +30,6 @@ public struct BrokenLinkRule: CollectionRule {
         }
     }
 
-    /// The repository path a relative link to a `.md` file points at, or `nil` for URLs, anchors and
-    /// links to other kinds of files.
-    /// The folders of a path, for resolving relative links from it.
-    static func folder(of path: GitPath) -> [Substring] {
-        Array(path.description.split(separator: "/", omittingEmptySubsequences: true).dropLast())
-    }
-
-    static func entryFileTarget(_ destination: String, from path: GitPath) -> String? {
-        entryFileTarget(destination, folder: folder(of: path))
-    }
-
-    static func entryFileTarget(_ destination: String, folder: [Substring]) -> String? {
-        var target = Substring(destination)
-        if let cut = target.firstIndex(where: { $0 == "#" || $0 == "?" }) { target = target[..<cut] }
-        guard target.hasSuffix(".md"), !target.hasPrefix("mailto:") else { return nil }
-        // A scheme (`https:`) makes it a URL, not a path.
-        if let colon = target.firstIndex(of: ":"), !target[..<colon].contains("/") { return nil }
-        let decoded = target.contains("%") ? (String(target).removingPercentEncoding ?? String(target)) : String(target)
-        var components: [Substring] = decoded.hasPrefix("/") ? [] : folder
-        for part in decoded.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." {
-                if components.isEmpty { return decoded }   // escapes the repository: never present
-                components.removeLast()
-            } else {
-                components.append(part)
-            }
-        }
-        return components.joined(separator: "/")
-    }
 }
 
 /// Several files with one id.
@@ -81,7 +51,7 @@ public struct DuplicateIDRule: CollectionRule {
         for (id, holding) in holders where holding.count > 1 {
             for entry in holding {
                 let others = holding.filter { $0.path != entry.path }.map(\.path.description).joined(separator: ", ")
-                findings.append(Finding(entry.path, entry.id?.position ?? entryStart, "id \(id) is also held by \(others)"))
+                findings.append(Finding(entry.path, entry.id?.position ?? .start, "id \(id) is also held by \(others)"))
             }
         }
         return findings

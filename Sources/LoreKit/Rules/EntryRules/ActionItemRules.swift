@@ -1,29 +1,3 @@
-/// The action items of a postmortem, with positions.
-enum ActionItems {
-    struct Item {
-        let position: SourcePosition
-        let title: String
-        let owner: String?
-        let due: String?
-        let status: String
-        let link: String?
-    }
-
-    static func items(of entry: Entry) -> [Item] {
-        guard case .sequence(let values, _)? = entry.frontMatter["action_items"] else { return [] }
-        return values.compactMap { value in
-            guard case .mapping(let pairs, let position) = value else { return nil }
-            func text(_ key: String) -> String? {
-                guard let scalar = pairs.first(where: { $0.key.text == key })?.value.scalar, !scalar.isNull,
-                      !scalar.text.isBlank else { return nil }
-                return scalar.text
-            }
-            return Item(position: position, title: text("title") ?? "(untitled)", owner: text("owner"), due: text("due"),
-                        status: text("status") ?? "open", link: text("link"))
-        }
-    }
-}
-
 /// Action items without owner or due date on a published postmortem.
 public struct IncompleteActionItemRule: EntryRule {
     public static let description = RuleDescription(

@@ -12,28 +12,7 @@ public struct IDFormatRule: EntryRule {
 
     public func check(_ entry: Entry, in context: CheckContext) -> [Finding] {
         guard let kind = context.kind(of: entry), let value = entry.frontMatter["id"]?.scalar, !value.isNull else { return [] }
-        guard !Self.matches(value.text, kind: kind) else { return [] }
-        let form: String
-        switch kind.ids {
-        case .sequence: form = "\(kind.prefix)-0042"
-        case .date: form = "\(kind.prefix)-20250314-1"
-        case .random: form = "\(kind.prefix)-k3f9q"
-        }
-        return [Finding(entry.path, value.position, "id '\(value.text)' is not of the form \(form) for kind '\(kind.name)'")]
-    }
-
-    static func matches(_ id: String, kind: Kind) -> Bool {
-        guard id.hasPrefix(kind.prefix + "-") else { return false }
-        let rest = Array(id.utf8.dropFirst(kind.prefix.utf8.count + 1))
-        let digit: (UInt8) -> Bool = { $0 >= 48 && $0 <= 57 }
-        switch kind.ids {
-        case .sequence:
-            return !rest.isEmpty && rest.allSatisfy(digit)
-        case .date:
-            guard rest.count >= 10, rest[8] == UInt8(ascii: "-"), rest[0..<8].allSatisfy(digit), rest[9...].allSatisfy(digit) else { return false }
-            return true
-        case .random:
-            return rest.count >= 3 && rest.allSatisfy { digit($0) || ($0 >= 97 && $0 <= 122) }
-        }
+        guard !kind.accepts(id: value.text) else { return [] }
+        return [Finding(entry.path, value.position, "id '\(value.text)' is not of the form \(kind.idExample) for kind '\(kind.name)'")]
     }
 }

@@ -15,7 +15,7 @@ public struct MissingFieldRule: EntryRule {
         return kind.fields.filter(\.required).compactMap { spec in
             let value = entry.frontMatter[spec.name]
             guard value == nil || value!.isNull || value!.scalar?.text.isBlank == true else { return nil }
-            return Finding(entry.path, entryStart, "missing required field '\(spec.name)'")
+            return Finding(entry.path, .start, "missing required field '\(spec.name)'")
         }
     }
 }

@@ -1,0 +1,306 @@
+import Git
+
+/// A configuration that cannot be used, with the place that says why.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The configuration file.
+    public let path: GitPath
+    /// Where the problem is.
+    public let position: SourcePosition
+    /// What is wrong.
+    public let message: String
+
+    public var description: String { "\(path):\(position.line):\(position.column): error: \(message)" }
+}
+
+extension Configuration {
+    /// Reads a configuration from the text of `.lore/config.yml` (or `path`, for messages).
+    public static func parse(_ bytes: [UInt8], path: GitPath = Configuration.path) throws(ConfigurationError) -> Configuration {
+        var reader = ConfigurationReader(path: path)
+        var configuration = try reader.read(bytes)
+        configuration.sourceDigest = FNV1a.hash(bytes) | 1
+        return configuration
+    }
+}
+
+private struct ConfigurationReader {
+    let path: GitPath
+
+    func fail(_ position: SourcePosition, _ message: String) -> ConfigurationError {
+        ConfigurationError(path: path, position: position, message: message)
+    }
+
+    mutating func read(_ bytes: [UInt8]) throws(ConfigurationError) -> Configuration {
+        let text: String
+        do throws(SourceText.Problem) {
+            text = try SourceText.decode(bytes)
+        } catch {
+            switch error {
+            case .binary: throw fail(SourcePosition(line: 1, column: 1), "the configuration is not text")
+            case .nul(let position): throw fail(position, "NUL byte in the configuration")
+            case .invalidUTF8(let position): throw fail(position, "the configuration is not valid UTF-8")
+            }
+        }
+        let root: YAMLValue?
+        do {
+            root = try YAMLReader.read(text)
+        } catch {
+            throw fail(error.position, error.message)
+        }
+        guard let root, !root.isNull else { return .builtIn.withFileFlag() }
+        guard case .mapping(let pairs, _) = root else {
+            throw fail(root.position, "the configuration must be a mapping (version, kinds, rules), not \(root.shapeName)")
+        }
+        var configuration = Configuration.builtIn
+        configuration.isFromFile = true
+        try checkKeys(pairs, allowed: ["version", "kinds", "rules", "draft_statuses", "max_file_size"], in: "the configuration")
+        if let version = pairs.first(where: { $0.key.text == "version" })?.value {
+            guard version.scalar?.text == "1" else {
+                throw fail(version.position, "unsupported configuration version '\(version.scalar?.text ?? version.shapeName)': this Lore reads version 1")
+            }
+        }
+        if let kinds = pairs.first(where: { $0.key.text == "kinds" })?.value {
+            configuration.kinds = try readKinds(kinds)
+        }
+        if let rules = pairs.first(where: { $0.key.text == "rules" })?.value, !rules.isNull {
+            guard case .mapping(let rulePairs, _) = rules else { throw fail(rules.position, "'rules' must map rule ids to error, warning or off") }
+            let known = RuleIdentifiers.known
+            for pair in rulePairs {
+                guard known.contains(pair.key.text) else {
+                    throw fail(pair.key.position, "unknown rule '\(pair.key.text)'; `lore rules` lists them")
+                }
+                guard let severity = pair.value.scalar?.text, ["error", "warning", "off"].contains(severity) else {
+                    throw fail(pair.value.position, "the severity of rule '\(pair.key.text)' must be error, warning or off")
+                }
+                configuration.ruleSeverities[pair.key.text] = severity
+            }
+        }
+        if let drafts = pairs.first(where: { $0.key.text == "draft_statuses" })?.value {
+            configuration.draftStatuses = Set(try stringList(drafts, "draft_statuses"))
+        }
+        if let size = pairs.first(where: { $0.key.text == "max_file_size" })?.value {
+            configuration.maxFileSize = try readSize(size)
+        }
+        return configuration
+    }
+
+    func checkKeys(_ pairs: [YAMLPair], allowed: [String], in place: String) throws(ConfigurationError) {
+        for pair in pairs where !allowed.contains(pair.key.text) {
+            throw fail(pair.key.position, "unknown key '\(pair.key.text)' in \(place); expected one of \(allowed.joined(separator: ", "))")
+        }
+    }
+
+    func readSize(_ value: YAMLValue) throws(ConfigurationError) -> Int {
+        guard let text = value.scalar?.text.replacingOccurrences(of: " ", with: "") else {
+            throw fail(value.position, "'max_file_size' must be a size such as 1048576, 512KiB or 2MiB")
+        }
+        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("B", 1), ("", 1)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let number = Int(text.dropLast(suffix.count)), number > 0 { return number * factor }
+        }
+        throw fail(value.position, "'max_file_size' must be a size such as 1048576, 512KiB or 2MiB, not '\(text)'")
+    }
+
+    func readKinds(_ value: YAMLValue) throws(ConfigurationError) -> [Kind] {
+        guard case .mapping(let pairs, _) = value, !pairs.isEmpty else {
+            throw fail(value.position, "'kinds' must map kind names to their settings")
+        }
+        var kinds: [Kind] = []
+        var dirs: [(String, SourcePosition)] = []
+        for pair in pairs {
+            let name = pair.key.text
+            guard isName(name) else {
+                throw fail(pair.key.position, "kind name '\(name)' must be lowercase letters, digits and '-'")
+            }
+            let kind = try readKind(name: name, pair.value)
+            if let other = kinds.first(where: { $0.prefix == kind.prefix }) {
+                throw fail(pair.key.position, "kinds '\(other.name)' and '\(name)' share the id prefix '\(kind.prefix)'")
+            }
+            for (dir, _) in dirs where GitPath(dir).isInside(GitPath(kind.dir)) || GitPath(kind.dir).isInside(GitPath(dir)) {
+                throw fail(pair.key.position, "the folder '\(kind.dir)' of kind '\(name)' overlaps the folder '\(dir)' of another kind")
+            }
+            dirs.append((kind.dir, pair.key.position))
+            kinds.append(kind)
+        }
+        return kinds
+    }
+
+    func isName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+    }
+
+    func readKind(name: String, _ value: YAMLValue) throws(ConfigurationError) -> Kind {
+        let builtIn = BuiltInKinds.kind(named: name)
+        let pairs: [YAMLPair]
+        switch value {
+        case .mapping(let found, _): pairs = found
+        case .scalar(let scalar) where scalar.isNull && builtIn != nil: pairs = []
+        default: throw fail(value.position, "kind '\(name)' must be a mapping of settings (dir, prefix, statuses …)")
+        }
+        try checkKeys(pairs, allowed: ["dir", "prefix", "path", "ids", "template", "statuses", "severities", "optional_sections", "fields"],
+                      in: "kind '\(name)'")
+        func find(_ key: String) -> YAMLValue? { pairs.first { $0.key.text == key }?.value }
+        func required(_ key: String) throws(ConfigurationError) -> YAMLValue {
+            guard let value = find(key) else {
+                throw fail(value.position, "kind '\(name)' needs '\(key)' (only postmortem, lesson and decision have defaults)")
+            }
+            return value
+        }
+
+        let dirValue = builtIn == nil ? try required("dir") : find("dir")
+        var dir = builtIn?.dir ?? ""
+        if let dirValue {
+            dir = try string(dirValue, "dir")
+            while dir.hasSuffix("/") { dir.removeLast() }
+            if dir.hasPrefix("./") { dir.removeFirst(2) }
+            guard !dir.isEmpty, !dir.hasPrefix("/"), !dir.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
+                  !dir.hasPrefix(".lore") else {
+                throw fail(dirValue.position, "'dir' must be a folder inside the repository, such as 'postmortems'")
+            }
+        }
+        let prefixValue = builtIn == nil ? try required("prefix") : find("prefix")
+        var prefix = builtIn?.prefix ?? ""
+        if let prefixValue {
+            prefix = try string(prefixValue, "prefix")
+            guard let first = prefix.unicodeScalars.first, ("A"..."Z").contains(first),
+                  prefix.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) }) else {
+                throw fail(prefixValue.position, "'prefix' must be capital letters and digits, such as 'PM'")
+            }
+        }
+        var pathPattern = builtIn?.path ?? "{nnnn}-{slug}.md"
+        if let value = find("path") {
+            pathPattern = try string(value, "path")
+            try checkPathPattern(pathPattern, value.position)
+        }
+        var scheme = builtIn?.ids ?? .sequence
+        if let value = find("ids") {
+            guard let parsed = IDScheme(rawValue: try string(value, "ids")) else {
+                throw fail(value.position, "'ids' must be sequence, date or random")
+            }
+            scheme = parsed
+        }
+        var template = builtIn?.template ?? name
+        if let value = find("template") { template = try string(value, "template") }
+        let statusValue = builtIn == nil ? try required("statuses") : find("statuses")
+        var statuses = builtIn?.statuses ?? []
+        if let statusValue {
+            statuses = try stringList(statusValue, "statuses")
+            if statuses.isEmpty { throw fail(statusValue.position, "'statuses' must list at least one status") }
+        }
+        var severities = builtIn?.severities ?? []
+        if let value = find("severities") { severities = try stringList(value, "severities") }
+        var optional = builtIn?.optionalSections ?? []
+        if let value = find("optional_sections") { optional = try stringList(value, "optional_sections") }
+        var declared: [FieldSpec] = []
+        if let value = find("fields"), !value.isNull {
+            guard case .mapping(let fieldPairs, _) = value else {
+                throw fail(value.position, "'fields' must map field names to their type")
+            }
+            for pair in fieldPairs { declared.append(try readField(pair)) }
+        }
+        let kind = Kind(name: name, dir: dir, prefix: prefix, path: pathPattern, ids: scheme, template: template,
+                        statuses: statuses, severities: severities, optionalSections: optional, fields: [])
+        return BuiltInKinds.assemble(kind, declared: declared)
+    }
+
+    func readField(_ pair: YAMLPair) throws(ConfigurationError) -> FieldSpec {
+        let name = pair.key.text
+        // `services: list` is shorthand for `services: { type: list }`.
+        if let scalar = pair.value.scalar {
+            return FieldSpec(name, try fieldType(named: scalar.text, values: nil, fields: nil, at: scalar.position))
+        }
+        guard case .mapping(let pairs, let position) = pair.value else {
+            throw fail(pair.value.position, "field '\(name)' must give its type: { type: list, required: true }")
+        }
+        try checkKeys(pairs, allowed: ["type", "required", "values", "fields"], in: "field '\(name)'")
+        guard let typeValue = pairs.first(where: { $0.key.text == "type" })?.value else {
+            throw fail(position, "field '\(name)' needs a 'type' (\(FieldType.declarableNames.joined(separator: ", ")))")
+        }
+        var required = false
+        if let value = pairs.first(where: { $0.key.text == "required" })?.value {
+            do {
+                guard case .bool(let flag) = try FieldType.bool.interpret(value, field: "required") else { throw fail(value.position, "") }
+                required = flag
+            } catch {
+                throw fail(value.position, "'required' must be true or false")
+            }
+        }
+        let type = try fieldType(named: try string(typeValue, "type"),
+                                 values: pairs.first(where: { $0.key.text == "values" })?.value,
+                                 fields: pairs.first(where: { $0.key.text == "fields" })?.value,
+                                 at: typeValue.position)
+        return FieldSpec(name, type, required: required)
+    }
+
+    func fieldType(named name: String, values: YAMLValue?, fields: YAMLValue?, at position: SourcePosition) throws(ConfigurationError) -> FieldType {
+        switch name {
+        case "string": return .string
+        case "text": return .text
+        case "date": return .date
+        case "datetime": return .datetime
+        case "bool": return .bool
+        case "int": return .int
+        case "url": return .url
+        case "email": return .email
+        case "list": return .list
+        case "ids": return .ids
+        case "globs": return .globs
+        case "enum":
+            guard let values else { throw fail(position, "an enum field needs 'values'") }
+            let list = try stringList(values, "values")
+            if list.isEmpty { throw fail(values.position, "'values' must list at least one value") }
+            return .enumeration(list)
+        case "objects":
+            guard let fields, case .mapping(let pairs, _) = fields else {
+                throw fail(position, "an objects field needs 'fields' mapping each field of an object to its type")
+            }
+            var specs: [FieldSpec] = []
+            for pair in pairs { specs.append(try readField(pair)) }
+            return .objects(specs)
+        default:
+            throw fail(position, "unknown field type '\(name)'; expected one of \(FieldType.declarableNames.joined(separator: ", "))")
+        }
+    }
+
+    func checkPathPattern(_ pattern: String, _ position: SourcePosition) throws(ConfigurationError) {
+        let known = ["yyyy", "mm", "dd", "date", "slug", "id", "nnnn"]
+        var rest = Substring(pattern)
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                throw fail(position, "'path' has a '{' without '}'")
+            }
+            let name = String(rest[rest.index(after: open)..<close])
+            guard known.contains(name) else {
+                throw fail(position, "unknown placeholder '{\(name)}' in 'path'; expected one of \(known.map { "{\($0)}" }.joined(separator: ", "))")
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        guard pattern.hasSuffix(".md"), !pattern.hasPrefix("/"), !pattern.split(separator: "/").contains("..") else {
+            throw fail(position, "'path' must be a relative path ending in .md, such as '{yyyy}/{date}-{slug}.md'")
+        }
+    }
+
+    func string(_ value: YAMLValue, _ key: String) throws(ConfigurationError) -> String {
+        guard let scalar = value.scalar, !scalar.isNull, !scalar.text.isEmpty else {
+            throw fail(value.position, "'\(key)' must be a single value, not \(value.isNull ? "empty" : value.shapeName)")
+        }
+        return scalar.text
+    }
+
+    func stringList(_ value: YAMLValue, _ key: String) throws(ConfigurationError) -> [String] {
+        guard case .sequence(let items, _) = value else {
+            throw fail(value.position, "'\(key)' must be a list such as [a, b]")
+        }
+        var result: [String] = []
+        for item in items { result.append(try string(item, key)) }
+        return result
+    }
+}
+
+extension Configuration {
+    func withFileFlag() -> Configuration {
+        var copy = self
+        copy.isFromFile = true
+        return copy
+    }
+}

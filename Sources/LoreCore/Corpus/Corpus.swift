@@ -1,0 +1,183 @@
+import Foundation
+import Git
+
+/// Every entry of every kind read from one snapshot, with the problems found reading them.
+public struct Corpus: Sendable {
+    /// The configuration the corpus was read with.
+    public let configuration: Configuration
+    /// The state of the repository read.
+    public let source: SnapshotSource
+    /// The entries, sorted by path bytes.
+    public let entries: [Entry]
+    /// Problems found reading files, sorted by path, line, column.
+    public let diagnostics: [Diagnostic]
+    /// The blob id of each entry's file by path (for working-tree files, what its bytes hash to),
+    /// when the parse cache is in use: what an index keyed by content (the search index) compares.
+    public var blobs: [GitPath: ObjectID] = [:]
+
+    /// The entries whose `id` is `id` (more than one when an id is duplicated).
+    public func entries(withID id: String) -> [Entry] { entries.filter { $0.id == id } }
+}
+
+/// Decides which files of a kind's folder are entries (FORMAT.md "Entries").
+public enum EntryFileFilter {
+    /// `.md` files, except `README.md`, `index.md` and names starting with `_` or `.`, and except
+    /// anything inside a folder whose name starts with `.`.
+    public static func isEntry(_ path: GitPath) -> Bool {
+        let name = path.nameBytes
+        guard name.count > 3, name.last == UInt8(ascii: "d"), name.dropLast().last == UInt8(ascii: "m"),
+              name.dropLast(2).last == UInt8(ascii: ".") else { return false }
+        guard let first = name.first, first != UInt8(ascii: "_"), first != UInt8(ascii: ".") else { return false }
+        if name.elementsEqual("README.md".utf8) || name.elementsEqual("index.md".utf8) { return false }
+        return !path.components.dropLast().contains { $0.first == UInt8(ascii: ".") }
+    }
+}
+
+/// Reads a corpus from a snapshot: lists the kinds' folders, reads every entry file, and parses
+/// them on every core.
+public enum CorpusLoader {
+    /// Reads every entry of every kind of `configuration` from `snapshot`, parsing every file.
+    public static func load(from snapshot: Snapshot, configuration: Configuration) throws(GitError) -> Corpus {
+        try load(from: snapshot, configuration: configuration, cache: nil)
+    }
+
+    /// Reads every entry of every kind of `configuration` from `snapshot`. With a `cache`, a file
+    /// whose blob was parsed before is not read (index and revisions) or not parsed (working tree).
+    static func load(from snapshot: Snapshot, configuration: Configuration, cache: ParseCache?) throws(GitError) -> Corpus {
+        struct Outcome: Sendable {
+            let result: EntryParser.Result
+            let key: ObjectID?
+            let encoded: [UInt8]?
+        }
+        let files = try entryFiles(of: snapshot, configuration: configuration)
+        let outcomes = try process(files, from: snapshot, configuration: configuration, keyed: cache != nil,
+            cached: { file, key in cache?.result(for: key, path: file.path, kind: file.kind).map { Outcome(result: $0, key: key, encoded: nil) } },
+            make: { _, result, key in Outcome(result: result, key: key, encoded: key == nil ? nil : ParseCacheCoding.encode(result)) })
+        var records: [(key: ObjectID, payload: ArraySlice<UInt8>, fresh: Bool)] = []
+        var entries: [Entry] = []
+        entries.reserveCapacity(outcomes.count)
+        var diagnostics: [Diagnostic] = []
+        var blobs: [GitPath: ObjectID] = [:]
+        blobs.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            if let key = outcome.key, let entry = outcome.result.entry { blobs[entry.path] = key }
+            if let key = outcome.key {
+                if let encoded = outcome.encoded {
+                    records.append((key, encoded[...], true))
+                } else if let kept = cache?.encoded(key) {
+                    records.append((key, kept, false))
+                }
+            }
+            if let entry = outcome.result.entry { entries.append(entry) }
+            diagnostics += outcome.result.diagnostics
+        }
+        cache?.keep(records)
+        diagnostics += snapshotDiagnostics(files, of: snapshot, configuration: configuration)
+        diagnostics.sort()
+        var corpus = Corpus(configuration: configuration, source: snapshot.source, entries: entries, diagnostics: diagnostics)
+        corpus.blobs = blobs
+        return corpus
+    }
+
+    /// A file of a kind's folder that is an entry.
+    package struct EntryFile: Sendable {
+        let file: SnapshotFile
+        package let kind: String
+        package var path: GitPath { file.path }
+    }
+
+    /// The entry files of the kinds' folders, sorted by path.
+    package static func entryFiles(of snapshot: Snapshot, configuration: Configuration) throws(GitError) -> [EntryFile] {
+        entryFiles(among: try snapshot.files(under: configuration.kinds.map { GitPath($0.dir) }), configuration: configuration)
+    }
+
+    /// The entry files among `files` (a snapshot's listing, sorted by path).
+    package static func entryFiles(among files: [SnapshotFile], configuration: Configuration) -> [EntryFile] {
+        // The most specific folder wins: try the longest first.
+        let folders = configuration.kinds.map { (dir: GitPath($0.dir), name: $0.name) }.sorted { $0.dir.bytes.count > $1.dir.bytes.count }
+        return files.compactMap { file in
+            guard let kind = folders.first(where: { file.path.isInside($0.dir) }), EntryFileFilter.isEntry(file.path) else { return nil }
+            return EntryFile(file: file, kind: kind.name)
+        }
+    }
+
+    /// Reads and parses entry files on every core, each thread with its own repository handle,
+    /// dropping a file's bytes as soon as it is parsed; `make` turns each parse into a result. With
+    /// `keyed`, each file's blob id is known (hashed from the bytes for working-tree files) and
+    /// `cached` may answer for it first: for index and revision files, without reading the blob.
+    package static func process<T: Sendable>(_ files: [EntryFile], from snapshot: Snapshot, configuration: Configuration, keyed: Bool,
+                                     cached: @Sendable (EntryFile, ObjectID) -> T?,
+                                     make: @Sendable (EntryFile, EntryParser.Result, ObjectID?) -> T) throws(GitError) -> [T] {
+        let maxSize = configuration.maxFileSize
+        let reader = snapshot.parallelReader
+        let outcomes = files.parallelMap(context: { () -> Swift.Result<SnapshotFileReader, GitError> in
+            do throws(GitError) { return .success(try reader.open()) } catch { return .failure(error) }
+        }) { context, job -> Swift.Result<T, GitError> in
+            if keyed, let blob = job.file.blob, let hit = cached(job, blob) { return .success(hit) }
+            let contents: FileContents
+            do throws(GitError) {
+                contents = try context.get().contents(of: job.file, limit: maxSize)
+            } catch {
+                return .failure(error)
+            }
+            switch contents {
+            case .tooLarge(let size):
+                let result = EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
+                    path: job.path, position: SourcePosition(line: 1, column: 1), code: "file-too-large",
+                    message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")])
+                return .success(make(job, result, keyed ? job.file.blob : nil))
+            case .bytes(let bytes):
+                guard keyed else { return .success(make(job, EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes), nil)) }
+                let key = job.file.blob ?? Repository.blobID(of: bytes)
+                if job.file.blob == nil, let hit = cached(job, key) { return .success(hit) }
+                return .success(make(job, EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes), key))
+            }
+        }
+        var results: [T] = []
+        results.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let value): results.append(value)
+            case .failure(let error): throw error
+            }
+        }
+        return results
+    }
+
+    /// Problems of the snapshot's entry files as a set rather than one by one: names that clash,
+    /// files left unmerged.
+    package static func snapshotDiagnostics(_ files: [EntryFile], of snapshot: Snapshot, configuration: Configuration) -> [Diagnostic] {
+        var diagnostics = pathDiagnostics(files.map(\.path))
+        for path in snapshot.conflictedPaths(under: configuration.kinds.map { GitPath($0.dir) }) where EntryFileFilter.isEntry(path) {
+            diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), code: "unmerged-file",
+                                          message: "unresolved merge conflict: resolve the conflict in \(path) first"))
+        }
+        return diagnostics
+    }
+
+    /// Names git keeps apart but people and some file systems do not: non-UTF-8 names, and names
+    /// equal after Unicode normalisation (macOS folds them into one file).
+    static func pathDiagnostics(_ paths: [GitPath]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var byNormalForm: [String: [GitPath]] = [:]
+        for path in paths {
+            guard let text = path.string else {
+                diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), severity: .warning,
+                                              code: "non-utf8-path",
+                                              message: "file name is not valid UTF-8 (invalid bytes shown as \\xNN)"))
+                continue
+            }
+            guard !path.bytes.allSatisfy({ $0 < 0x80 }) else { continue }
+            byNormalForm[text.precomposedStringWithCanonicalMapping, default: []].append(path)
+        }
+        for (_, group) in byNormalForm where group.count > 1 {
+            for path in group {
+                let others = group.filter { $0 != path }.map { "'\($0.bytes.map { String(format: "%02x", $0) }.joined())'" }
+                diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), severity: .warning,
+                                              code: "unicode-normalization-clash",
+                                              message: "file name differs from \(group.count - 1) other name(s) only in Unicode normalization (bytes \(others.joined(separator: ", "))); some file systems treat them as one file"))
+            }
+        }
+        return diagnostics
+    }
+}
