@@ -21,8 +21,8 @@ import Testing
     }
 
     @Test func htmlAndXMLEscaping() {
-        #expect(SiteEscaping.html(#"<a href="x" onclick='y'>&"#) == "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;")
-        #expect(SiteEscaping.xml("a\u{1}<b>&\"'") == "a&lt;b&gt;&amp;&quot;&apos;")
+        #expect(Escaping.html(#"<a href="x" onclick='y'>&"#) == "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;")
+        #expect(Escaping.xml("a\u{1}<b>&\"'") == "a\u{FFFD}&lt;b&gt;&amp;&quot;&apos;")
     }
 
     @Test func slugsAreFileNames() {

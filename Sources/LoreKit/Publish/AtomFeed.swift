@@ -17,7 +17,7 @@ struct AtomFeed {
             return (entry, history, history.created ?? updated, updated)
         }.sorted { a, b in a.updated.time != b.updated.time ? a.updated.time > b.updated.time : a.entry.path < b.entry.path }
         let base = builder.options.baseURL
-        let x = SiteEscaping.xml
+        let x = Escaping.xml
         var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
         out += "  <title>\(x(builder.siteTitle))</title>\n"
         let feedID = base.map { $0 + "feed.xml" } ?? "tag:lore.invalid,2025:\(tagSafe(builder.siteTitle))"

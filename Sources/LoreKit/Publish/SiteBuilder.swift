@@ -393,7 +393,7 @@ struct SiteBuilder: Sendable {
             context["body"] = linkEntries(in: try renderHTML(Self.droppingTitle(body)), entry: entry, root: root)
         } catch {
             context["complex"] = error.description
-            context["body"] = "<pre>" + SiteEscaping.html(body) + "</pre>"
+            context["body"] = "<pre>" + Escaping.html(body) + "</pre>"
         }
         return view(context)
     }
@@ -423,7 +423,7 @@ struct SiteBuilder: Sendable {
         var files: [String: String] = [:]
         for link in index.graph.outgoing(entry.path) where link.kind == .file {
             guard case .entry(let path) = link.target, let page = pages[path] else { continue }
-            files[SiteEscaping.html(link.written)] = root + page
+            files[Escaping.html(link.written)] = root + page
         }
         let bytes = Array(html.utf8)
         func starts(_ text: StaticString, at index: Int) -> Bool {

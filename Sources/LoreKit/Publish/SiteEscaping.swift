@@ -1,7 +1,8 @@
 import Foundation
 
-/// Escaping of untrusted entry content for each context of a published site. Mustache's `{{v}}`
-/// escapes HTML text and quoted attributes; URLs and script-embedded JSON need more.
+/// What a published site needs beyond `Escaping`: URLs allowed in an `href`, JSON inside a
+/// `<script>` element, and file names made from values. Mustache's `{{v}}` escapes HTML text
+/// and quoted attributes.
 public enum SiteEscaping {
     /// `url` when it is safe in an `href`: `http:`, `https:`, `mailto:` or relative (no scheme);
     /// `nil` for every other scheme (`javascript:`, `data:`, `vbscript:`, `file:` …) and for text
@@ -22,45 +23,6 @@ public enum SiteEscaping {
             scheme.unicodeScalars.append(character)
         }
         return trimmed
-    }
-
-    /// Text escaped for HTML text and double- or single-quoted attributes.
-    public static func html(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
-    }
-
-    /// Text escaped for XML character data and attributes (Atom), with the characters XML 1.0
-    /// forbids (most C0 controls, unpaired surrogates cannot occur in Swift strings) dropped.
-    public static func xml(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(character)
-            default:
-                let value = character.value
-                if value < 0x20 || value == 0xFFFE || value == 0xFFFF { continue }
-                out.unicodeScalars.append(character)
-            }
-        }
-        return out
     }
 
     /// JSON text made safe inside an HTML `<script>` element: `<`, `>`, `&` and the line

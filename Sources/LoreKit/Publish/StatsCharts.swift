@@ -73,8 +73,8 @@ enum StatsCharts {
         let totals = periods.map { period in series.reduce(0) { $0 + value(period, $1) } }
         let maximum = max(totals.max() ?? 0, 1)
         let width = left + periods.count * (barWidth + gap) + gap
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(top + height + bottom)\" viewBox=\"0 0 \(width) \(top + height + bottom)\" role=\"img\" aria-label=\"\(SiteEscaping.html(title))\">"
-        svg += "<title>\(SiteEscaping.html(title))</title>"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(top + height + bottom)\" viewBox=\"0 0 \(width) \(top + height + bottom)\" role=\"img\" aria-label=\"\(Escaping.html(title))\">"
+        svg += "<title>\(Escaping.html(title))</title>"
         svg += "<line x1=\"\(left)\" y1=\"\(top + height)\" x2=\"\(width)\" y2=\"\(top + height)\" stroke=\"#718096\"/>"
         svg += "<text x=\"\(left - 4)\" y=\"\(top + 8)\" text-anchor=\"end\" font-size=\"10\">\(maximum)</text>"
         svg += "<text x=\"\(left - 4)\" y=\"\(top + height)\" text-anchor=\"end\" font-size=\"10\">0</text>"
@@ -86,9 +86,9 @@ enum StatsCharts {
                 guard count > 0 else { continue }
                 let h = max(1, count * height / maximum)
                 y -= h
-                svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth)\" height=\"\(h)\" fill=\"\(colour)\"><title>\(SiteEscaping.html("\(period) \(name): \(count)"))</title></rect>"
+                svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth)\" height=\"\(h)\" fill=\"\(colour)\"><title>\(Escaping.html("\(period) \(name): \(count)"))</title></rect>"
             }
-            svg += "<text transform=\"translate(\(x + barWidth / 2),\(top + height + 6)) rotate(60)\" font-size=\"9\">\(SiteEscaping.html(period))</text>"
+            svg += "<text transform=\"translate(\(x + barWidth / 2),\(top + height + 6)) rotate(60)\" font-size=\"9\">\(Escaping.html(period))</text>"
         }
         return svg + "</svg>"
     }
@@ -99,13 +99,13 @@ enum StatsCharts {
         let maximum = max(bars.map(\.value).max() ?? 0, 1)
         let height = max(bars.count, 1) * rowHeight + 4
         let width = labelWidth + barMax + 70
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(SiteEscaping.html(title))\">"
-        svg += "<title>\(SiteEscaping.html(title))</title>"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Escaping.html(title))\">"
+        svg += "<title>\(Escaping.html(title))</title>"
         for (index, bar) in bars.enumerated() {
             let y = index * rowHeight + 2
             let length = Int((bar.value / maximum * Double(barMax)).rounded())
             let shown = bar.value == bar.value.rounded() ? String(Int(bar.value)) : String(format: "%.1f", bar.value)
-            svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 13)\" text-anchor=\"end\" font-size=\"11\">\(SiteEscaping.html(bar.label))</text>"
+            svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 13)\" text-anchor=\"end\" font-size=\"11\">\(Escaping.html(bar.label))</text>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 2)\" width=\"\(max(length, bar.value > 0 ? 1 : 0))\" height=\"\(rowHeight - 6)\" fill=\"\(palette[0])\"/>"
             svg += "<text x=\"\(labelWidth + length + 4)\" y=\"\(y + 13)\" font-size=\"11\">\(shown)\(unit)</text>"
         }

@@ -79,17 +79,7 @@ extension Recall {
     }
 
     /// Text with Markdown's punctuation escaped, so a title cannot turn into a link, HTML or emphasis.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "!", "~", "&": out += "\\" + String(character)
-            case "\n", "\r": out += " "
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Escaping.markdown(text) }
 
     /// A code span holding `text` exactly, whatever backticks it contains.
     static func code(_ text: String) -> String {

@@ -26,21 +26,6 @@ public enum JUnitReporter: Reporter {
         return out + "  </testsuite>\n</testsuites>\n"
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t": out += "&#\(scalar.value);"
-            default:
-                // XML 1.0 cannot hold other control characters at all.
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
+    /// Text for JUnit's attributes and elements: XML, line breaks kept as character references.
+    static func escape(_ text: String) -> String { Escaping.xmlAttribute(text) }
 }

@@ -125,12 +125,5 @@ struct Actions: ParsableCommand {
     }
 
     /// Markdown special characters written literally.
-    private func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            if "\\`*_[]<>#|!".contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
-    }
+    private var escape: Escaping { .markdown }
 }

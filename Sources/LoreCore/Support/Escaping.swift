@@ -1,0 +1,77 @@
+/// The one escaper of untrusted text (titles, messages, paths, owners) for every output Lore
+/// writes, parameterised by where the text goes. Each context says which characters are markup and
+/// what happens to control characters, so no format is left with a policy of its own.
+public enum Escaping: Sendable, Hashable, CaseIterable {
+    /// HTML text and double- or single-quoted attributes (the site, SVG charts).
+    case html
+    /// XML character data and attributes (the Atom feed, JUnit).
+    case xml
+    /// XML attribute values that keep their line breaks and tabs (JUnit messages): those become
+    /// character references, which attribute normalisation leaves alone.
+    case xmlAttribute
+    /// Markdown inline text: every character Markdown could read as markup is backslash-escaped
+    /// and line breaks become spaces, so a title cannot become a link, HTML, a heading or emphasis.
+    case markdown
+
+    /// `text` escaped for this context.
+    ///
+    /// Control characters: XML 1.0 cannot hold C0 controls other than tab, line feed and carriage
+    /// return, nor U+FFFE and U+FFFF, and HTML treats them as parse errors; the markup contexts
+    /// write U+FFFD REPLACEMENT CHARACTER for each, so the output parses and shows that something
+    /// was there. Markdown writes them as U+FFFD too (a terminal or renderer must not see ESC).
+    public func callAsFunction(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch self {
+            case .html:
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&#39;"
+                default: Self.appendText(scalar, to: &out)
+                }
+            case .xml, .xmlAttribute:
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&apos;"
+                case "\n", "\t", "\r":
+                    if self == .xmlAttribute { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
+                default: Self.appendText(scalar, to: &out)
+                }
+            case .markdown:
+                switch scalar {
+                case "\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "!", "~", "&":
+                    out += "\\"
+                    out.unicodeScalars.append(scalar)
+                case "\n", "\r": out += " "
+                case "\t": out += " "
+                default: Self.appendText(scalar, to: &out)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Appends a character of text, replacing the characters no markup may hold.
+    private static func appendText(_ scalar: Unicode.Scalar, to out: inout String) {
+        if isForbidden(scalar) {
+            out.unicodeScalars.append("\u{FFFD}")
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+
+    /// C0 controls other than tab, line feed and carriage return, DEL, and the non-characters
+    /// U+FFFE and U+FFFF.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x20 { return value != 0x09 && value != 0x0A && value != 0x0D }
+        return value == 0x7F || value == 0xFFFE || value == 0xFFFF
+    }
+}

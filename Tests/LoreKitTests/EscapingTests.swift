@@ -1,0 +1,32 @@
+import LoreKit
+import Testing
+
+/// One escaper for every output: each context's markup and its control-character policy.
+@Suite struct EscapingTests {
+    static let hostile = "a<b>&\"'\u{1B}[31m\u{7}\tx\ny\rz\u{FFFE}"
+
+    @Test func html() {
+        #expect(Escaping.html(Self.hostile) == "a&lt;b&gt;&amp;&quot;&#39;\u{FFFD}[31m\u{FFFD}\tx\ny\rz\u{FFFD}")
+    }
+
+    @Test func xml() {
+        #expect(Escaping.xml(Self.hostile) == "a&lt;b&gt;&amp;&quot;&apos;\u{FFFD}[31m\u{FFFD}\tx\ny\rz\u{FFFD}")
+    }
+
+    @Test func xmlAttribute() {
+        #expect(Escaping.xmlAttribute(Self.hostile) == "a&lt;b&gt;&amp;&quot;&apos;\u{FFFD}[31m\u{FFFD}&#9;x&#10;y&#13;z\u{FFFD}")
+    }
+
+    @Test func markdown() {
+        let written = ##"[x](javascript:1) *a* _b_ `c` #d |e| !f ~g &h <i> \"##
+        let escaped = ##"\[x\](javascript:1) \*a\* \_b\_ \`c\` \#d \|e\| \!f \~g \&h \<i\> \\"##
+        #expect(Escaping.markdown(written) == escaped)
+        #expect(Escaping.markdown(Self.hostile) == "a\\<b\\>\\&\"'\u{FFFD}\\[31m\u{FFFD} x y z\u{FFFD}")
+    }
+
+    @Test func plainTextIsUnchangedInEveryContext() {
+        for context in Escaping.allCases {
+            #expect(context("Checkout latency doubled, café 日本 🚀 (2025-03-14)") == "Checkout latency doubled, café 日本 🚀 (2025-03-14)")
+        }
+    }
+}
