@@ -3,10 +3,6 @@ import Testing
 import TestSupport
 
 /// Runs the real `lore` binary.
-private func lore(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessResult {
-    try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment(environment))
-}
-
 /// A repository with one entry of each built-in kind, committed.
 private func sampleRepository() throws -> TemporaryRepository {
     let repo = try TemporaryRepository()

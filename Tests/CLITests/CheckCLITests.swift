@@ -2,10 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-private func lore(_ arguments: [String], in directory: String) throws -> ProcessResult {
-    try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment())
-}
-
 private let lessonBody = "\n## Context\n\nc\n\n## Lesson\n\nl\n\n## Evidence\n\ne\n\n## How to apply\n\nh\n"
 
 private func lesson(_ id: String, _ extra: String = "", body: String = lessonBody) -> String {

@@ -69,14 +69,14 @@ import TestSupport
         let items = try #require(truth["items"] as? [String: Int])
         #expect(items["total"]! > 100 && items["done"]! > 0 && items["overdue"]! > 0 && items["open"]! > 0)
 
-        let actions = try runProcess(loreBinary, ["actions", "--format", "json", "--today", today], in: folder, environment: gitEnvironment())
+        let actions = try lore(["actions", "--format", "json", "--today", today], in: folder)
         #expect(actions.status == 0, "\(actions.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(actions.stdout.utf8)) as? [String: Any])
         #expect(report["counts"] as? [String: Int] == items)
-        let overdue = try runProcess(loreBinary, ["actions", "--overdue", "--by", "owner", "--today", today], in: folder, environment: gitEnvironment())
+        let overdue = try lore(["actions", "--overdue", "--by", "owner", "--today", today], in: folder)
         #expect(overdue.stdout.hasSuffix("\(items["overdue"]!) action items: 0 open, \(items["overdue"]!) overdue, 0 done, 0 won't do (today \(today))\n"))
 
-        let statsRun = try runProcess(loreBinary, ["stats", "--format", "json", "--today", today], in: folder, environment: gitEnvironment())
+        let statsRun = try lore(["stats", "--format", "json", "--today", today], in: folder)
         #expect(statsRun.status == 0, "\(statsRun.stderr)")
         let stats = try #require(try JSONSerialization.jsonObject(with: Data(statsRun.stdout.utf8)) as? [String: Any])
         let breakdowns = try #require(stats["breakdowns"] as? [[String: Any]])
@@ -156,10 +156,6 @@ import TestSupport
         try repo.git(["commit", "-q", "-m", "Tune the cache\n\nLore: PM-0002"],
                      environment: ["GIT_AUTHOR_DATE": "2025-04-10T09:00:00Z", "GIT_COMMITTER_DATE": "2025-04-10T09:00:00Z"])
         return repo
-    }
-
-    private func lore(_ arguments: [String], in repo: TemporaryRepository) throws -> ProcessResult {
-        try runProcess(loreBinary, arguments, in: repo.path, environment: gitEnvironment())
     }
 
     @Test func actionsText() throws {

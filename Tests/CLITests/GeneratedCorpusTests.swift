@@ -22,11 +22,11 @@ import TestSupport
         let expected = entries.keys.filter { $0.hasSuffix(".md") }.sorted()
         try #require(expected.count == 300)
         for arguments in [["list", "--format", "paths"], ["list", "--rev", "HEAD", "--format", "paths"], ["list", "--staged", "--format", "paths"]] {
-            let result = try runProcess(loreBinary, arguments, in: folder, environment: gitEnvironment())
+            let result = try lore(arguments, in: folder)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             #expect(result.stdout.split(separator: "\n").map(String.init).sorted() == expected, "\(arguments)")
         }
-        let json = try runProcess(loreBinary, ["list", "--format", "json"], in: folder, environment: gitEnvironment())
+        let json = try lore(["list", "--format", "json"], in: folder)
         let records = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(records.count == 300)
         #expect(records.allSatisfy { ($0["headings"] as? [Any])?.isEmpty == false })
@@ -53,7 +53,7 @@ import TestSupport
             expected.insert("\(defect["file"] as? String ?? "?") \(rule)")
             if let other = defect["duplicate_of"] as? String { expected.insert("\(other) \(rule)") }
         }
-        let result = try runProcess(loreBinary, ["check", "--format", "json", "--today", "2025-07-01"], in: folder, environment: gitEnvironment())
+        let result = try lore(["check", "--format", "json", "--today", "2025-07-01"], in: folder)
         #expect(result.status == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let diagnostics = try #require(report["diagnostics"] as? [[String: Any]])

@@ -80,7 +80,7 @@ import TestSupport
 
     @Test func historyFollowsRenamesMergesAndMailmap() throws {
         let (repo, commits) = try Self.scenario()
-        let result = try runProcess(loreBinary, ["index"], in: repo.path, environment: gitEnvironment())
+        let result = try lore(["index"], in: repo.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr == "")
         let index = try Self.json(result.stdout)
@@ -112,7 +112,7 @@ import TestSupport
 
     @Test func everyLinkKindResolvedOrMarked() throws {
         let (repo, commits) = try Self.scenario()
-        let result = try runProcess(loreBinary, ["index"], in: repo.path, environment: gitEnvironment())
+        let result = try lore(["index"], in: repo.path)
         let index = try Self.json(result.stdout)
         let entries = try Self.entries(index)
         func links(_ path: String, _ direction: String) -> [[String: Any]] {
@@ -132,7 +132,7 @@ import TestSupport
         let unresolved = try #require(index["unresolved_trailers"] as? [[String: Any]])
         #expect(unresolved.map { $0["id"] as? String } == ["LL-0999"])
 
-        let text = try runProcess(loreBinary, ["links", "LL-0002"], in: repo.path, environment: gitEnvironment())
+        let text = try lore(["links", "LL-0002"], in: repo.path)
         #expect(text.status == 0)
         #expect(text.stdout == """
             LL-0002  decisions/0001-b.md  B
@@ -144,10 +144,10 @@ import TestSupport
               file     LL-0004  lessons/d.md:13:23
 
             """)
-        let unknown = try runProcess(loreBinary, ["links", "LL-0777"], in: repo.path, environment: gitEnvironment())
+        let unknown = try lore(["links", "LL-0777"], in: repo.path)
         #expect(unknown.status == 2 && unknown.stderr == "error: no entry has the id 'LL-0777'\n")
 
-        let mermaid = try runProcess(loreBinary, ["graph", "--format", "mermaid", "--from", "LL-0004", "--depth", "1"], in: repo.path, environment: gitEnvironment())
+        let mermaid = try lore(["graph", "--format", "mermaid", "--from", "LL-0004", "--depth", "1"], in: repo.path)
         #expect(mermaid.stdout == """
             graph LR
               n0["LL-0002: B"]
@@ -157,13 +157,13 @@ import TestSupport
               n2 -->|file| n0
 
             """)
-        let dot = try runProcess(loreBinary, ["graph", "--kind", "decision"], in: repo.path, environment: gitEnvironment())
+        let dot = try lore(["graph", "--kind", "decision"], in: repo.path)
         #expect(dot.stdout == "digraph lore {\n  rankdir=LR;\n  node [shape=box];\n  \"LL-0002\" [label=\"LL-0002\\nB\", kind=\"decision\"];\n}\n")
     }
 
     @Test func incrementalRunEqualsColdRun() throws {
         let (repo, _) = try Self.scenario()
-        let first = try runProcess(loreBinary, ["index"], in: repo.path, environment: gitEnvironment())
+        let first = try lore(["index"], in: repo.path)
         #expect(first.status == 0)
         #expect(FileManager.default.fileExists(atPath: repo.path + "/.git/lore/history-cache"))
         try repo.write("lessons/e.md", entryText(id: "LL-0005", title: "E", status: "active"))
@@ -171,8 +171,8 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: repo.path + "/postmortems", withIntermediateDirectories: true)
         try repo.git(["mv", "lessons/a.md", "postmortems/a.md"])
         try Self.commit(repo, "Move A", day: 9)
-        let warm = try runProcess(loreBinary, ["index"], in: repo.path, environment: gitEnvironment())
-        let cold = try runProcess(loreBinary, ["index"], in: repo.path, environment: gitEnvironment(["LORE_NO_CACHE": "1"]))
+        let warm = try lore(["index"], in: repo.path)
+        let cold = try lore(["index"], in: repo.path, environment: ["LORE_NO_CACHE": "1"])
         #expect(warm.status == 0 && cold.status == 0)
         #expect(warm.stdout == cold.stdout)
         let moved = try Self.entries(try Self.json(warm.stdout))["postmortems/a.md"]?["history"] as? [String: Any]
@@ -183,7 +183,7 @@ import TestSupport
         let (repo, _) = try Self.scenario()
         let shallow = repo.base + "/shallow"
         try repo.git(["clone", "-q", "--depth", "3", "file://" + repo.path, shallow])
-        let result = try runProcess(loreBinary, ["index", "--format", "jsonl"], in: shallow, environment: gitEnvironment())
+        let result = try lore(["index", "--format", "jsonl"], in: shallow)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("note: history is incomplete (shallow clone)") && result.stderr.contains("git fetch --unshallow"))
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -200,6 +200,26 @@ import TestSupport
         #expect((byPath["lessons/d.md"]?["created"] as? [String: Any])?["time"] as? String == "2025-02-05T10:00:00+02:00")
     }
 
+    /// `--output` writes through the library's one atomic writer: an existing file is replaced
+    /// whole and keeps its permissions, nothing is left beside it, and a folder that does not exist
+    /// is an error naming the file.
+    @Test func indexOutputReplacesAFileWhole() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", entryText(id: "LL-0001", title: "A lesson", status: "active"))
+        try repo.commitAll("one lesson")
+        let output = repo.base + "/index.json"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: output))
+        chmod(output, 0o640)
+        let written = try lore(["index", "--output", output], in: repo)
+        #expect(written == ProcessResult(stdout: "", stderr: "", status: 0))
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == (try lore(["index"], in: repo)).stdout)
+        #expect((try FileManager.default.attributesOfItem(atPath: output)[.posixPermissions] as? Int) == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: repo.base).sorted() == ["index.json", "repo"])
+        let missing = repo.base + "/missing/index.json"
+        #expect(try lore(["index", "--output", missing], in: repo) ==
+                ProcessResult(stdout: "", stderr: "error: cannot write \(missing): No such file or directory\n", status: 1))
+    }
+
     @Test func generatedCorpusHistoryMatchesTruthAndSchema() throws {
         try #require(FileManager.default.fileExists(atPath: GeneratedCorpusTests.generator))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-index-\(UUID().uuidString)").path
@@ -211,7 +231,7 @@ import TestSupport
         let tokyo = try runProcess(loreBinary, ["index", "--output", output], in: folder,
                                    environment: gitEnvironment(["TZ": "Asia/Tokyo", "LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8"]))
         #expect(tokyo.status == 0, "\(tokyo.stderr)")
-        let utc = try runProcess(loreBinary, ["index"], in: folder, environment: gitEnvironment(["TZ": "UTC", "LANG": "C", "LORE_NO_CACHE": "1"]))
+        let utc = try lore(["index"], in: folder, environment: ["TZ": "UTC", "LANG": "C", "LORE_NO_CACHE": "1"])
         let written = try String(contentsOfFile: output, encoding: .utf8)
         #expect(written == utc.stdout)   // byte-identical across time zone, locale and cache
         try Self.validate(output)

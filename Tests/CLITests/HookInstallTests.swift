@@ -16,8 +16,9 @@ import TestSupport
         "---\nid: \(id)\ntitle: Lesson \(id)\ndate: 2025-03-14\nstatus: active\n\(extra)---\n\(body)"
     }
 
+    /// Lore run with the folder of the `lore` the hooks find on `PATH`.
     static func lore(_ arguments: [String], in directory: String) throws -> ProcessResult {
-        try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment(environment))
+        try TestSupport.lore(arguments, in: directory, environment: environment)
     }
 
     /// A committed lesson and Lore's hooks installed.

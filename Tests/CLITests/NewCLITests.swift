@@ -2,10 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-private func lore(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessResult {
-    try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment(environment))
-}
-
 private func read(_ repo: TemporaryRepository, _ path: String) throws -> String {
     try String(contentsOfFile: repo.path + "/" + path, encoding: .utf8)
 }

@@ -2,10 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-private func lore(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessResult {
-    try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment(environment))
-}
-
 /// Every file of a folder by relative path, with its bytes.
 private func tree(_ folder: String) throws -> [String: Data] {
     var out: [String: Data] = [:]

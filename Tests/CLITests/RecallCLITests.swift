@@ -5,10 +5,6 @@ import TestSupport
 /// `lore recall` on real repositories: each way an entry is tied to code, exact output in every
 /// format, and the pre-push hook on a real `git push`.
 @Suite struct RecallCLITests {
-    static func lore(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessResult {
-        try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment(environment))
-    }
-
     /// Code, a fix commit, a commit with a `Lore: DR-0001` trailer, then three entries: a SEV1
     /// postmortem that `affects: [src/db/**]`, a lesson listing the fix commit, and the decision
     /// the trailer names. Returns the repository and the fix and trailer commits.
@@ -39,7 +35,7 @@ import TestSupport
         let (repo, fix, trailer) = try Self.repository()
         try repo.write("src/db/pool.go", "package db\n\nconst size = 30\n")
         try repo.git(["add", "src/db/pool.go"])
-        let result = try Self.lore(["recall", "--staged"], in: repo.path)
+        let result = try lore(["recall", "--staged"], in: repo.path)
         #expect(result.status == 0)
         #expect(result.stderr == "")
         #expect(result.stdout == """
@@ -59,57 +55,57 @@ import TestSupport
 
         """)
         // A second run (caches filled) prints the same bytes.
-        #expect(try Self.lore(["recall", "--staged"], in: repo.path) == result)
-        #expect(try Self.lore(["recall", "--staged"], in: repo.path, environment: ["LORE_NO_CACHE": "1"]) == result)
+        #expect(try lore(["recall", "--staged"], in: repo.path) == result)
+        #expect(try lore(["recall", "--staged"], in: repo.path, environment: ["LORE_NO_CACHE": "1"]) == result)
         // A damaged cache is made again, never believed.
         let cache = repo.path + "/.git/lore/recall-cache"
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: cache)))
         for index in stride(from: bytes.count / 2, to: bytes.count, by: 7) { bytes[index] ^= 0x5A }
         try Data(bytes).write(to: URL(fileURLWithPath: cache))
-        #expect(try Self.lore(["recall", "--staged"], in: repo.path) == result)
+        #expect(try lore(["recall", "--staged"], in: repo.path) == result)
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: cache))
-        #expect(try Self.lore(["recall", "--staged"], in: repo.path) == result)
+        #expect(try lore(["recall", "--staged"], in: repo.path) == result)
     }
 
     @Test func nothingIsRecalledForAnUnrelatedPath() throws {
         let (repo, _, _) = try Self.repository()
         try repo.write("src/api/handler.go", "package api\n\nfunc Handle() {}\n")
         try repo.git(["add", "-A"])
-        let staged = try Self.lore(["recall", "--staged"], in: repo.path)
+        let staged = try lore(["recall", "--staged"], in: repo.path)
         #expect(staged == ProcessResult(stdout: "nothing recalled for 1 changed path\n", stderr: "", status: 0))
-        #expect(try Self.lore(["recall", "src/api/handler.go", "README.md"], in: repo.path).stdout == "nothing recalled for 2 changed paths\n")
+        #expect(try lore(["recall", "src/api/handler.go", "README.md"], in: repo.path).stdout == "nothing recalled for 2 changed paths\n")
         // Nothing staged at all; an edit to an entry is not a change to code.
         try repo.git(["reset", "-q"])
         try repo.write("lessons/size-pools.md", entryText(id: "LL-0001", title: "Renamed", status: "active"))
         try repo.git(["add", "lessons/size-pools.md"])
-        #expect(try Self.lore(["recall", "--staged"], in: repo.path).stdout == "no changed paths: nothing to recall\n")
+        #expect(try lore(["recall", "--staged"], in: repo.path).stdout == "no changed paths: nothing to recall\n")
     }
 
     @Test func pathsAndRangesAndFromASubfolder() throws {
         let (repo, fix, trailer) = try Self.repository()
-        let byPath = try Self.lore(["recall", "src/db/pool.go"], in: repo.path)
+        let byPath = try lore(["recall", "src/db/pool.go"], in: repo.path)
         #expect(byPath.status == 0)
         #expect(byPath.stdout.hasPrefix("3 entries recalled for 1 changed path\n\nPM-0001  SEV1"))
-        #expect(try Self.lore(["recall", "db/pool.go"], in: repo.path + "/src").stdout == byPath.stdout)
-        #expect(try Self.lore(["recall", "./src/db/../db/pool.go"], in: repo.path).stdout == byPath.stdout)
+        #expect(try lore(["recall", "db/pool.go"], in: repo.path + "/src").stdout == byPath.stdout)
+        #expect(try lore(["recall", "./src/db/../db/pool.go"], in: repo.path).stdout == byPath.stdout)
         // The range from the first commit to HEAD: the fix and the tuning changed src/db/pool.go.
-        let range = try Self.lore(["recall", "--rev", "HEAD~3..HEAD"], in: repo.path)
+        let range = try lore(["recall", "--rev", "HEAD~3..HEAD"], in: repo.path)
         #expect(range.stdout == byPath.stdout)
         // One commit: what it changed against its parent (the fix commit predates every entry).
-        #expect(try Self.lore(["recall", "--rev", fix], in: repo.path).stdout == "nothing recalled for 1 changed path\n")
+        #expect(try lore(["recall", "--rev", fix], in: repo.path).stdout == "nothing recalled for 1 changed path\n")
         try repo.write("src/db/pool.go", "package db\n\nconst size = 40\n")
         try repo.commitAll("Grow the pool")
-        let one = try Self.lore(["recall", "--rev", "HEAD", "--format", "json"], in: repo.path)
+        let one = try lore(["recall", "--rev", "HEAD", "--format", "json"], in: repo.path)
         #expect(one.stdout.contains("\"changed\": [\n    \"src/db/pool.go\"\n  ]"))
         #expect(one.stdout.contains("\"commit\": \"\(trailer)\""))
         // A glob in a subfolder pattern matches deleted files too.
         try repo.git(["rm", "-q", "src/db/pool.go"])
-        #expect(try Self.lore(["recall", "--staged"], in: repo.path).stdout == byPath.stdout)
+        #expect(try lore(["recall", "--staged"], in: repo.path).stdout == byPath.stdout)
     }
 
     @Test func jsonAndMarkdownAreExact() throws {
         let (repo, fix, trailer) = try Self.repository()
-        let json = try Self.lore(["recall", "src/db/pool.go", "--format", "json"], in: repo.path)
+        let json = try lore(["recall", "src/db/pool.go", "--format", "json"], in: repo.path)
         #expect(json.status == 0)
         #expect(json.stdout == """
         {
@@ -182,7 +178,7 @@ import TestSupport
         }
 
         """)
-        let markdown = try Self.lore(["recall", "src/db/pool.go", "--format", "markdown"], in: repo.path)
+        let markdown = try lore(["recall", "src/db/pool.go", "--format", "markdown"], in: repo.path)
         #expect(markdown.stdout == """
         ### Lore recall: 3 entries recalled for 1 changed path
 
@@ -209,10 +205,10 @@ import TestSupport
         try repo.write("postmortems/c.md", postmortem("PM-0003", "SEV1", "2024-01-01", affects: "[src/db/**]"))
         try repo.write("postmortems/d.md", postmortem("PM-0004", "SEV2", "2025-02-01", affects: "[src/db/**, src/db/*.go]"))
         try repo.commitAll("entries")
-        let result = try Self.lore(["recall", "src/db/pool.go", "--format", "json"], in: repo.path)
+        let result = try lore(["recall", "src/db/pool.go", "--format", "json"], in: repo.path)
         let ids = result.stdout.split(separator: "\n").filter { $0.hasPrefix("      \"id\"") }.map { $0.split(separator: "\"")[3] }
         #expect(ids == ["PM-0003", "PM-0004", "PM-0002", "PM-0001"])
-        let markdown = try Self.lore(["recall", "src/db/pool.go", "--format", "markdown"], in: repo.path).stdout
+        let markdown = try lore(["recall", "src/db/pool.go", "--format", "markdown"], in: repo.path).stdout
         #expect(markdown.contains("- **PM-0003: PM-0003 \\*bold\\* \\[link\\](x)** (postmortem, SEV1, 2024-01-01)"))
     }
 
@@ -222,22 +218,22 @@ import TestSupport
         let clone = repo.base + "/shallow"
         try repo.git(["clone", "-q", "--depth", "1", "file://" + repo.path, clone])
         let note = "note: history is incomplete (shallow clone): commits before the shallow boundary were not looked at; fetch with --unshallow (in CI: fetch-depth: 0)\n"
-        let result = try Self.lore(["recall", "src/db/pool.go"], in: clone)
+        let result = try lore(["recall", "src/db/pool.go"], in: clone)
         #expect(result.status == 0)
         #expect(result.stderr == note)
         #expect(result.stdout == "1 entry recalled for 1 changed path\n\nPM-0001  SEV1  2025-03-14  The pool ran dry\n  postmortems/2025/2025-03-14-pool.md\n  - affects src/db/**\n")
-        let markdown = try Self.lore(["recall", "src/db/pool.go", "--format", "markdown"], in: clone)
+        let markdown = try lore(["recall", "src/db/pool.go", "--format", "markdown"], in: clone)
         #expect(markdown.stdout.hasSuffix("\n> note: history is incomplete (shallow clone): commits before the shallow boundary were not looked at; fetch with --unshallow (in CI: fetch-depth: 0)\n"))
-        let json = try Self.lore(["recall", "src/db/pool.go", "--format", "json"], in: clone)
+        let json = try lore(["recall", "src/db/pool.go", "--format", "json"], in: clone)
         #expect(json.stderr == "")
         #expect(json.stdout.contains("\"notes\": [\n    \"history is incomplete (shallow clone)"))
     }
 
     @Test func usageErrors() throws {
         let repo = try TemporaryRepository()
-        #expect(try Self.lore(["recall"], in: repo.path).status == 2)
-        #expect(try Self.lore(["recall", "--staged", "src/x"], in: repo.path).status == 2)
-        #expect(try Self.lore(["recall", "--rev", "nope..HEAD"], in: repo.path).status == 3)
+        #expect(try lore(["recall"], in: repo.path).status == 2)
+        #expect(try lore(["recall", "--staged", "src/x"], in: repo.path).status == 2)
+        #expect(try lore(["recall", "--rev", "nope..HEAD"], in: repo.path).status == 3)
     }
 
     /// The pre-push hook prints recall for what is pushed and never blocks the push.
@@ -248,9 +244,9 @@ import TestSupport
         try repo.git(["push", "-q", "origin", "main"])
         let folder = URL(fileURLWithPath: loreBinary).deletingLastPathComponent().path
         let environment = ["PATH": folder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
-        let installed = try Self.lore(["hooks", "install", "--hook", "pre-push"], in: repo.path, environment: environment)
+        let installed = try lore(["hooks", "install", "--hook", "pre-push"], in: repo.path, environment: environment)
         #expect(installed.stdout == "installed pre-push in \(repo.path)/.git/hooks\n")
-        let status = try Self.lore(["hooks", "status"], in: repo.path)
+        let status = try lore(["hooks", "status"], in: repo.path)
         #expect(status.stdout.contains("pre-push: Lore's (\(repo.path)/.git/hooks/pre-push)\n"))
         try repo.write("src/db/pool.go", "package db\n\nconst size = 40\n")
         try repo.commitAll("Grow the pool")
@@ -272,6 +268,6 @@ import TestSupport
                                   environment: gitEnvironment(["PATH": "/usr/bin:/bin"]))
         #expect(bare.status == 0)
         #expect(bare.stderr.contains("lore: not found on PATH, so nothing was recalled for this push."))
-        #expect(try Self.lore(["hooks", "uninstall"], in: repo.path).stdout.contains("removed pre-push\n"))
+        #expect(try lore(["hooks", "uninstall"], in: repo.path).stdout.contains("removed pre-push\n"))
     }
 }

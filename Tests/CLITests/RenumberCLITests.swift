@@ -2,10 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-private func lore(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessResult {
-    try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment(environment))
-}
-
 private func bytes(_ repo: TemporaryRepository, _ path: String) throws -> [UInt8] {
     Array(try Data(contentsOf: URL(fileURLWithPath: repo.path + "/" + path)))
 }

@@ -2,10 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-private func lore(_ arguments: [String], in directory: String) throws -> ProcessResult {
-    try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment())
-}
-
 private func entry(_ id: String, _ title: String, date: String = "2025-03-14", status: String = "published",
                    extra: String = "", body: String = "## Summary\n\nWhat happened.\n") -> String {
     "---\nid: \(id)\ntitle: \(title)\ndate: \(date)\nstatus: \(status)\n\(extra)---\n\n\(body)"

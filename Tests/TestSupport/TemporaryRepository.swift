@@ -140,6 +140,19 @@ public func entryText(id: String, title: String, status: String = "published", e
     "---\nid: \(id)\ntitle: \(title)\ndate: 2025-03-14\nstatus: \(status)\n\(extra)---\n\n# \(title)\n\n\(body)"
 }
 
+/// Runs the real `lore` binary in `directory` with the tests' git environment (plus `environment`),
+/// to completion: the one way every CLI test runs Lore.
+public func lore(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+                 stdin: String? = nil) throws -> ProcessResult {
+    try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment(environment), stdin: stdin)
+}
+
+/// Runs the real `lore` binary at the top of `repository`.
+public func lore(_ arguments: [String], in repository: TemporaryRepository, environment: [String: String] = [:],
+                 stdin: String? = nil) throws -> ProcessResult {
+    try lore(arguments, in: repository.path, environment: environment, stdin: stdin)
+}
+
 /// The path of the `lore` binary built next to the test bundle (or `LORE_BINARY`).
 public var loreBinary: String {
     if let explicit = ProcessInfo.processInfo.environment["LORE_BINARY"] { return explicit }

@@ -60,29 +60,36 @@ public enum NewFile {
     }
 }
 
-/// Replaces an existing file's bytes all or nothing: the new bytes go to a temporary file in the
-/// same folder (same permissions), are flushed to disk, then renamed over the old file, so a
+/// Writes a file's bytes all or nothing: the new bytes go to a temporary file in the same folder
+/// (with the old file's permissions), are flushed to disk, then renamed over the old file, so a
 /// reader or a crash sees either the old file or the new one, never a mix.
 public enum AtomicFile {
-    /// Replaces the file at `path` with `bytes`.
+    /// Replaces the existing file at `path` with `bytes`.
     public static func replace(at path: String, with bytes: [UInt8]) throws(NewFileError) {
         try replace(at: path, with: bytes, crashHalfway: false)
     }
 
+    /// Writes `bytes` to `path`, replacing the file if there is one (an output file such as
+    /// `lore index --output`): a new file gets the permissions the umask allows.
+    public static func write(_ bytes: [UInt8], to path: String) throws(NewFileError) {
+        try replace(at: path, with: bytes, crashHalfway: false, mustExist: false)
+    }
+
     /// `crashHalfway` is the test hook of `TestHooks`: the process ends after writing half of the
     /// temporary file, as a crash or power loss would, to show the old file is left whole.
-    package static func replace(at path: String, with bytes: [UInt8], crashHalfway: Bool) throws(NewFileError) {
+    package static func replace(at path: String, with bytes: [UInt8], crashHalfway: Bool, mustExist: Bool = true) throws(NewFileError) {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .system(path, String(cString: strerror(errno))) }
+        let exists = stat(path, &info) == 0
+        guard exists || (!mustExist && errno == ENOENT) else { throw .system(path, String(cString: strerror(errno))) }
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = (folder.isEmpty ? "." : folder) + "/.lore-edit-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? 0o600 : 0o666)
         guard fd >= 0 else { throw .system(path, String(cString: strerror(errno))) }
-        _ = fchmod(fd, info.st_mode & 0o7777)
+        if exists { _ = fchmod(fd, info.st_mode & 0o7777) }
         let count = crashHalfway ? bytes.count / 2 : bytes.count
         var written = 0
         while written < count {
-            let result = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, count - written) }
+            let result = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, count - written) }
             if result < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))

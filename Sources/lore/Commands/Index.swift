@@ -39,7 +39,7 @@ struct Index: ParsableCommand {
             do {
                 try AtomicFile.write(bytes, to: output)
             } catch {
-                throw Failure(code: 1, message: "error: cannot write \(output): \(error)")
+                throw Failure(code: 1, message: "error: \(error)")
             }
         } else {
             Console.out(bytes)
@@ -65,39 +65,5 @@ enum Progress {
     static func finish() {
         if shown { Console.err("\n") }
         shown = false
-    }
-}
-
-/// Writes a file whole or not at all: a temporary file beside it, then rename(2).
-enum AtomicFile {
-    struct WriteError: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".lore-\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw WriteError(description: String(cString: strerror(errno))) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                close(fd); unlink(temporary)
-                throw WriteError(description: message)
-            }
-            written += count
-        }
-        if fsync(fd) != 0 || close(fd) != 0 {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw WriteError(description: message)
-        }
-        if rename(temporary, path) != 0 {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw WriteError(description: message)
-        }
     }
 }
