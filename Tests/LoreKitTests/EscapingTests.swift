@@ -24,6 +24,11 @@ import Testing
         #expect(Escaping.markdown(Self.hostile) == "a\\<b\\>\\&\"'\u{FFFD}\\[31m\u{FFFD} x y z\u{FFFD}")
     }
 
+    @Test func dotAndMermaid() {
+        #expect(Escaping.dotString(#"a "b" \ c"# + "\nd\u{1B}") == #"a \"b\" \\ c d"# + "\u{FFFD}")
+        #expect(Escaping.mermaidLabel("a \"b\" <c> |d|\ne") == "a #quot;b#quot; #lt;c#gt; #124;d#124; e")
+    }
+
     @Test func plainTextIsUnchangedInEveryContext() {
         for context in Escaping.allCases {
             #expect(context("Checkout latency doubled, café 日本 🚀 (2025-03-14)") == "Checkout latency doubled, café 日本 🚀 (2025-03-14)")

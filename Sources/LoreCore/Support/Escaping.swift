@@ -9,6 +9,11 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
     /// XML attribute values that keep their line breaks and tabs (JUnit messages): those become
     /// character references, which attribute normalisation leaves alone.
     case xmlAttribute
+    /// The inside of a Graphviz dot double-quoted string: `\\` and `"` escaped, line breaks as spaces.
+    case dotString
+    /// A Mermaid node or edge label: quotes and markup characters as Mermaid's `#…;` entity codes,
+    /// line breaks as spaces.
+    case mermaidLabel
     /// Markdown inline text: every character Markdown could read as markup is backslash-escaped
     /// and line breaks become spaces, so a title cannot become a link, HTML, a heading or emphasis.
     case markdown
@@ -42,6 +47,22 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
                 case "'": out += "&apos;"
                 case "\n", "\t", "\r":
                     if self == .xmlAttribute { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
+                default: Self.appendText(scalar, to: &out)
+                }
+            case .dotString:
+                switch scalar {
+                case "\\": out += "\\\\"
+                case "\"": out += "\\\""
+                case "\n", "\r", "\t": out += " "
+                default: Self.appendText(scalar, to: &out)
+                }
+            case .mermaidLabel:
+                switch scalar {
+                case "\"": out += "#quot;"
+                case "<": out += "#lt;"
+                case ">": out += "#gt;"
+                case "|": out += "#124;"
+                case "\n", "\r", "\t": out += " "
                 default: Self.appendText(scalar, to: &out)
                 }
             case .markdown:
