@@ -116,6 +116,20 @@ func validateToday(_ today: String?) throws {
     if let today, !FieldType.date.accepts(today) { throw ValidationError("--today must be a date YYYY-MM-DD, not '\(today)'") }
 }
 
+/// `--today`, shared by the commands that judge due dates against the local date (`check`,
+/// `actions`, `stats`); setting it makes a run reproducible.
+struct TodayOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The day due dates are judged against (default: the local date).", valueName: "YYYY-MM-DD"))
+    var today: String?
+
+    func validate() throws {
+        try validateToday(today)
+    }
+
+    /// `--today`, else the local date.
+    var date: String { today ?? LocalDate.today() }
+}
+
 /// Writes to standard output and standard error with write(2): whole texts, in order, unbuffered.
 enum Console {
     static func out(_ text: String) { write(fd: 1, Array(text.utf8)) }

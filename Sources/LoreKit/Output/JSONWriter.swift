@@ -1,3 +1,4 @@
+import Foundation
 /// Writes `JSONValue`s as JSON text: object keys sorted by their UTF-8 bytes, two-space
 /// indentation when pretty, `/` unescaped. The same value always gives the same bytes, so CI diffs
 /// of Lore's output mean something. (Foundation's JSONEncoder took 170 µs an entry; this, a few.)
@@ -152,4 +153,12 @@ public struct JSONWriter {
         }
         if input.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<input.count])) }
     }
+}
+
+/// Encodes Codable reports with sorted keys: the same report always gives the same bytes.
+public func stableJSON<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(value) else { return "{}\n" }
+    return String(decoding: data, as: UTF8.self) + "\n"
 }

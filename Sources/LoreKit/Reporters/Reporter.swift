@@ -29,11 +29,3 @@ extension CheckReport {
         return "\(count(errorCount, "error", "errors")), \(count(warningCount, "warning", "warnings")) in \(count(entryCount, "entry", "entries"))"
     }
 }
-
-/// Encodes Codable reports with sorted keys: the same report always gives the same bytes.
-func stableJSON<T: Encodable>(_ value: T) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(value) else { return "{}\n" }
-    return String(decoding: data, as: UTF8.self) + "\n"
-}

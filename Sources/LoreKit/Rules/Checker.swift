@@ -123,7 +123,7 @@ public enum Checker {
             }
         }
         let shallow = repository.isShallow
-        let facts = SnapshotFacts(configuration: configuration, today: today ?? localToday(), files: FileIndex(listing.map(\.path)),
+        let facts = SnapshotFacts(configuration: configuration, today: today ?? LocalDate.today(), files: FileIndex(listing.map(\.path)),
                                   existingCommits: existing, historyIsIncomplete: shallow)
         return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
                         facts: facts,
@@ -276,14 +276,6 @@ public enum Checker {
     /// Each rule's default severity, by id.
     private static let defaultSeverities: [String: RuleSeverity] =
         Dictionary(uniqueKeysWithValues: descriptions.map { ($0.id, $0.defaultSeverity) })
-
-    /// Today in the local time zone, `YYYY-MM-DD` (what `--today` defaults to).
-    public static func localToday() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: Date())
-    }
 }
 
 extension Diagnostic {

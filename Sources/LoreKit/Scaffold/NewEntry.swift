@@ -179,7 +179,7 @@ public final class EntryScaffold {
     }
 
     private func date(_ request: NewEntryRequest) throws(EditError) -> String {
-        guard let date = request.date else { return Checker.localToday() }
+        guard let date = request.date else { return LocalDate.today() }
         guard FieldType.isDate(date) else { throw .usage("--date \(date) is not a date YYYY-MM-DD") }
         return date
     }

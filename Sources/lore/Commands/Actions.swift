@@ -47,15 +47,10 @@ struct Actions: ParsableCommand {
     @Option(help: "Group by entry, owner or service.")
     var by: Grouping = .entry
 
-    @Option(help: ArgumentHelp("The day overdue is relative to (default: the local date).", valueName: "YYYY-MM-DD"))
-    var today: String?
+    @OptionGroup var today: TodayOption
 
     @Option(help: "Output format.")
     var format: Format = .text
-
-    func validate() throws {
-        try validateToday(today)
-    }
 
     func run() throws {
         let (memory, corpus, history) = try snapshot.corpusAndHistory()
@@ -63,16 +58,14 @@ struct Actions: ParsableCommand {
         let grouping = ActionItemReport.Grouping(rawValue: by.rawValue)!
         let repository = memory.repository
         let commits = ActionItemReport.commits(history: history) { repository.commitID(prefix: $0)?.hex }
-        let report = ActionItemReport(corpus: corpus, query: query, today: today ?? Checker.localToday(), grouping: grouping,
+        let report = ActionItemReport(corpus: corpus, query: query, today: today.date, grouping: grouping,
                                       commits: commits) { item in
             (owner == nil || item.owner == owner) && (!overdue || item.state == .overdue)
                 && (!open || item.state == .open || item.state == .overdue)
         }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            Console.out(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+            Console.out(stableJSON(report))
         case .text: Console.out(text(report))
         case .markdown: Console.out(markdown(report))
         }

@@ -20,8 +20,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Fail on warnings too.")
     var strict = false
 
-    @Option(help: ArgumentHelp("The date overdue action items are judged against (YYYY-MM-DD).", valueName: "DATE"))
-    var today: String?
+    @OptionGroup var today: TodayOption
 
     @Option(name: .customLong("changed-since"), help: ArgumentHelp(
         "Report findings in entries changed since REV, and findings the changes caused elsewhere.", valueName: "REV"))
@@ -30,16 +29,12 @@ struct Check: ParsableCommand {
     @Argument(help: "Report findings only in these files or folders.")
     var paths: [String] = []
 
-    func validate() throws {
-        try validateToday(today)
-    }
-
     func run() throws {
         let memory = try snapshot.open()
         let report: CheckReport
         do {
             report = try Checker.check(memory, source: snapshot.source, options: CheckOptions(
-                today: today, changedSince: changedSince, paths: repositoryRelative(paths, root: memory.repository.workingDirectory)))
+                today: today.today, changedSince: changedSince, paths: repositoryRelative(paths, root: memory.repository.workingDirectory)))
         } catch {
             throw Failure(error)
         }

@@ -65,9 +65,7 @@ struct Search: ParsableCommand {
         }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            Console.out(String(decoding: try encoder.encode(hits), as: UTF8.self) + "\n")
+            Console.out(stableJSON(hits))
         case .text:
             Console.out(hits.map { hit in
                 "\(hit.id ?? "-")  \(hit.kind)  \(hit.date ?? "-")  \(hit.title ?? hit.path)\n  \(hit.path)\n  \(hit.snippet)\n"

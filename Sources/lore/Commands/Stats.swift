@@ -34,27 +34,20 @@ struct Stats: ParsableCommand {
     @Option(help: "Count per month or per quarter.")
     var per: Period = .quarter
 
-    @Option(help: ArgumentHelp("The day due and overdue are relative to (default: the local date).", valueName: "YYYY-MM-DD"))
-    var today: String?
+    @OptionGroup var today: TodayOption
 
     @Option(help: "Output format.")
     var format: Format = .text
-
-    func validate() throws {
-        try validateToday(today)
-    }
 
     func run() throws {
         let (_, corpus, history) = try snapshot.corpusAndHistory()
         if history.isPartial { Console.err("note: \(RepositoryHistory.shallowNote)\n") }
         let query = try filter.query(for: corpus.configuration)
         let stats = MemoryStats(corpus: corpus, query: query, period: per == .month ? .month : .quarter,
-                                today: today ?? Checker.localToday(), history: history)
+                                today: today.date, history: history)
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            Console.out(String(decoding: try encoder.encode(stats), as: UTF8.self) + "\n")
+            Console.out(stableJSON(stats))
         case .text:
             Console.out(text(stats))
         }
