@@ -64,12 +64,17 @@ extension Repository {
         return Self.paths(of: diff)
     }
 
-    /// The tree of commit `id`, owned.
+    /// The tree of commit `id`, owned: the one commit-to-tree lookup of the Git layer.
     func commitTree(_ id: ObjectID) throws(GitError) -> TreeHandle {
         var oid = id.oid
         var commit: OpaquePointer?
         try check(git_commit_lookup(&commit, handle, &oid), "reading commit \(id)")
         defer { git_commit_free(commit) }
+        return try tree(ofCommit: commit!, id: id)
+    }
+
+    /// The tree of an open commit (`id` names it in errors), owned.
+    func tree(ofCommit commit: OpaquePointer, id: ObjectID) throws(GitError) -> TreeHandle {
         var tree: OpaquePointer?
         try check(git_commit_tree(&tree, commit), "reading the tree of \(id)")
         return TreeHandle(tree!)

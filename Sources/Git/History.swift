@@ -99,9 +99,9 @@ extension Repository {
         var commit: OpaquePointer?
         try check(git_commit_lookup(&commit, handle, &oid), "reading commit \(id)")
         defer { git_commit_free(commit) }
-        var tree: OpaquePointer?
-        try check(git_commit_tree(&tree, commit), "reading the tree of \(id)")
-        defer { git_tree_free(tree) }
+        let treeHandle = try self.tree(ofCommit: commit!, id: id)
+        defer { withExtendedLifetime(treeHandle) {} }
+        let tree = treeHandle.pointer
         let isBoundary = boundary.contains(id)
         var parents: [ObjectID] = []
         if !isBoundary {
@@ -109,11 +109,11 @@ extension Repository {
                 parents.append(ObjectID(git_commit_parent_id(commit, index).pointee))
             }
         }
-        let changes = try diffTrees(try parentTree(parents.first, of: id), tree!, under: prefixes, renames: true,
+        let changes = try diffTrees(try parentTree(parents.first, of: id), tree, under: prefixes, renames: true,
                                     context: "diffing commit \(id)")
         var others: [[GitPath]] = []
         for parent in parents.dropFirst() {
-            let found = try diffTrees(try parentTree(parent, of: id), tree!, under: prefixes, renames: false,
+            let found = try diffTrees(try parentTree(parent, of: id), tree, under: prefixes, renames: false,
                                       context: "diffing commit \(id) with its parent \(parent)")
             others.append(found.map(\.newPath))
         }

@@ -40,7 +40,9 @@ public final class Snapshot {
     public let source: SnapshotSource
     /// The commit read, for a revision snapshot.
     public let commit: ObjectID?
-    private let tree: OpaquePointer?
+    private let treeHandle: TreeHandle?
+    /// The root tree of a revision snapshot, owned by `treeHandle`.
+    private var tree: OpaquePointer? { treeHandle?.pointer }
     private let index: OpaquePointer?
 
     /// Opens a snapshot of `repository`.
@@ -56,7 +58,7 @@ public final class Snapshot {
                 throw GitError(.bareRepository, "a bare repository has no working tree; read a commit with --rev REV",
                                context: "reading the working tree")
             }
-            tree = nil; index = nil; commit = nil
+            treeHandle = nil; index = nil; commit = nil
         case .index(let file):
             guard !repository.isBare else {
                 throw GitError(.bareRepository, "a bare repository has no index; read a commit with --rev REV",
@@ -71,17 +73,11 @@ public final class Snapshot {
                 let rc = git_repository_index(&handle, repository.handle)
                 if rc < 0 { throw Snapshot.explainIndex(lastError(rc, "reading the index")) }
             }
-            index = handle; tree = nil; commit = nil
+            index = handle; treeHandle = nil; commit = nil
             try rejectSparseEntries()
         case .revision(let revision):
             let commitID = try repository.resolveCommit(revision)
-            var commitHandle: OpaquePointer?
-            var oid = commitID.oid
-            try check(git_commit_lookup(&commitHandle, repository.handle, &oid), "reading commit \(commitID)")
-            defer { git_commit_free(commitHandle) }
-            var treeHandle: OpaquePointer?
-            try check(git_commit_tree(&treeHandle, commitHandle), "reading the tree of commit \(commitID)")
-            tree = treeHandle; index = nil; commit = commitID
+            treeHandle = try repository.commitTree(commitID); index = nil; commit = commitID
         }
     }
 
@@ -95,7 +91,6 @@ public final class Snapshot {
     }
 
     deinit {
-        if let tree { git_tree_free(tree) }
         if let index { git_index_free(index) }
     }
 
