@@ -12,6 +12,8 @@ public struct CommitHeader: Sendable, Hashable {
     public let parents: [ObjectID]
     /// The full message.
     public let message: String
+    /// Who committed it, and when.
+    public let committer: Signature
 }
 
 extension ObjectID {
@@ -25,7 +27,7 @@ extension ObjectID {
 }
 
 extension Repository {
-    /// The parents and message of commit `id`, without reading its tree.
+    /// The parents, message and committer of commit `id`, without reading its tree.
     public func readCommitHeader(_ id: ObjectID) throws(GitError) -> CommitHeader {
         var oid = id.oid
         var commit: OpaquePointer?
@@ -36,7 +38,7 @@ extension Repository {
             parents.append(ObjectID(git_commit_parent_id(commit, index).pointee))
         }
         let message = git_commit_message(commit).map { String(decoding: UnsafeRawBufferPointer(start: $0, count: strlen($0)), as: UTF8.self) } ?? ""
-        return CommitHeader(id: id, parents: parents, message: message)
+        return CommitHeader(id: id, parents: parents, message: message, committer: Signature(git_commit_committer(commit)))
     }
 
     /// The best common ancestor of two commits, or `nil` when they share no history.

@@ -94,7 +94,7 @@ public struct Site: Sendable {
         let forge = repositoryURL.flatMap(Forge.init(repositoryURL:))
         var today = options.today
         if today == nil, let tip = index.history.tip, let id = memory.repository.commitID(prefix: tip),
-           let commit = try? memory.repository.readCommit(id) {
+           let commit = try? memory.repository.readCommitHeader(id) {
             today = String(RFC3339.format(commit.committer.time, offsetMinutes: 0).prefix(10))
         }
         let bodies = try readBodies(index.corpus.entries, folders: index.corpus.configuration.kinds.map { GitPath($0.dir) }, snapshot: snapshot)
