@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The library's folders are layers: each may use only the folders of lower layers (and its own).
@@ -26,8 +27,7 @@ import Testing
     }
 
     static func sources() throws -> [SourceFile] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let root = packageRoot.appendingPathComponent("Sources")
         var files: [SourceFile] = []
         for module in ["LoreCore", "LoreKit"] {
             let base = root.appendingPathComponent(module)

@@ -153,6 +153,11 @@ public func lore(_ arguments: [String], in repository: TemporaryRepository, envi
     try lore(arguments, in: repository.path, environment: environment, stdin: stdin)
 }
 
+/// The top folder of Lore's source tree (holding Package.swift), for tests that compare the
+/// library with files of the repository (templates, hooks, docs, sources).
+public let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
 /// The path of the `lore` binary built next to the test bundle (or `LORE_BINARY`).
 public var loreBinary: String {
     if let explicit = ProcessInfo.processInfo.environment["LORE_BINARY"] { return explicit }

@@ -1,5 +1,6 @@
 import Foundation
 import LoreKit
+import TestSupport
 import Testing
 
 /// The pieces of `lore publish` that need no repository: escaping, forge URLs, the embedded theme.
@@ -48,8 +49,7 @@ import Testing
 
     /// `Templates/theme/` is the source of truth; `make embed` regenerates the copies.
     @Test func embeddedThemeMatchesTemplatesFolder() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Templates/theme")
+        let folder = packageRoot.appendingPathComponent("Templates/theme")
         let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasSuffix(".mustache") || $0.hasSuffix(".css") || $0.hasSuffix(".js") }.sorted()
         #expect(BuiltInTheme.files.map(\.name) == onDisk)

@@ -84,7 +84,7 @@ import TestSupport
     }
 
     @Test func docsRulesIsCurrent() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = packageRoot
         let onDisk = try String(contentsOf: root.appendingPathComponent("docs/rules.md"), encoding: .utf8)
         #expect(onDisk == RuleReference.markdown(), "docs/rules.md is stale: run `lore rules --format markdown > docs/rules.md`")
     }
@@ -96,7 +96,7 @@ import TestSupport
     }
 
     @Test func builtInTemplatesMatchTemplatesFolder() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = packageRoot
         for kind in BuiltInTemplates.names {
             let onDisk = try String(contentsOf: root.appendingPathComponent("Templates/\(kind).md"), encoding: .utf8)
             #expect(BuiltInTemplates.text(for: kind) == onDisk, "\(kind) differs: run make embed")
@@ -109,7 +109,7 @@ import TestSupport
 
 @Suite struct BuiltInHookTests {
     @Test func hooksMatchTheHooksFolder() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = packageRoot
         for name in BuiltInHooks.names {
             #expect(BuiltInHooks.script(for: name) == (try String(contentsOf: root.appendingPathComponent("Hooks/\(name)"), encoding: .utf8)), "\(name)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import LoreKit
+import TestSupport
 import Testing
 
 /// Each reporter against its expected-output file (`Fixtures/reporters/*.expected`). To update
@@ -14,7 +15,7 @@ import Testing
                    code: "overdue-action-item", message: "action item 'Fix\nit' was due 2025-04-01"),
     ], entryCount: 240, notes: [])
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/reporters")
+    static let fixtures = packageRoot.appendingPathComponent("Tests/LoreKitTests/Fixtures/reporters")
 
     @Test(arguments: ReportFormat.allCases.map(\.rawValue))
     func rendersItsExpectedOutput(format: String) throws {
