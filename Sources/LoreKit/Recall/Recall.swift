@@ -110,29 +110,7 @@ public struct Recall: Sendable {
     /// summaries come from the check cache and commit facts from `lore/recall-cache`, so a warm run
     /// parses only the entries it reports.
     public static func find(_ memory: MemoryRepository, changes: RecallChanges) throws(LoreError) -> Recall {
-        let repository = memory.repository
-        let snapshot: Snapshot
-        let tip: ObjectID?
-        let allChanged: [GitPath]
-        do {
-            switch changes {
-            case .staged:
-                snapshot = try Snapshot(repository: repository, source: .index(file: nil))
-                tip = repository.isHeadUnborn ? nil : try repository.resolveCommit("HEAD")
-                allChanged = try snapshot.changedPathsIncludingDeletions(since: tip?.hex)
-            case .revisions(let text):
-                let (base, head) = try revisionRange(text, in: repository)
-                snapshot = try Snapshot(repository: repository, source: .revision(head.hex))
-                tip = head
-                allChanged = try repository.changedPaths(from: base, to: head)
-            case .paths(let paths):
-                snapshot = try Snapshot(repository: repository, source: repository.isBare ? .revision("HEAD") : .workingTree)
-                tip = repository.isHeadUnborn ? nil : try repository.resolveCommit("HEAD")
-                allChanged = Array(Set(paths.map(normalize).filter { !$0.bytes.isEmpty })).sorted()
-            }
-        } catch {
-            throw .repository(error)
-        }
+        let (snapshot, tip, allChanged) = try changedPaths(memory.repository, changes)
         let configuration = try memory.configuration(in: snapshot)
         // Entries are what is recalled, not code: edits to them (and to the configuration) are not
         // looked at, so a pull request that adds a postmortem does not recall its neighbours.
@@ -141,49 +119,11 @@ public struct Recall: Sendable {
         }
         guard !changed.isEmpty else { return Recall(changedPaths: [], entries: [], notes: []) }
         let summaries = try Checker.summaries(memory, snapshot: snapshot, configuration: configuration)
-        let changedSet = Set(changed)
-        let changedIndex = FileIndex(changed)
-        let facts = CommitFacts(repository: repository, caching: memory.caching)
-        var reasons: [GitPath: [RecallReason]] = [:]
+        let facts = CommitFacts(repository: memory.repository, caching: memory.caching)
+        let reasons: [GitPath: [RecallReason]]
         do {
-            // Listed commits are resolved once each: many entries name the same fix.
-            var resolved: [String: ObjectID?] = [:]
-            func resolve(_ text: String) -> ObjectID? {
-                let key = text.lowercased()
-                if let known = resolved[key] { return known }
-                // A full id is taken as written (looking each one up cost more than the rest of a
-                // warm run); one that names no commit has no changed paths.
-                let id = ObjectID(hex: key) ?? repository.commitID(prefix: key)
-                resolved[key] = id
-                return id
-            }
-            for summary in summaries {
-                var found: [RecallReason] = []
-                var globs = Set<String>()
-                for item in summary.affects where globs.insert(item.text).inserted {
-                    let matched = changedIndex.matches(Glob(item.text))
-                    if !matched.isEmpty { found.append(RecallReason(kind: .affects, via: item.text, paths: matched)) }
-                }
-                var commits = Set<ObjectID>()
-                for item in summary.commits where FieldType.isCommitID(item.text) {
-                    guard let id = resolve(item.text), commits.insert(id).inserted else { continue }
-                    let touched = try facts.changedPaths(id).filter(changedSet.contains)
-                    if !touched.isEmpty { found.append(RecallReason(kind: .commit, via: id.hex, paths: touched)) }
-                }
-                if !found.isEmpty { reasons[summary.path, default: []] += found }
-            }
-            if let tip, case let trailerCommits = try facts.trailerCommits(from: tip), !trailerCommits.isEmpty {
-                let byID = LinkGraph.Resolver(summaries, configuration: configuration, files: FileIndex([String]()), commit: nil).byID
-                for commit in trailerCommits {
-                    let named = commit.ids.compactMap { byID[$0] }
-                    guard !named.isEmpty else { continue }
-                    let touched = try facts.changedPaths(commit.commit).filter(changedSet.contains)
-                    guard !touched.isEmpty else { continue }
-                    for path in Set(named) {
-                        reasons[path, default: []].append(RecallReason(kind: .trailer, via: commit.commit.hex, paths: touched))
-                    }
-                }
-            }
+            reasons = try Self.reasons(summaries, changed: changed, tip: tip, facts: facts, configuration: configuration,
+                                       repository: memory.repository)
         } catch {
             throw .repository(error)
         }
@@ -192,7 +132,88 @@ public struct Recall: Sendable {
         if facts.isPartial {
             notes.append("history is incomplete (shallow clone): commits before the shallow boundary were not looked at; fetch with --unshallow (in CI: fetch-depth: 0)")
         }
+        let entries = try recalledEntries(reasons, summaries: summaries, snapshot: snapshot, configuration: configuration)
+        return Recall(changedPaths: changed, entries: entries, notes: notes)
+    }
+
+    /// Step 1: the snapshot the change leads to, the commit history is read from, and every path
+    /// the change touches (both sides of renames, deletions included).
+    private static func changedPaths(_ repository: Repository, _ changes: RecallChanges) throws(LoreError)
+        -> (snapshot: Snapshot, tip: ObjectID?, paths: [GitPath]) {
+        do {
+            switch changes {
+            case .staged:
+                let snapshot = try Snapshot(repository: repository, source: .index(file: nil))
+                let tip = repository.isHeadUnborn ? nil : try repository.resolveCommit("HEAD")
+                return (snapshot, tip, try snapshot.changedPathsIncludingDeletions(since: tip?.hex))
+            case .revisions(let text):
+                let (base, head) = try revisionRange(text, in: repository)
+                let snapshot = try Snapshot(repository: repository, source: .revision(head.hex))
+                return (snapshot, head, try repository.changedPaths(from: base, to: head))
+            case .paths(let paths):
+                let snapshot = try Snapshot(repository: repository, source: repository.isBare ? .revision("HEAD") : .workingTree)
+                let tip = repository.isHeadUnborn ? nil : try repository.resolveCommit("HEAD")
+                return (snapshot, tip, Array(Set(paths.map(normalize).filter { !$0.bytes.isEmpty })).sorted())
+            }
+        } catch {
+            throw .repository(error)
+        }
+    }
+
+    /// Step 2: why each entry matters for the changed paths: its `affects` globs, its listed
+    /// commits, and the `Lore:` trailers of commits reachable from `tip` that touched them.
+    private static func reasons(_ summaries: [EntrySummary], changed: [GitPath], tip: ObjectID?, facts: CommitFacts,
+                                configuration: Configuration, repository: Repository) throws(GitError) -> [GitPath: [RecallReason]] {
+        let changedSet = Set(changed)
+        let changedIndex = FileIndex(changed)
+        var reasons: [GitPath: [RecallReason]] = [:]
+        // Listed commits are resolved once each: many entries name the same fix.
+        var resolved: [String: ObjectID?] = [:]
+        func resolve(_ text: String) -> ObjectID? {
+            let key = text.lowercased()
+            if let known = resolved[key] { return known }
+            // A full id is taken as written (looking each one up cost more than the rest of a
+            // warm run); one that names no commit has no changed paths.
+            let id = ObjectID(hex: key) ?? repository.commitID(prefix: key)
+            resolved[key] = id
+            return id
+        }
+        for summary in summaries {
+            var found: [RecallReason] = []
+            var globs = Set<String>()
+            for item in summary.affects where globs.insert(item.text).inserted {
+                let matched = changedIndex.matches(Glob(item.text))
+                if !matched.isEmpty { found.append(RecallReason(kind: .affects, via: item.text, paths: matched)) }
+            }
+            var commits = Set<ObjectID>()
+            for item in summary.commits where FieldType.isCommitID(item.text) {
+                guard let id = resolve(item.text), commits.insert(id).inserted else { continue }
+                let touched = try facts.changedPaths(id).filter(changedSet.contains)
+                if !touched.isEmpty { found.append(RecallReason(kind: .commit, via: id.hex, paths: touched)) }
+            }
+            if !found.isEmpty { reasons[summary.path, default: []] += found }
+        }
+        if let tip, case let trailerCommits = try facts.trailerCommits(from: tip), !trailerCommits.isEmpty {
+            let byID = LinkGraph.Resolver(summaries, configuration: configuration, files: FileIndex([String]()), commit: nil).byID
+            for commit in trailerCommits {
+                let named = commit.ids.compactMap { byID[$0] }
+                guard !named.isEmpty else { continue }
+                let touched = try facts.changedPaths(commit.commit).filter(changedSet.contains)
+                guard !touched.isEmpty else { continue }
+                for path in Set(named) {
+                    reasons[path, default: []].append(RecallReason(kind: .trailer, via: commit.commit.hex, paths: touched))
+                }
+            }
+        }
+        return reasons
+    }
+
+    /// Step 3: the recalled entries, each parsed for its title, severity and date, ranked:
+    /// severity (SEV1 first), then date (newest first), then number of reasons, then path.
+    private static func recalledEntries(_ reasons: [GitPath: [RecallReason]], summaries: [EntrySummary], snapshot: Snapshot,
+                                        configuration: Configuration) throws(LoreError) -> [RecalledEntry] {
         let kinds = Dictionary(summaries.map { ($0.path, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        let order = RecallReason.Kind.allCases
         var entries: [RecalledEntry] = []
         for (path, found) in reasons {
             let kind = kinds[path] ?? ""
@@ -204,9 +225,8 @@ public struct Recall: Sendable {
             } catch {
                 throw .repository(error)
             }
-            let order = RecallReason.Kind.allCases
             let sorted = found.sorted {
-                (order.firstIndex(of: $0.kind)!, $0.via) < (order.firstIndex(of: $1.kind)!, $1.via)
+                (order.firstIndex(of: $0.kind) ?? 0, $0.via) < (order.firstIndex(of: $1.kind) ?? 0, $1.via)
             }
             entries.append(RecalledEntry(path: path, kind: kind, id: entry?.id, title: entry?.title,
                                          severity: entry?.frontMatter.text("severity"), date: entry?.date,
@@ -218,7 +238,7 @@ public struct Recall: Sendable {
             if a.reasons.count != b.reasons.count { return a.reasons.count > b.reasons.count }
             return a.path < b.path
         }
-        return Recall(changedPaths: changed, entries: entries, notes: notes)
+        return entries
     }
 
     /// The base and head commits of `A..B`, `A...B` (both: from the merge base of A and B to B;
