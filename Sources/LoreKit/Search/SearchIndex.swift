@@ -219,88 +219,18 @@ public final class SearchIndex {
         return nil
     }
 
+    /// Brings the index up to the snapshot: nothing when the recorded view is current, else the
+    /// corpus is loaded (through the parse cache) and its documents are synced in one transaction.
     private func refresh(_ database: DatabaseQueue, snapshot: Snapshot, configuration: LoreCore.Configuration, view: String?) throws {
-        let stored = try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'view'") }
-        var record: [UInt8]?
-        if let view {
-            if stored == view { return }
-        } else if let top = snapshot.repository.workingDirectory {
-            let trimmed = top.hasSuffix("/") ? String(top.dropLast()) : top
-            if let stored, stored.hasPrefix("worktree:"), let stamps = readStamps(token: String(stored.dropFirst(9))),
-               WorkingTreeStamps.isCurrent(stamps, top: trimmed) { return }
-            // Taken before anything is read, so that a change made while indexing shows next time.
-            let git = snapshot.repository.commonDirectory
-            record = WorkingTreeStamps.record(top: trimmed, roots: configuration.kinds.map(\.dir),
-                                              extra: [trimmed + "/" + Configuration.path.description, trimmed + "/.gitignore",
-                                                      (git.hasSuffix("/") ? git : git + "/") + "info/exclude"])
-        }
+        guard case .stale(let record) = try freshness(database, snapshot: snapshot, configuration: configuration, view: view) else { return }
         let corpus: Corpus
         do {
             corpus = try memory.corpus(of: snapshot, configuration: configuration)
         } catch {
             throw SearchError.lore(error)
         }
-        var complete = true
         try database.write { db in
-            struct DocumentKey: Hashable {
-                let blob: Data
-                let kind: String
-            }
-            var known: [DocumentKey: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT docid, blob, kind FROM docs") {
-                known[DocumentKey(blob: row[1], kind: row[2])] = row[0]
-            }
-            var current: [Data: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, docid FROM files") {
-                current[row[0]] = row[1]
-            }
-            let insertDoc = try db.cachedStatement(sql: """
-                INSERT INTO docs(blob, kind, id, title, date, status, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            let insertText = try db.cachedStatement(sql: "INSERT INTO fts(rowid, title, fields, body) VALUES (?, ?, ?, ?)")
-            let putFile = try db.cachedStatement(sql: "INSERT OR REPLACE INTO files(path, docid) VALUES (?, ?)")
-            let maxSize = configuration.maxFileSize
-            var seen = Set<Data>()
-            for entry in corpus.entries {
-                var bytes: [UInt8]?
-                let blob: ObjectID
-                if let known = corpus.blobs[entry.path] {
-                    blob = known
-                } else {
-                    // Without the parse cache (LORE_NO_CACHE) the corpus knows no blob ids.
-                    guard let read = try self.bytes(of: entry, blob: nil, snapshot: snapshot, limit: maxSize) else {
-                        complete = false
-                        continue
-                    }
-                    bytes = read
-                    blob = Repository.blobID(of: read)
-                }
-                let key = DocumentKey(blob: Data(blob.raw), kind: entry.kind)
-                var docid = known[key]
-                if docid == nil {
-                    if bytes == nil { bytes = try self.bytes(of: entry, blob: blob, snapshot: snapshot, limit: maxSize) }
-                    guard let bytes else {
-                        complete = false
-                        continue
-                    }
-                    let body = SearchDocument.body(of: bytes, from: entry.bodyLine)
-                    try insertDoc.execute(arguments: [Data(blob.raw), entry.kind, entry.id, entry.title, entry.date, entry.status,
-                                                      SearchDocument.encodeFields(entry)])
-                    let id = db.lastInsertedRowID
-                    try insertText.execute(arguments: [id, entry.title ?? "", SearchDocument.fieldText(entry), body])
-                    known[key] = id
-                    docid = id
-                }
-                let path = Data(entry.path.bytes)
-                seen.insert(path)
-                if current[path] != docid { try putFile.execute(arguments: [path, docid]) }
-            }
-            let deleteFile = try db.cachedStatement(sql: "DELETE FROM files WHERE path = ?")
-            for path in current.keys where !seen.contains(path) { try deleteFile.execute(arguments: [path]) }
-            try db.execute(sql: """
-                DELETE FROM fts WHERE rowid IN (SELECT docid FROM docs WHERE docid NOT IN (SELECT docid FROM files));
-                DELETE FROM docs WHERE docid NOT IN (SELECT docid FROM files);
-                """)
+            let complete = try sync(db, corpus: corpus, snapshot: snapshot, maxSize: configuration.maxFileSize)
             var newView = complete ? (view ?? "") : ""
             if complete, view == nil, let record {
                 // The record lives beside the database (one read, no page chain) under a token the
@@ -312,8 +242,96 @@ public final class SearchIndex {
         }
     }
 
-    /// The file's bytes, read from the blob, or from disk for the working tree; `nil` when the
-    /// file is too large or changed since the corpus was read.
+    /// Whether the index shows the snapshot already.
+    private enum Freshness {
+        case current
+        /// Out of date; for the working tree, the stamps taken before reading, to record after.
+        case stale(record: [UInt8]?)
+    }
+
+    /// Step 1: compares the recorded view with `view` (a revision's tree or the index's checksum),
+    /// or for the working tree the recorded stamps with the files' current stat data.
+    private func freshness(_ database: DatabaseQueue, snapshot: Snapshot, configuration: LoreCore.Configuration,
+                           view: String?) throws -> Freshness {
+        let stored = try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'view'") }
+        if let view { return stored == view ? .current : .stale(record: nil) }
+        guard let top = snapshot.repository.workingDirectory else { return .stale(record: nil) }
+        let trimmed = top.hasSuffix("/") ? String(top.dropLast()) : top
+        if let stored, stored.hasPrefix("worktree:"), let stamps = readStamps(token: String(stored.dropFirst(9))),
+           WorkingTreeStamps.isCurrent(stamps, top: trimmed) { return .current }
+        // Taken before anything is read, so that a change made while indexing shows next time.
+        let git = snapshot.repository.commonDirectory
+        return .stale(record: WorkingTreeStamps.record(top: trimmed, roots: configuration.kinds.map(\.dir),
+                                                       extra: [trimmed + "/" + Configuration.path.description, trimmed + "/.gitignore",
+                                                               (git.hasSuffix("/") ? git : git + "/") + "info/exclude"]))
+    }
+
+    /// Step 2: makes the documents and file rows match the corpus: a document per new blob and
+    /// kind (body read from the blob), file rows moved, unused documents dropped. `false` when an
+    /// entry could not be read, so the view is not recorded as complete.
+    private func sync(_ db: Database, corpus: Corpus, snapshot: Snapshot, maxSize: Int) throws -> Bool {
+        struct DocumentKey: Hashable {
+            let blob: Data
+            let kind: String
+        }
+        var complete = true
+        var known: [DocumentKey: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT docid, blob, kind FROM docs") {
+            known[DocumentKey(blob: row[1], kind: row[2])] = row[0]
+        }
+        var current: [Data: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT path, docid FROM files") {
+            current[row[0]] = row[1]
+        }
+        let insertDoc = try db.cachedStatement(sql: """
+            INSERT INTO docs(blob, kind, id, title, date, status, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertText = try db.cachedStatement(sql: "INSERT INTO fts(rowid, title, fields, body) VALUES (?, ?, ?, ?)")
+        let putFile = try db.cachedStatement(sql: "INSERT OR REPLACE INTO files(path, docid) VALUES (?, ?)")
+        var seen = Set<Data>()
+        for entry in corpus.entries {
+            var bytes: [UInt8]?
+            let blob: ObjectID
+            if let known = corpus.blobs[entry.path] {
+                blob = known
+            } else {
+                // Without the parse cache (LORE_NO_CACHE) the corpus knows no blob ids.
+                guard let read = try self.bytes(of: entry, blob: nil, snapshot: snapshot, limit: maxSize) else {
+                    complete = false
+                    continue
+                }
+                bytes = read
+                blob = Repository.blobID(of: read)
+            }
+            let key = DocumentKey(blob: Data(blob.raw), kind: entry.kind)
+            var docid = known[key]
+            if docid == nil {
+                if bytes == nil { bytes = try self.bytes(of: entry, blob: blob, snapshot: snapshot, limit: maxSize) }
+                guard let bytes else {
+                    complete = false
+                    continue
+                }
+                let body = SearchDocument.body(of: bytes, from: entry.bodyLine)
+                try insertDoc.execute(arguments: [Data(blob.raw), entry.kind, entry.id, entry.title, entry.date, entry.status,
+                                                  SearchDocument.encodeFields(entry)])
+                let id = db.lastInsertedRowID
+                try insertText.execute(arguments: [id, entry.title ?? "", SearchDocument.fieldText(entry), body])
+                known[key] = id
+                docid = id
+            }
+            let path = Data(entry.path.bytes)
+            seen.insert(path)
+            if current[path] != docid { try putFile.execute(arguments: [path, docid]) }
+        }
+        let deleteFile = try db.cachedStatement(sql: "DELETE FROM files WHERE path = ?")
+        for path in current.keys where !seen.contains(path) { try deleteFile.execute(arguments: [path]) }
+        try db.execute(sql: """
+            DELETE FROM fts WHERE rowid IN (SELECT docid FROM docs WHERE docid NOT IN (SELECT docid FROM files));
+            DELETE FROM docs WHERE docid NOT IN (SELECT docid FROM files);
+            """)
+        return complete
+    }
+
     private func bytes(of entry: Entry, blob: ObjectID?, snapshot: Snapshot, limit: Int) throws -> [UInt8]? {
         let contents: FileContents?
         if let blob, snapshot.contentID != nil {
