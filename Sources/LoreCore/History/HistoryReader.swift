@@ -68,46 +68,39 @@ public enum HistoryReader {
     /// (what `git log` calls history simplification): the commit that added a file on a branch is
     /// its creator, not the merge that brought it in.
     static func replay(order: [ObjectID], commits: [ObjectID: HistoryCommit], tip: ObjectID, mailmap: Mailmap?) -> RepositoryHistory {
+        var replay = Replay(order: order, commits: commits, tip: tip)
+        for (index, id) in order.enumerated() { replay.apply(id, at: index) }
+        let entries = histories(replay.lineages, at: replay.states[tip] ?? [:], order: order, commits: commits, mailmap: mailmap)
+        return RepositoryHistory(tip: tip.hex, isPartial: replay.partial, commitCount: order.count, entries: entries,
+                                 trailers: replay.trailers.reversed())
+    }
+
+    /// The state of the replay: every lineage met so far and the path table of each commit that a
+    /// child still needs.
+    private struct Replay {
+        let commits: [ObjectID: HistoryCommit]
+        let tip: ObjectID
         var lineages: [Lineage] = []
+        /// How many children of a commit are still to come; its state is dropped after the last.
         var pendingChildren: [ObjectID: Int] = [:]
-        for id in order { for parent in commits[id]!.parents { pendingChildren[parent, default: 0] += 1 } }
         var states: [ObjectID: [GitPath: Int]] = [:]
         var partial = false
         var trailers: [TrailerLink] = []
 
-        for (index, id) in order.enumerated() {
-            let commit = commits[id]!
+        init(order: [ObjectID], commits: [ObjectID: HistoryCommit], tip: ObjectID) {
+            self.commits = commits
+            self.tip = tip
+            for id in order { for parent in commits[id]?.parents ?? [] { pendingChildren[parent, default: 0] += 1 } }
+        }
+
+        /// Applies commit `id` (the `index`th oldest) to its first parent's state.
+        mutating func apply(_ id: ObjectID, at index: Int) {
+            guard let commit = commits[id] else { return }
             for trailer in commit.trailers.reversed() {
                 trailers.append(TrailerLink(commit: id.hex, id: trailer.id, position: trailer.position))
             }
-            // The first parent's state, taken over (not copied) when this is its last child to
-            // come: copying a 10,000-path dictionary per commit made a long history quadratic.
-            var state: [GitPath: Int] = [:]
-            if let first = commit.parents.first {
-                pendingChildren[first]! -= 1
-                if pendingChildren[first] == 0 && first != tip {
-                    state = states.removeValue(forKey: first) ?? [:]
-                } else {
-                    state = states[first] ?? [:]
-                }
-            }
+            var state = inheritedState(commit)
             if commit.isShallowBoundary { partial = true }
-
-            // The lineage a path has in another parent when the merge left it as that parent has it.
-            func fromOtherParent(_ path: GitPath) -> Int? {
-                for (offset, parent) in commit.parents.dropFirst().enumerated()
-                where offset < commit.otherParentChanges.count && !commit.otherParentChanges[offset].contains(path) {
-                    if let lineage = states[parent]?[path] { return lineage }
-                }
-                return nil
-            }
-            func touch(_ lineage: Int) {
-                if !commit.isShallowBoundary && lineages[lineage].touches.last != index { lineages[lineage].touches.append(index) }
-            }
-            func newLineage() -> Int {
-                lineages.append(Lineage(created: commit.isShallowBoundary ? nil : index, beforeBoundary: commit.isShallowBoundary))
-                return lineages.count - 1
-            }
             // Removals first, so a rename a→b with a new file at a in the same commit works.
             var renamedLineage: [GitPath: Int] = [:]
             for change in commit.changes where change.status == .renamed || change.status == .deleted {
@@ -116,33 +109,58 @@ public enum HistoryReader {
             }
             for change in commit.changes where change.status != .deleted {
                 let path = change.newPath
-                if commit.parents.count > 1, let lineage = fromOtherParent(path) {
+                if commit.parents.count > 1, let lineage = fromOtherParent(path, of: commit) {
                     state[path] = lineage
                     continue
                 }
+                let lineage: Int
                 switch change.status {
                 case .renamed:
-                    let lineage = renamedLineage[path] ?? newLineage()
+                    lineage = renamedLineage[path] ?? newLineage(commit, at: index)
                     lineages[lineage].previousPaths.append(change.oldPath)
-                    state[path] = lineage
-                    touch(lineage)
                 case .added:
-                    let lineage = newLineage()
-                    state[path] = lineage
-                    touch(lineage)
+                    lineage = newLineage(commit, at: index)
                 default:
-                    let lineage = state[path] ?? newLineage()
-                    state[path] = lineage
-                    touch(lineage)
+                    lineage = state[path] ?? newLineage(commit, at: index)
                 }
+                state[path] = lineage
+                if !commit.isShallowBoundary && lineages[lineage].touches.last != index { lineages[lineage].touches.append(index) }
             }
             for parent in commit.parents.dropFirst() {
-                pendingChildren[parent]! -= 1
+                pendingChildren[parent, default: 0] -= 1
                 if pendingChildren[parent] == 0 && parent != tip { states[parent] = nil }
             }
             if pendingChildren[id, default: 0] > 0 || id == tip { states[id] = state }
         }
 
+        /// The first parent's state, taken over (not copied) when this is its last child to come:
+        /// copying a 10,000-path dictionary per commit made a long history quadratic.
+        private mutating func inheritedState(_ commit: HistoryCommit) -> [GitPath: Int] {
+            guard let first = commit.parents.first else { return [:] }
+            pendingChildren[first, default: 0] -= 1
+            if pendingChildren[first] == 0 && first != tip { return states.removeValue(forKey: first) ?? [:] }
+            return states[first] ?? [:]
+        }
+
+        /// The lineage a path has in another parent when the merge left it as that parent has it.
+        private func fromOtherParent(_ path: GitPath, of commit: HistoryCommit) -> Int? {
+            for (offset, parent) in commit.parents.dropFirst().enumerated()
+            where offset < commit.otherParentChanges.count && !commit.otherParentChanges[offset].contains(path) {
+                if let lineage = states[parent]?[path] { return lineage }
+            }
+            return nil
+        }
+
+        private mutating func newLineage(_ commit: HistoryCommit, at index: Int) -> Int {
+            lineages.append(Lineage(created: commit.isShallowBoundary ? nil : index, beforeBoundary: commit.isShallowBoundary))
+            return lineages.count - 1
+        }
+    }
+
+    /// The history of each path of the tip's state: its lineage's creator, last toucher and
+    /// authors (mailmap applied, in order of first contribution).
+    private static func histories(_ lineages: [Lineage], at state: [GitPath: Int], order: [ObjectID],
+                                  commits: [ObjectID: HistoryCommit], mailmap: Mailmap?) -> [GitPath: EntryHistory] {
         var people: [String: Person] = [:]
         func person(_ signature: HistoryCommit.Author) -> Person {
             let key = signature.name + "\u{0}" + signature.email
@@ -152,26 +170,26 @@ public enum HistoryReader {
             people[key] = made
             return made
         }
-        func summary(_ index: Int) -> CommitSummary {
-            let commit = commits[order[index]]!
-            return CommitSummary(id: order[index].hex, time: commit.author.time, offsetMinutes: commit.author.offsetMinutes,
-                                 author: person(commit.author))
+        func author(_ index: Int) -> HistoryCommit.Author? { commits[order[index]]?.author }
+        func summary(_ index: Int) -> CommitSummary? {
+            guard let author = author(index) else { return nil }
+            return CommitSummary(id: order[index].hex, time: author.time, offsetMinutes: author.offsetMinutes, author: person(author))
         }
         var entries: [GitPath: EntryHistory] = [:]
-        for (path, index) in states[tip] ?? [:] {
+        for (path, index) in state {
             let lineage = lineages[index]
             var authors: [Person] = []
             var seen = Set<String>()
             for touch in lineage.touches {
-                let author = person(commits[order[touch]]!.author)
-                if seen.insert(author.email.lowercased()).inserted { authors.append(author) }
+                guard let signature = author(touch) else { continue }
+                let made = person(signature)
+                if seen.insert(made.email.lowercased()).inserted { authors.append(made) }
             }
-            entries[path] = EntryHistory(created: lineage.created.map(summary), updated: lineage.touches.last.map(summary),
+            entries[path] = EntryHistory(created: lineage.created.flatMap(summary), updated: lineage.touches.last.flatMap(summary),
                                          authors: authors, commitCount: lineage.touches.count,
                                          previousPaths: lineage.previousPaths, partial: lineage.beforeBoundary)
         }
-        return RepositoryHistory(tip: tip.hex, isPartial: partial, commitCount: order.count, entries: entries,
-                                 trailers: trailers.reversed())
+        return entries
     }
 }
 
