@@ -26,8 +26,9 @@ public func runProcess(_ executable: String, _ arguments: [String], in directory
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    // open(2), not FileManager.createFile, which on Linux leaves a /tmp/TemporaryDirectory.* folder
+    // behind for every file it creates.
+    for url in [outURL, errURL] { close(open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
