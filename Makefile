@@ -3,16 +3,18 @@
 #   make test    run every test (installs the Debian packages it needs when missing)
 #   make bench   measure lore against its peers on generated corpora (slow; not run by CI)
 #   make screenshots  refresh docs/images/site-*.png from the browser test
+#   make install install .build/release/lore to $(PREFIX)/bin (PREFIX=/usr/local by default)
 #   make embed   recompile the templates, theme and hooks into the library after editing them
 
 SWIFT      ?= swift
+PREFIX     ?= /usr/local
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config git python3 python3-jsonschema
 
 VENV       := $(CURDIR)/.build/venv
 BROWSER_PACKAGES := chromium chromium-driver python3-venv
 
-.PHONY: all deps browser-deps build release demo test browser-test screenshots bench embed clean
+.PHONY: all deps browser-deps build release install demo test browser-test screenshots bench embed clean
 
 all: build
 
@@ -52,6 +54,11 @@ build: deps
 # pre-commit hook pays on every commit.
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
+
+# Installs the release binary (and nothing else: templates, theme and hooks are compiled in).
+install: release
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 0755 .build/release/lore "$(DESTDIR)$(PREFIX)/bin/lore"
 
 demo: build
 	@set -e; dir="$${DEMO_DIR:-$$(mktemp -d /tmp/lore-demo.XXXXXX)}"; lore="$(CURDIR)/.build/debug/lore"; \
