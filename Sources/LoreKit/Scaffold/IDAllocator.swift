@@ -56,7 +56,8 @@ public enum IDAllocator {
             let highest = taken.compactMap { id -> Int? in
                 guard id.hasPrefix(stem) else { return nil }
                 let rest = id.dropFirst(stem.count)
-                return rest.allSatisfy(\.isASCIIDigit) ? Int(rest) : nil
+                // At most 18 digits, as for sequences: the next number always fits.
+                return !rest.isEmpty && rest.count <= 18 && rest.allSatisfy(\.isASCIIDigit) ? Int(rest) : nil
             }.max() ?? 0
             return stem + String(highest + 1)
         case .random:
@@ -73,7 +74,8 @@ public enum IDAllocator {
             case .sequence:
                 candidate = sequenceID(prefix: kind.prefix, number: (sequenceNumber(candidate, prefix: kind.prefix) ?? 0) + 1)
             case .date:
-                guard let dash = candidate.lastIndex(of: "-"), let number = Int(candidate[candidate.index(after: dash)...]) else {
+                guard let dash = candidate.lastIndex(of: "-"), let number = Int(candidate[candidate.index(after: dash)...]),
+                      number < 999_999_999_999_999_999 else {
                     return candidate
                 }
                 candidate = String(candidate[...dash]) + String(number + 1)

@@ -80,7 +80,7 @@ struct Graph: ParsableCommand {
             }
             var reached: Set<GitPath> = [start.path]
             var frontier = [start.path]
-            for _ in 0..<depth {
+            for _ in 0..<depth where !frontier.isEmpty {  // a huge --depth stops when nothing new is reached
                 var next: [GitPath] = []
                 for path in frontier { for other in neighbours[path] ?? [] where reached.insert(other).inserted { next.append(other) } }
                 frontier = next

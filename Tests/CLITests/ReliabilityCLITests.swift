@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import TestSupport
+
+// The failures of an adversarial run (issue 20), each with the test that would have caught it.
+
+private func lore(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessResult {
+    try runProcess(loreBinary, arguments, in: directory, environment: gitEnvironment(environment))
+}
+
+private let lessonBody = "\n## Context\n\nc\n\n## Lesson\n\nl\n\n## Evidence\n\ne\n\n## How to apply\n\nh\n"
+
+private func lesson(_ id: String, _ extra: String = "", body: String = lessonBody) -> String {
+    "---\nid: \(id)\ntitle: Lesson \(id)\ndate: 2025-03-14\nstatus: active\n\(extra)---\n\(body)"
+}
+
+/// One committed lesson.
+private func repositoryWithALesson() throws -> TemporaryRepository {
+    let repo = try TemporaryRepository()
+    try repo.write("lessons/a.md", lesson("LL-0001"))
+    try repo.commitAll("a lesson")
+    return repo
+}
+
+/// Runs `lore` with standard output going to `path` (such as /dev/full); returns status and stderr.
+private func loreWritingTo(_ path: String, _ arguments: [String], in directory: String) throws -> (status: Int32, stderr: String) {
+    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("lore-err-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errURL) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: loreBinary)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    process.environment = gitEnvironment()
+    let out = try #require(FileHandle(forWritingAtPath: path))
+    let err = try FileHandle(forWritingTo: errURL)
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    try out.close(); try err.close()
+    return (process.terminationStatus, String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+}
+
+@Suite struct ReliabilityCLITests {
+    /// Item 1: a size that overflows is a positioned configuration error (exit 2) for every
+    /// command, the hook's `check --staged` included, never a trap.
+    @Test func overflowingMaxFileSizeIsAConfigurationError() throws {
+        let repo = try repositoryWithALesson()
+        try repo.write(".lore/config.yml", "max_file_size: 9999999999GiB\n")
+        try repo.git(["add", "-A"])
+        let message = ".lore/config.yml:1:16: error: 'max_file_size' 9999999999GiB is too large; it must be at most 9223372036854775807 bytes\n"
+        for arguments in [["check"], ["check", "--staged"], ["list"], ["index"], ["search", "x"]] {
+            let result = try lore(arguments, in: repo.path)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr + result.stdout == message, "\(arguments)")
+        }
+    }
+
+    /// Item 7: output that cannot be written fails the command (exit 3) with a message; nothing
+    /// is silently truncated.
+    @Test func unwritableStandardOutputFails() throws {
+        let repo = try repositoryWithALesson()
+        for arguments in [["index"], ["list"], ["list", "--format", "json"], ["check"], ["show", "LL-0001"], ["rules"], ["--help"]] {
+            let result = try loreWritingTo("/dev/full", arguments, in: repo.path)
+            #expect(result.status == 3, "\(arguments)")
+            #expect(result.stderr == "error: cannot write to standard output: No space left on device\n", "\(arguments)")
+        }
+    }
+
+    /// Item 1 (audit): commit times come from history a pull request writes; the largest one git
+    /// can store is read, cached and read back from the cache without a trap.
+    @Test func largestCommitTimeDoesNotTrap() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", lesson("LL-0001"))
+        try repo.git(["add", "-A"])
+        let tree = try repo.git(["write-tree"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let commit = "tree \(tree)\nauthor A <a@x> 9223372036854775807 +0000\ncommitter A <a@x> 9223372036854775807 +0000\n\nm\n"
+        let inURL = URL(fileURLWithPath: repo.base + "/commit.txt")
+        try Data(commit.utf8).write(to: inURL)
+        let id = try repo.git(["hash-object", "-w", "-t", "commit", "--literally", inURL.path]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try repo.git(["update-ref", "HEAD", id])
+        for _ in 0..<2 {  // the second run reads the history cache
+            let result = try lore(["index"], in: repo.path)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("\"time\": \"292277026596-12-04T15:30:07+00:00\""))
+        }
+        #expect(try lore(["graph", "--depth", "999999999999999"], in: repo.path).status == 0)
+    }
+}
