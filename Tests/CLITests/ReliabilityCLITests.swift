@@ -89,3 +89,37 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         #expect(try lore(["graph", "--depth", "999999999999999"], in: repo.path).status == 0)
     }
 }
+
+@Suite struct PublishOutTests {
+    /// Item 6: `--out` inside the git folder, or holding (or inside) a tracked file, a kind's
+    /// folder or `.lore/`, is refused with or without `--force`, and nothing is touched.
+    @Test func outNeverReplacesWhatTheRepositoryKeeps() throws {
+        let repo = try repositoryWithALesson()
+        try repo.write("src/a.c", "int a;\n")
+        try repo.commitAll("code")
+        try repo.write("lessons/b.md", lesson("LL-0002"))  // not committed: only on disk
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/to-git", withDestinationPath: ".git/objects")
+        let cases: [(String, String)] = [
+            (".git/objects", "error: --out .git/objects is inside the git folder (\(repo.path)/.git); choose a folder of its own outside it"),
+            (".git/lore", "error: --out .git/lore is inside the git folder (\(repo.path)/.git); choose a folder of its own outside it"),
+            ("to-git/new", "error: --out to-git/new is inside the git folder (\(repo.path)/.git); choose a folder of its own outside it"),
+            (".git", "error: --out .git holds the repository (\(repo.path)/.git); choose a folder of its own, such as site"),
+            ("lessons", "error: --out lessons would replace lessons, which the repository keeps (a tracked file or a kind's folder); choose a folder of its own"),
+            ("lessons/site", "error: --out lessons/site would replace lessons, which the repository keeps (a tracked file or a kind's folder); choose a folder of its own"),
+            ("decisions", "error: --out decisions would replace decisions, which the repository keeps (a tracked file or a kind's folder); choose a folder of its own"),
+            ("src", "error: --out src would replace src/a.c, which the repository keeps (a tracked file or a kind's folder); choose a folder of its own"),
+            (".lore/site", "error: --out .lore/site would replace .lore, which the repository keeps (a tracked file or a kind's folder); choose a folder of its own"),
+        ]
+        for (out, message) in cases {
+            for force in [false, true] {
+                let result = try lore(["publish", "--out", out] + (force ? ["--force"] : []), in: repo.path)
+                #expect(result == ProcessResult(stdout: "", stderr: message + "\n", status: 1), "\(out) force: \(force)")
+            }
+        }
+        #expect(try repo.git(["status", "--porcelain"]) == "?? lessons/b.md\n?? to-git\n")
+        #expect(try repo.git(["fsck", "--no-progress"]) == "")
+        // A folder of its own in the working tree (GitLab's public/) is fine.
+        #expect(try lore(["publish", "--out", "public"], in: repo.path).status == 0)
+        #expect(try lore(["publish", "-C", "lessons/..", "--out", "public"], in: repo.path).status == 0)
+    }
+}
