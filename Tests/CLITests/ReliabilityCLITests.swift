@@ -123,3 +123,105 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         #expect(try lore(["publish", "-C", "lessons/..", "--out", "public"], in: repo.path).status == 0)
     }
 }
+
+/// What git sees in the working tree is what Lore reads: never a file outside the repository,
+/// never inside a nested repository, always a sparse checkout's files.
+@Suite struct WorkingTreeShapeTests {
+    /// Item 8 (and 12 at run time): a kind's folder that is a symlink out of the repository is a
+    /// file to git: nothing behind it is read, listed or published, and `lore new` does not
+    /// write through it.
+    @Test func symlinkedKindFolderIsNotFollowed() throws {
+        let repo = try repositoryWithALesson()
+        let elsewhere = repo.base + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try Data("---\nid: DR-0001\ntitle: Outside\ndate: 2025-03-14\nstatus: accepted\n---\n\n## Context\n\nc\n".utf8)
+            .write(to: URL(fileURLWithPath: elsewhere + "/0001-outside.md"))
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/decisions", withDestinationPath: "../elsewhere")
+        for snapshot in [[], ["--staged"]] {
+            if snapshot == ["--staged"] { try repo.git(["add", "-A"]) }
+            #expect(try lore(["list", "--format", "paths"] + snapshot, in: repo.path) == ProcessResult(stdout: "lessons/a.md\n", stderr: "", status: 0))
+            #expect(try lore(["check"] + snapshot, in: repo.path) == ProcessResult(stdout: "0 errors, 0 warnings in 1 entry\n", stderr: "", status: 0))
+        }
+        #expect(try lore(["publish", "--out", repo.base + "/site"], in: repo.path).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: repo.base + "/site/entries/dr-0001.html"))
+        let created = try lore(["new", "decision", "Through a link"], in: repo.path)
+        #expect(created == ProcessResult(stdout: "", stderr: "error: cannot write \(repo.path)/decisions/0001-through-a-link.md: \(repo.path)/decisions is a symbolic link; Lore writes only through real folders of the repository\n", status: 3))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere) == ["0001-outside.md"])
+    }
+
+    /// Item 11: a symlinked entry file is the same finding in the working tree, the index and a
+    /// commit; its target is never read.
+    @Test func symlinkedEntryFileIsOneFindingInEverySnapshot() throws {
+        let repo = try repositoryWithALesson()
+        try repo.write("outside.md", lesson("LL-0009"))
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/lessons/link.md", withDestinationPath: "../outside.md")
+        try repo.git(["add", "-A"])
+        let expected = ProcessResult(stdout: """
+            lessons/link.md:1:1: error: the entry file is a symbolic link; git stores the link, not an entry: commit the file itself [symlink-entry]
+            1 error, 0 warnings in 1 entry
+
+            """, stderr: "", status: 1)
+        #expect(try lore(["check"], in: repo.path) == expected)
+        #expect(try lore(["check", "--staged"], in: repo.path) == expected)
+        try repo.git(["commit", "-q", "-m", "link"])
+        #expect(try lore(["check", "--rev", "HEAD"], in: repo.path) == expected)
+        #expect(try lore(["list", "--format", "paths"], in: repo.path).stdout == "lessons/a.md\n")
+    }
+
+    /// Item 9: a nested repository (untracked, or added as a submodule's gitlink) inside a kind's
+    /// folder is not read in the working tree, as git does not list it.
+    @Test func nestedRepositoriesAreNotRead() throws {
+        let repo = try repositoryWithALesson()
+        try repo.write("lessons/vendor/a.md", lesson("LL-0001"))
+        try repo.git(["init", "-q", "-b", "main"], in: repo.path + "/lessons/vendor")
+        try repo.write("lessons/nested/a.md", lesson("LL-0001"))
+        try repo.git(["init", "-q", "-b", "main"], in: repo.path + "/lessons/vendor")
+        try repo.git(["add", "-A"], in: repo.path + "/lessons/vendor")
+        try repo.git(["commit", "-q", "-m", "vendor"], in: repo.path + "/lessons/vendor")
+        try repo.git(["add", "lessons/vendor"])  // a gitlink, as a submodule is
+        try repo.git(["init", "-q", "-b", "main"], in: repo.path + "/lessons/nested")
+        let clean = ProcessResult(stdout: "0 errors, 0 warnings in 1 entry\n", stderr: "", status: 0)
+        #expect(try lore(["check"], in: repo.path) == clean)
+        #expect(try lore(["check", "--staged"], in: repo.path) == clean)
+        #expect(try lore(["list", "--format", "paths"], in: repo.path).stdout == "lessons/a.md\n")
+    }
+
+    /// Item 10: in a sparse checkout, files outside the patterns are not on disk but not missing
+    /// either (`git status` is clean): they are read from the index and links to them resolve.
+    @Test func sparseCheckoutFilesAreNotMissing() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", lesson("LL-0001", "related: [LL-0005]\n", body: lessonBody + "\n[Z](deep/z.md)\n"))
+        try repo.write("lessons/deep/z.md", lesson("LL-0005"))
+        try repo.commitAll("lessons")
+        try repo.git(["sparse-checkout", "set", "--no-cone", "/lessons/*.md"])
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/lessons/deep/z.md"))
+        #expect(try repo.git(["status", "--porcelain"]) == "")
+        #expect(try lore(["check"], in: repo.path) == ProcessResult(stdout: "0 errors, 0 warnings in 2 entries\n", stderr: "", status: 0))
+        #expect(try lore(["list", "--format", "paths"], in: repo.path).stdout == "lessons/a.md\nlessons/deep/z.md\n")
+        #expect(try lore(["search", "Lesson", "--format", "json"], in: repo.path).stdout.contains("lessons/deep/z.md"))
+    }
+
+    /// Item 16: a file that cannot be read is a finding for that file (exit 1), and the others
+    /// are still read and judged.
+    @Test func unreadableFileIsAFinding() throws {
+        let repo = try repositoryWithALesson()
+        try repo.write("lessons/b.md", lesson("LL-0002", "related: [LL-0404]\n"))
+        try repo.git(["add", "-A"])
+        try repo.git(["update-index", "--add", "--cacheinfo", "100644,1234567890123456789012345678901234567890,lessons/c.md"])
+        #expect(try lore(["check", "--staged"], in: repo.path) == ProcessResult(stdout: """
+            lessons/b.md:6:11: error: 'related' names LL-0404, which no entry has [broken-link]
+            lessons/c.md:1:1: error: cannot read the file: object not found - cannot read header for (1234567890123456789012345678901234567890) [unreadable-file]
+            2 errors, 0 warnings in 2 entries
+
+            """, stderr: "", status: 1))
+        if getuid() != 0 {  // root reads any file
+            try repo.write("lessons/d.md", lesson("LL-0003"))
+            chmod(repo.path + "/lessons/d.md", 0)
+            defer { chmod(repo.path + "/lessons/d.md", 0o644) }
+            let result = try lore(["check"], in: repo.path)
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("lessons/d.md:1:1: error: cannot read the file: Permission denied [unreadable-file]\n"))
+            #expect(result.stdout.contains("[broken-link]"))
+        }
+    }
+}

@@ -140,7 +140,7 @@ public final class EntryScaffold {
             let text = try render(request, kind: kind, values: fieldValues(request, kind: kind, id: id))
             let path = try path(for: request, kind: kind, id: id, attempt: idInPath ? 0 : attempt)
             do throws(NewFileError) {
-                try NewFile.create(at: root + path.description, bytes: Array(text.utf8))
+                try NewFile.create(at: root + path.description, bytes: Array(text.utf8), inside: root)
             } catch .exists {
                 attempt += 1
                 guard attempt < 1000 else { throw .write("cannot find a free file name for \(path)") }
