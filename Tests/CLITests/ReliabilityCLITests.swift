@@ -225,3 +225,19 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         }
     }
 }
+
+@Suite struct SearchBoundsCLITests {
+    /// Item 4: a term repeated thousands of times is one term; too many terms is a usage error.
+    @Test func repeatedAndTooManyTerms() throws {
+        let repo = try repositoryWithALesson()
+        let repeated = try lore(["search", Array(repeating: "Lesson*", count: 8_000).joined(separator: " ")], in: repo.path)
+        #expect(repeated.status == 0)
+        #expect(repeated.stdout.hasPrefix("LL-0001  lesson  2025-03-14  Lesson LL-0001\n"))
+        #expect(try lore(["search"] + Array(repeating: "Lesson*", count: 900), in: repo.path).stdout == repeated.stdout)
+        // Argument parsing is quadratic in the number of arguments: they are bounded first.
+        #expect(try lore(["search"] + Array(repeating: "Lesson*", count: 5_000), in: repo.path) == ProcessResult(
+            stdout: "", stderr: "error: 5001 arguments; lore takes at most 1000 (check fewer paths at once, or use --changed-since)\n", status: 2))
+        let many = try lore(["search"] + (1...40).map { "w\($0)" }, in: repo.path)
+        #expect(many == ProcessResult(stdout: "", stderr: "error: the query has 40 different terms; at most 32 are searched\n", status: 2))
+    }
+}

@@ -12,7 +12,8 @@ struct Search: ParsableCommand {
         word endings: fail also finds failing and failed.
         Hits are ranked by BM25, a title match weighing 10 times a body match
         and other fields 4 times; each shows its best passage with the
-        matched words between **.
+        matched words between **. A term given twice is searched once; at
+        most 32 different terms (1,024 characters in all) are searched.
 
         The same filters as `lore list` narrow the hits: --kind, --status,
         --tag, --since, --where FIELD OP VALUE.
