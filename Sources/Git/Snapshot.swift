@@ -339,10 +339,10 @@ public final class Snapshot {
             if !start.bytes.isEmpty {
                 switch Snapshot.workingTreeKind(root: repository.workingDirectory!, start) {
                 case S_IFDIR?: break
-                case S_IFLNK?:
+                case let kind? where kind == S_IFLNK || kind == S_IFREG:  // a file: itself, as in the index
                     var keep = tracked.files.contains(start.bytes)
                     if !keep { keep = try !isIgnored(start, folder: false) }
-                    if keep { files.append(SnapshotFile(path: start, blob: nil, isSymbolicLink: true)) }
+                    if keep { files.append(SnapshotFile(path: start, blob: nil, isSymbolicLink: kind == S_IFLNK)) }
                     continue
                 default: continue
                 }

@@ -241,3 +241,52 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         #expect(many == ProcessResult(stdout: "", stderr: "error: the query has 40 different terms; at most 32 are searched\n", status: 2))
     }
 }
+
+/// Items 17 and 12 (the path resolver): every command reads a path relative to where it runs as
+/// if started (`-C` or the current folder), and a path naming nothing is a usage error.
+@Suite struct PathArgumentTests {
+    private func brokenRepository() throws -> TemporaryRepository {
+        let repo = try repositoryWithALesson()
+        try repo.write("lessons/b.md", lesson("LL-0002", "related: [LL-0404]\n"))
+        return repo
+    }
+
+    @Test func checkReadsPathsFromWhereItRuns() throws {
+        let repo = try brokenRepository()
+        let expected = ProcessResult(stdout: """
+            lessons/b.md:6:11: error: 'related' names LL-0404, which no entry has [broken-link]
+            1 error, 0 warnings in 2 entries
+
+            """, stderr: "", status: 1)
+        #expect(try lore(["check", "lessons/b.md"], in: repo.path) == expected)
+        #expect(try lore(["check", "b.md"], in: repo.path + "/lessons") == expected)
+        #expect(try lore(["check", "-C", "repo/lessons", "b.md"], in: repo.base) == expected)
+        #expect(try lore(["check", "-C", "lessons", "../lessons/./b.md"], in: repo.path) == expected)
+        #expect(try lore(["check", "-C", repo.path, repo.path + "/lessons/b.md"], in: repo.base) == expected)
+        #expect(try lore(["check", "-C", "lessons", "."], in: repo.path) == expected)
+        #expect(try lore(["check", "-C", "lessons", "a.md"], in: repo.path).status == 0)
+    }
+
+    /// Item 17: a mistyped path fails (exit 2, naming it) instead of passing with nothing checked.
+    @Test func pathNamingNothingIsAUsageError() throws {
+        let repo = try brokenRepository()
+        #expect(try lore(["check", "lessons/does-not-exist.md"], in: repo.path) == ProcessResult(
+            stdout: "", stderr: "error: lessons/does-not-exist.md: no such file or folder in the working tree\n", status: 2))
+        #expect(try lore(["check", "--staged", "lessons/b.md"], in: repo.path) == ProcessResult(
+            stdout: "", stderr: "error: lessons/b.md: no such file or folder in the staged index\n", status: 2))
+        #expect(try lore(["check", "../elsewhere.md"], in: repo.path) == ProcessResult(
+            stdout: "", stderr: "error: ../elsewhere.md is outside the repository (\(repo.path))\n", status: 2))
+    }
+
+    @Test func showAndRenumberReadPathsFromWhereTheyRun() throws {
+        let repo = try brokenRepository()
+        let shown = try lore(["show", "lessons/b.md"], in: repo.path)
+        #expect(shown.status == 0)
+        #expect(try lore(["show", "b.md"], in: repo.path + "/lessons") == shown)
+        #expect(try lore(["show", "-C", "lessons", "b.md"], in: repo.path) == shown)
+        try repo.commitAll("b")
+        let planned = try lore(["renumber", "lessons/b.md", "LL-0100", "--dry-run"], in: repo.path)
+        #expect(planned.status == 0)
+        #expect(try lore(["renumber", "-C", "lessons", "b.md", "LL-0100", "--dry-run"], in: repo.path) == planned)
+    }
+}

@@ -43,7 +43,14 @@ struct Renumber: ParsableCommand {
     func run() throws {
         let memory = try openRepository(repo)
         do {
-            let plan = try LoreKit.Renumber.plan(memory, target: old, newID: new)
+            // A path names a file relative to where the command runs (-C or here), as for every
+            // command; an id, or a path from the root that names no file from here, is as given.
+            var target = old
+            if old.hasSuffix(".md"), let path = RepositoryPaths(repo: repo, repository: memory.repository).relative(old),
+               let top = memory.repository.workingDirectory, FileManager.default.fileExists(atPath: top + "/" + path) {
+                target = path
+            }
+            let plan = try LoreKit.Renumber.plan(memory, target: target, newID: new)
             for note in plan.notes { Console.err("note: \(note)\n") }
             if dryRun {
                 Console.out(plan.diff())

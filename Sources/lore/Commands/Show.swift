@@ -20,11 +20,17 @@ struct Show: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let corpus = try snapshot.corpus()
+        let memory = try snapshot.open()
+        let corpus: Corpus
+        do { corpus = try memory.corpus(snapshot.source) } catch { throw Failure(error) }
         var matches = corpus.entries(withID: id)
-        if matches.isEmpty { matches = corpus.entries.filter { $0.path.description == id } }
+        // A path: relative to where the command runs (-C or here), else from the repository root.
+        let path = RepositoryPaths(repo: snapshot.repo, repository: memory.repository).relative(id)
+        for candidate in [path, id].compactMap({ $0 }) where matches.isEmpty {
+            matches = corpus.entries.filter { $0.path.description == candidate }
+        }
         let paths = Set(matches.map(\.path))
-        let ownDiagnostics = corpus.diagnostics.filter { paths.contains($0.path) || $0.path.description == id }
+        let ownDiagnostics = corpus.diagnostics.filter { paths.contains($0.path) || $0.path.description == id || $0.path.description == path }
         guard !matches.isEmpty else {
             Console.report(ownDiagnostics)
             throw Failure.usage("no entry with id '\(id)' in the \(corpus.source)")
