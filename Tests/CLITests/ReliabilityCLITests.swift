@@ -290,3 +290,33 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         #expect(try lore(["renumber", "-C", "lessons", "b.md", "LL-0100", "--dry-run"], in: repo.path) == planned)
     }
 }
+
+@Suite struct ControlCharacterTests {
+    /// Item 13: control characters in file names and titles are escaped in text output: a
+    /// newline in a file name cannot forge a `::warning` workflow command, ESC and BEL never reach
+    /// the terminal.
+    @Test func textOutputEscapesControlCharacters() throws {
+        let repo = try repositoryWithALesson()
+        try repo.write("lessons/x\n::warning file=evil.md::owned.md", "no front-matter\n")
+        try repo.write("lessons/b.md", lesson("LL-0002").replacingOccurrences(of: "title: Lesson LL-0002", with: "title: \"Bell\\a and \\e[31mred\""))
+        let check = try lore(["check"], in: repo.path)
+        #expect(check == ProcessResult(stdout: """
+            lessons/x\\n::warning file=evil.md::owned.md:1:1: error: missing front-matter: an entry starts with a line '---' [missing-front-matter]
+            1 error, 0 warnings in 2 entries
+
+            """, stderr: "", status: 1))
+        let list = try lore(["list"], in: repo.path)
+        #expect(list.stdout == """
+            ID       KIND    DATE        STATUS  TITLE
+            LL-0001  lesson  2025-03-14  active  Lesson LL-0001
+            LL-0002  lesson  2025-03-14  active  Bell\\x07 and \\x1B[31mred
+
+            """)
+        #expect(list.stderr == "lessons/x\\n::warning file=evil.md::owned.md:1:1: error: missing front-matter: an entry starts with a line '---' [missing-front-matter]\n")
+        for output in [check.stdout, list.stdout, list.stderr, try lore(["show", "LL-0002"], in: repo.path).stdout,
+                       try lore(["search", "Bell"], in: repo.path).stdout, try lore(["list", "--format", "paths"], in: repo.path).stdout] {
+            #expect(!output.split(separator: "\n").contains { $0.hasPrefix("::") })
+            #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F })
+        }
+    }
+}

@@ -71,7 +71,8 @@ struct Search: ParsableCommand {
             Console.out(String(decoding: try encoder.encode(hits), as: UTF8.self) + "\n")
         case .text:
             Console.out(hits.map { hit in
-                "\(hit.id ?? "-")  \(hit.kind)  \(hit.date ?? "-")  \(hit.title ?? hit.path)\n  \(hit.path)\n  \(hit.snippet)\n"
+                let line = [hit.id ?? "-", hit.kind, hit.date ?? "-", hit.title ?? hit.path].map(TerminalText.escape).joined(separator: "  ")
+                return line + "\n  \(TerminalText.escape(hit.path))\n  \(TerminalText.escape(hit.snippet))\n"
             }.joined(separator: "\n"))
         }
     }

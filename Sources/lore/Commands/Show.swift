@@ -55,20 +55,21 @@ struct Show: ParsableCommand {
     }
 
     private func text(_ entry: Entry) -> String {
-        var out = "\(entry.id ?? "(no id)")  \(entry.title ?? "(no title)")\n"
-        out += "path:    \(entry.path)\n"
+        let e = TerminalText.escape
+        var out = "\(e(entry.id ?? "(no id)"))  \(e(entry.title ?? "(no title)"))\n"
+        out += "path:    \(e(entry.path.description))\n"
         out += "kind:    \(entry.kind)\n"
         out += "front-matter:\n"
         for pair in entry.frontMatter.fields { out += block(key: pair.key.text, pair.value, indent: "  ") }
         out += "sections:\n"
         let lineWidth = String(entry.sections.map(\.line).max() ?? 0).count
-        for heading in entry.sections { out += "  \(pad(String(heading.line), lineWidth))  \(heading.text)\n" }
+        for heading in entry.sections { out += "  \(pad(String(heading.line), lineWidth))  \(e(heading.text))\n" }
         out += "links:\n"
         let positions = entry.links.map { "\($0.line):\($0.column)" }
         let positionWidth = positions.map(\.count).max() ?? 0
         let kindWidth = entry.links.map(\.kind.rawValue.count).max() ?? 0
         for (link, position) in zip(entry.links, positions) {
-            out += "  \(pad(position, positionWidth))  \(pad(link.kind.rawValue, kindWidth))  \(link.destination)\n"
+            out += "  \(pad(position, positionWidth))  \(pad(link.kind.rawValue, kindWidth))  \(e(link.destination))\n"
         }
         return out
     }
@@ -82,9 +83,9 @@ struct Show: ParsableCommand {
     private func block(key: String, _ value: YAMLValue, indent: String) -> String {
         switch value {
         case .mapping(let pairs, _):
-            return "\(indent)\(key):\n" + pairs.map { block(key: $0.key.text, $0.value, indent: indent + "  ") }.joined()
+            return "\(indent)\(TerminalText.escape(key)):\n" + pairs.map { block(key: $0.key.text, $0.value, indent: indent + "  ") }.joined()
         case .sequence(let items, _) where items.contains(where: { $0.scalar == nil }):
-            var out = "\(indent)\(key):\n"
+            var out = "\(indent)\(TerminalText.escape(key)):\n"
             for item in items {
                 let lines = block(key: "", item, indent: indent + "    ")
                 if case .mapping(let pairs, _) = item {
@@ -96,16 +97,16 @@ struct Show: ParsableCommand {
             }
             return out
         default:
-            return "\(indent)\(key): \(inline(value))\n"
+            return "\(indent)\(TerminalText.escape(key)): \(inline(value))\n"
         }
     }
 
     /// A value on one line: lists in brackets, objects in braces.
     private func inline(_ value: YAMLValue) -> String {
         switch value {
-        case .scalar(let scalar): return scalar.text.replacingOccurrences(of: "\n", with: "\\n")
+        case .scalar(let scalar): return TerminalText.escape(scalar.text)
         case .sequence(let items, _): return "[" + items.map(inline).joined(separator: ", ") + "]"
-        case .mapping(let pairs, _): return "{" + pairs.map { "\($0.key.text): \(inline($0.value))" }.joined(separator: ", ") + "}"
+        case .mapping(let pairs, _): return "{" + pairs.map { "\(TerminalText.escape($0.key.text)): \(inline($0.value))" }.joined(separator: ", ") + "}"
         }
     }
 }
