@@ -320,3 +320,32 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         }
     }
 }
+
+@Suite struct CreationLockTests {
+    /// Item 18: a held `new.lock` is named while waited for, and the wait ends after a bound
+    /// with a clear message (exit 3); once it is free, `lore new` proceeds.
+    @Test func heldLockIsNamedAndBounded() throws {
+        let repo = try repositoryWithALesson()
+        let lock = repo.path + "/.git/lore/new.lock"
+        try FileManager.default.createDirectory(atPath: repo.path + "/.git/lore", withIntermediateDirectories: true)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["-o", lock, "sleep", "5"]  // -o: the lock goes with flock itself
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        // Wait until the holder has the lock.
+        let probe = open(lock, O_RDWR | O_CREAT, 0o644)
+        defer { close(probe) }
+        var tries = 0
+        while flock(probe, LOCK_EX | LOCK_NB) == 0 && tries < 200 { flock(probe, LOCK_UN); usleep(10_000); tries += 1 }
+        let result = try lore(["new", "lesson", "Waits"], in: repo.path, environment: ["LORE_LOCK_TIMEOUT": "1"])
+        #expect(result == ProcessResult(stdout: "", stderr: """
+            note: waiting for another lore new to finish (it holds \(lock)); giving up after 1 s
+            error: gave up after 1 s waiting for \(lock), held by another process (a lore new still running, or stuck: `fuser \(lock)` names it); try again when it ends
+
+            """, status: 3))
+        holder.terminate()
+        holder.waitUntilExit()
+        #expect(try lore(["new", "lesson", "Proceeds"], in: repo.path).stdout == "created lessons/proceeds.md (LL-0002)\n")
+    }
+}
