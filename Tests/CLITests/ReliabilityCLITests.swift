@@ -349,3 +349,46 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         #expect(try lore(["new", "lesson", "Proceeds"], in: repo.path).stdout == "created lessons/proceeds.md (LL-0002)\n")
     }
 }
+
+@Suite struct RenumberResumeTests {
+    /// Two lessons linking to the lesson to renumber, whose file sorts first (so it would have
+    /// been written first).
+    private func repository() throws -> TemporaryRepository {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", lesson("LL-0001"))
+        try repo.write("lessons/b.md", lesson("LL-0002", "related: [LL-0001]\n"))
+        try repo.write("lessons/c.md", lesson("LL-0003", body: lessonBody + "\nSee [[LL-0001]].\n"))
+        try repo.commitAll("lessons")
+        return repo
+    }
+
+    /// Item 14: after a kill at any point, the same command finishes the renumbering (the entry's
+    /// own file is written last, a journal names the renumbering); another one is refused until then.
+    @Test func killedRenumberIsFinishedByRunningItAgain() throws {
+        for crashAfter in 0..<3 {
+            let repo = try repository()
+            let killed = try lore(["renumber", "LL-0001", "LL-0100"], in: repo.path, environment: ["LORE_TEST_CRASH_AFTER_FILES": String(crashAfter)])
+            #expect(killed.status == 97)
+            #expect(try lore(["list", "--format", "paths"], in: repo.path).stdout == "lessons/a.md\nlessons/b.md\nlessons/c.md\n")
+            #expect(try lore(["renumber", "LL-0002", "LL-0200"], in: repo.path) == ProcessResult(stdout: "", stderr: """
+                error: an interrupted renumbering of LL-0001 to LL-0100 is not finished: run `lore renumber LL-0001 LL-0100` to finish it first
+
+                """, status: 1))
+            let again = try lore(["renumber", "LL-0001", "LL-0100"], in: repo.path)
+            #expect(again.status == 0, "\(crashAfter): \(again.stderr)")
+            #expect(again.stderr == "note: finishing the interrupted renumbering of LL-0001 to LL-0100\n")
+            #expect(try lore(["check"], in: repo.path).stdout == "0 errors, 0 warnings in 3 entries\n")
+            #expect(try lore(["show", "LL-0100"], in: repo.path).status == 0)
+            #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/lore/renumber-journal"))
+            #expect(try lore(["renumber", "LL-0002", "LL-0200", "--force"], in: repo.path).status == 0)
+        }
+        // Killed after its last file, before the journal went: running again only tidies up.
+        let repo = try repository()
+        #expect(try lore(["renumber", "LL-0001", "LL-0100"], in: repo.path).status == 0)
+        try Data("LL-0001 LL-0100\n".utf8).write(to: URL(fileURLWithPath: repo.path + "/.git/lore/renumber-journal"))
+        #expect(try lore(["renumber", "LL-0001", "LL-0100"], in: repo.path) == ProcessResult(
+            stdout: "renumbered LL-0001 to LL-0100: 0 files changed\n",
+            stderr: "note: finishing the interrupted renumbering of LL-0001 to LL-0100\n", status: 0))
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/lore/renumber-journal"))
+    }
+}

@@ -13,9 +13,11 @@ struct Renumber: ParsableCommand {
 
         Every edit is planned before the first write; each file is replaced
         atomically (temporary file, then rename), so an interruption leaves
-        each file old or new, never half-written. Files with uncommitted
-        changes are refused (exit 1) unless --force. --dry-run prints the
-        changes as a diff.
+        each file old or new, never half-written. The entry's own file is
+        written last and .git/lore/renumber-journal names the renumbering until
+        the end: after a kill or a failed write, run the same command again to
+        finish it. Files with uncommitted changes are refused (exit 1) unless
+        --force. --dry-run prints the changes as a diff.
 
         After a merge, `lore check` reports duplicate ids; fix one with
         `lore renumber PATH` (the file of the entry to change; NEW defaults to
