@@ -30,6 +30,15 @@ public struct SnapshotFile: Sendable, Hashable {
     public let path: GitPath
     /// The blob holding the bytes, or `nil` for a working-tree file read from disk.
     public let blob: ObjectID?
+    /// The file is a symbolic link. As in git, its bytes are the link's target text, in every
+    /// snapshot; what it points to is never read.
+    public let isSymbolicLink: Bool
+
+    init(path: GitPath, blob: ObjectID?, isSymbolicLink: Bool = false) {
+        self.path = path
+        self.blob = blob
+        self.isSymbolicLink = isSymbolicLink
+    }
 }
 
 /// A read-only view of a repository's files as they are in one state: working tree, index or commit.
@@ -168,10 +177,13 @@ public final class Snapshot {
     public func contents(at path: GitPath, limit: Int = .max) throws(GitError) -> FileContents? {
         switch source {
         case .workingTree:
-            var info = stat()
-            let full = GitPath(repository.workingDirectory!).appending(path)
-            let found = full.withCString { stat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFREG
-            return found ? try readDisk(path, limit: limit) : nil
+            // As git sees it: a regular file or a symbolic link (read as its target's text),
+            // reached through real folders only — a symlinked folder is a file to git.
+            guard let kind = Snapshot.workingTreeKind(root: repository.workingDirectory!, path) else {
+                return try skipWorktreeContents(at: path, limit: limit)
+            }
+            guard kind == S_IFREG || kind == S_IFLNK else { return nil }
+            return try readDisk(path, limit: limit)
         case .index:
             let entry = path.withCString { git_index_get_bypath(index, $0, 0) }
             guard let entry else { return nil }
@@ -185,6 +197,20 @@ public final class Snapshot {
             guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
             return try repository.blobContents(ObjectID(git_tree_entry_id(entry).pointee), limit: limit)
         }
+    }
+
+    /// A file sparse checkout keeps out of the working tree (skip-worktree): its bytes as the
+    /// repository's index has them, which is what git shows for it.
+    private func skipWorktreeContents(at path: GitPath, limit: Int) throws(GitError) -> FileContents? {
+        var handle: OpaquePointer?
+        guard git_repository_index(&handle, repository.handle) == 0, let index = handle else {
+            git_error_clear()
+            return nil
+        }
+        defer { git_index_free(index) }
+        guard let entry = path.withCString({ git_index_get_bypath(index, $0, 0) }),
+              UInt32(entry.pointee.flags_extended) & GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue != 0 else { return nil }
+        return try repository.blobContents(ObjectID(entry.pointee.id), limit: limit)
     }
 
     /// Paths whose content differs between the commit `revision` and this snapshot: added,
@@ -264,7 +290,8 @@ public final class Snapshot {
                 if let parent { bytes.append(contentsOf: UnsafeRawBufferPointer(start: parent, count: strlen(parent))) }
                 let name = git_tree_entry_name(entry)!
                 bytes.append(contentsOf: UnsafeRawBufferPointer(start: name, count: strlen(name)))
-                box.files.append(SnapshotFile(path: GitPath(bytes: bytes), blob: ObjectID(git_tree_entry_id(entry).pointee)))
+                box.files.append(SnapshotFile(path: GitPath(bytes: bytes), blob: ObjectID(git_tree_entry_id(entry).pointee),
+                                              isSymbolicLink: mode == GIT_FILEMODE_LINK))
                 return 0
             }, payload)
             try check(rc, "listing the tree \(root) of \(source)")
@@ -284,7 +311,7 @@ public final class Snapshot {
             guard mode == 0o100644 || mode == 0o100755 || mode == 0o120000 else { continue }
             let path = GitPath(cString: entry.pointee.path)
             if !prefixes.isEmpty && !prefixes.contains(where: { path.isInside($0) }) { continue }
-            files.append(SnapshotFile(path: path, blob: ObjectID(entry.pointee.id)))
+            files.append(SnapshotFile(path: path, blob: ObjectID(entry.pointee.id), isSymbolicLink: mode == 0o120000))
         }
         return files
     }
@@ -296,9 +323,26 @@ public final class Snapshot {
         // Tracked files are never ignored, so only untracked paths need git's ignore rules (asking
         // for every file stats every parent's .gitignore: a fifth of the time on 100,000 files).
         let tracked = trackedPaths()
+        // A git folder inside the working tree under another name (`--separate-git-dir`) is
+        // never part of it.
+        let gitFolder = Snapshot.relativeGitFolder(repository)
         var files: [SnapshotFile] = []
         let starts = prefixes.isEmpty ? [GitPath(bytes: [])] : prefixes
         for start in starts {
+            // Git sees what is under real folders only: a kind's folder that is a symlink is one
+            // file to git (listed as such), and one behind a symlinked parent does not exist.
+            if !start.bytes.isEmpty {
+                switch Snapshot.workingTreeKind(root: repository.workingDirectory!, start) {
+                case S_IFDIR?: break
+                case let kind? where kind == S_IFLNK || kind == S_IFREG:  // a file: itself, as in the index
+                    var keep = tracked.files.contains(start.bytes)
+                    if !keep { keep = try !isIgnored(start, folder: false) }
+                    if keep { files.append(SnapshotFile(path: start, blob: nil, isSymbolicLink: kind == S_IFLNK)) }
+                    continue
+                default: continue
+                }
+                if start.bytes == gitFolder { continue }
+            }
             var pending = [start]
             while let folder = pending.popLast() {
                 let full = folder.bytes.isEmpty ? root : root.appending(folder)
@@ -316,21 +360,67 @@ public final class Snapshot {
                         var info = stat()
                         guard root.appending(relative).withCString({ lstat($0, &info) }) == 0 else { continue }
                         kind = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR)
-                            : (info.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : UInt8(DT_LNK)
+                            : (info.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG)
+                            : (info.st_mode & S_IFMT) == S_IFLNK ? UInt8(DT_LNK) : UInt8(DT_UNKNOWN)
                     }
                     if kind == UInt8(DT_DIR) {
+                        // A submodule or a nested repository is one entry to git, never
+                        // descended into; nor is a git folder kept under another name.
+                        if relative.bytes == gitFolder || Snapshot.holdsRepository(root.appending(relative)) { continue }
                         var keep = tracked.folders.contains(relative.bytes)
                         if !keep { keep = try !isIgnored(relative, folder: true) }
                         if keep { pending.append(relative) }
-                    } else if kind == UInt8(DT_REG) {
+                    } else if kind == UInt8(DT_REG) || kind == UInt8(DT_LNK) {
                         var keep = tracked.files.contains(relative.bytes)
                         if !keep { keep = try !isIgnored(relative, folder: false) }
-                        if keep { files.append(SnapshotFile(path: relative, blob: nil)) }
+                        if keep { files.append(SnapshotFile(path: relative, blob: nil, isSymbolicLink: kind == UInt8(DT_LNK))) }
                     }
                 }
             }
         }
+        // Sparse checkout: a skip-worktree file is absent from the disk but present for git
+        // (`git status` is clean); read it from the index, as git would.
+        if !tracked.skipWorktree.isEmpty {
+            let listed = Set(files.map(\.path))
+            for file in tracked.skipWorktree where !listed.contains(file.path)
+                && (prefixes.isEmpty || prefixes.contains(where: { file.path.isInside($0) })) {
+                files.append(file)
+            }
+        }
         return files
+    }
+
+    /// The type (`S_IFDIR`, `S_IFREG`, `S_IFLNK` …) of the working-tree path, reached through real
+    /// folders only; `nil` when it is missing or a parent is not a real folder.
+    static func workingTreeKind(root: String, _ path: GitPath) -> mode_t? {
+        var current = GitPath(root)
+        let components = path.components
+        for (position, component) in components.enumerated() {
+            current = current.appending(GitPath(bytes: Array(component)))
+            var info = stat()
+            guard current.withCString({ lstat($0, &info) }) == 0 else { return nil }
+            let kind = info.st_mode & S_IFMT
+            if position == components.count - 1 { return kind }
+            guard kind == S_IFDIR else { return nil }
+        }
+        return components.isEmpty ? S_IFDIR : nil
+    }
+
+    /// The folder holds a repository of its own (a `.git` file or folder): a submodule or a
+    /// nested repository.
+    private static func holdsRepository(_ folder: GitPath) -> Bool {
+        var info = stat()
+        return folder.appending(GitPath(".git")).withCString { lstat($0, &info) } == 0
+    }
+
+    /// The git folder's path relative to the working tree, when it lies inside it.
+    private static func relativeGitFolder(_ repository: Repository) -> [UInt8]? {
+        guard let tree = repository.workingDirectory else { return nil }
+        var folder = repository.gitDirectory
+        while folder.hasSuffix("/") { folder.removeLast() }
+        let prefix = tree.hasSuffix("/") ? tree : tree + "/"
+        guard folder.hasPrefix(prefix) else { return nil }
+        return Array(folder.utf8.dropFirst(prefix.utf8.count))
     }
 
     private static func isDotOrGit(_ name: [UInt8]) -> Bool {
@@ -344,28 +434,34 @@ public final class Snapshot {
 
     /// The repository index's paths and their folders; empty when the index cannot be read (every
     /// path then goes through the ignore rules, which is slower but still right).
-    private func trackedPaths() -> (files: Set<[UInt8]>, folders: Set<[UInt8]>) {
+    private func trackedPaths() -> (files: Set<[UInt8]>, folders: Set<[UInt8]>, skipWorktree: [SnapshotFile]) {
         var handle: OpaquePointer?
         guard git_repository_index(&handle, repository.handle) == 0, let index = handle else {
             git_error_clear()
-            return ([], [])
+            return ([], [], [])
         }
         defer { git_index_free(index) }
         var files = Set<[UInt8]>()
         var folders = Set<[UInt8]>()
+        var skipWorktree: [SnapshotFile] = []
         let count = git_index_entrycount(index)
         files.reserveCapacity(count)
         for position in 0..<count {
             guard let entry = git_index_get_byindex(index, position) else { continue }
             let path = GitPath(cString: entry.pointee.path).bytes
             files.insert(path)
+            let mode = entry.pointee.mode
+            if UInt32(entry.pointee.flags_extended) & GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue != 0,
+               (entry.pointee.flags >> 12) & 0x3 == 0, mode == 0o100644 || mode == 0o100755 || mode == 0o120000 {
+                skipWorktree.append(SnapshotFile(path: GitPath(bytes: path), blob: ObjectID(entry.pointee.id), isSymbolicLink: mode == 0o120000))
+            }
             var end = path.count
             while let slash = path[..<end].lastIndex(of: UInt8(ascii: "/")) {
                 if !folders.insert(Array(path[..<slash])).inserted { break }
                 end = slash
             }
         }
-        return (files, folders)
+        return (files, folders, skipWorktree)
     }
 
     private func isIgnored(_ path: GitPath, folder: Bool) throws(GitError) -> Bool {
@@ -411,14 +507,22 @@ public final class SnapshotFileReader {
 
 private func readWorkingTreeFile(root: String, _ path: GitPath, limit: Int) throws(GitError) -> FileContents {
     let full = GitPath(root).appending(path)
-    let fd = full.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+    // Never through a symbolic link: git stores a link's target text, and so does Lore.
+    let fd = full.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
     guard fd >= 0 else {
-        throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
+        let code = errno
+        if code == ELOOP, let target = readLink(full) {
+            return target.count > limit ? .tooLarge(target.count) : .bytes(target)
+        }
+        throw GitError(.other(-1), String(cString: strerror(code)), context: "reading \(path)")
     }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else {
         throw GitError(.other(-1), String(cString: strerror(errno)), context: "reading \(path)")
+    }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+        throw GitError(.other(-1), "not a regular file", context: "reading \(path)")
     }
     let size = Int(info.st_size)
     if size > limit { return .tooLarge(size) }
@@ -435,4 +539,14 @@ private func readWorkingTreeFile(root: String, _ path: GitPath, limit: Int) thro
     }
     if filled < size { bytes.removeLast(size - filled) }
     return .bytes(bytes)
+}
+
+/// The target text of the symbolic link at `path`, as git stores it.
+private func readLink(_ path: GitPath) -> [UInt8]? {
+    var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = path.withCString { name in
+        buffer.withUnsafeMutableBufferPointer { readlink(name, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) }
+    }
+    guard count >= 0 else { return nil }
+    return Array(buffer[0..<count])
 }

@@ -21,7 +21,8 @@ struct Lore: ParsableCommand {
           2  usage or configuration error (bad arguments, an invalid
              .lore/config.yml, an unknown kind or id)
           3  repository environment error (not a git repository, a bare
-             repository without --rev, an unreadable or unsupported one)
+             repository without --rev, an unreadable or unsupported one),
+             or standard output that cannot be written (a full disk)
 
         Problems print as `path:line:col: error: message [rule-id]`: on
         standard output for `lore check`, on standard error otherwise.
@@ -144,10 +145,19 @@ enum Console {
             let count = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
-                return  // a closed pipe (lore list | head): nothing more to say
+                if fd == 1 { outputFailed(errno) }
+                return  // stderr cannot be written either: nothing more to say
             }
             written += count
         }
+    }
+
+    /// Standard output cannot be written (a full disk, `> /dev/full`, a reader that went away):
+    /// the result would be silently truncated, so the command ends with exit code 3. A closed pipe
+    /// (`lore list | head`) ends it without a message, as its reader asked for no more.
+    private static func outputFailed(_ code: Int32) -> Never {
+        if code != EPIPE { err("error: cannot write to standard output: \(String(cString: strerror(code)))\n") }
+        exit(3)
     }
 
     /// Prints diagnostics to stderr; `true` when any is an error.

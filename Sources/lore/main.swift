@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 
 // ArgumentParser's own exit codes (64 for usage errors) are replaced by Lore's documented ones.
+// Its parsing takes time quadratic in the number of arguments (5,000 took 10 s): bound them first.
+let maxArguments = 1_000
+if CommandLine.arguments.count - 1 > maxArguments {
+    Console.err("error: \(CommandLine.arguments.count - 1) arguments; lore takes at most \(maxArguments) (check fewer paths at once, or use --changed-since)\n")
+    exit(2)
+}
 do {
     var command = try Lore.parseAsRoot()
     try command.run()

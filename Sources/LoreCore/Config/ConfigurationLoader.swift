@@ -95,9 +95,22 @@ private struct ConfigurationReader {
         }
         let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("B", 1), ("", 1)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let number = Int(text.dropLast(suffix.count)), number > 0 { return number * factor }
+            let digits = text.dropLast(suffix.count)
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { continue }
+            // Digits that do not fit, or a product that does not, are a mistake, not a crash.
+            guard let number = Int(digits), number > 0 else {
+                if digits.contains(where: { $0 != "0" }) { throw tooLarge(value, text) }
+                continue
+            }
+            let (size, overflow) = number.multipliedReportingOverflow(by: factor)
+            guard !overflow else { throw tooLarge(value, text) }
+            return size
         }
         throw fail(value.position, "'max_file_size' must be a size such as 1048576, 512KiB or 2MiB, not '\(text)'")
+    }
+
+    func tooLarge(_ value: YAMLValue, _ text: String) -> ConfigurationError {
+        fail(value.position, "'max_file_size' \(text) is too large; it must be at most \(Int.max) bytes")
     }
 
     func readKinds(_ value: YAMLValue) throws(ConfigurationError) -> [Kind] {
@@ -156,6 +169,11 @@ private struct ConfigurationReader {
             guard !dir.isEmpty, !dir.hasPrefix("/"), !dir.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
                   !dir.hasPrefix(".lore") else {
                 throw fail(dirValue.position, "'dir' must be a folder inside the repository, such as 'postmortems'")
+            }
+            // Git never tracks a path through `.git` (in any case: some file systems ignore it),
+            // and `lore new` must never write into the git folder.
+            if dir.split(separator: "/").contains(where: { $0.lowercased() == ".git" || $0.isEmpty }) {
+                throw fail(dirValue.position, "'dir' must be a folder git tracks, not '\(dir)' (the git folder, or a path with an empty component)")
             }
         }
         let prefixValue = builtIn == nil ? try required("prefix") : find("prefix")

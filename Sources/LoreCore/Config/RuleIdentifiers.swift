@@ -7,9 +7,9 @@ public enum RuleIdentifiers {
         "binary-file", "broken-link", "duplicate-id", "empty-section", "file-too-large", "id-format",
         "incomplete-action-item", "invalid-field", "invalid-utf8", "invalid-value", "invalid-yaml", "kind-mismatch",
         "markdown-too-complex", "missing-field", "missing-front-matter", "missing-section", "non-utf8-path", "nul-byte",
-        "overdue-action-item", "placeholder-section", "supersession-cycle", "supersession-mismatch",
+        "overdue-action-item", "placeholder-section", "supersession-cycle", "supersession-mismatch", "symlink-entry",
         "unclosed-front-matter", "unicode-normalization-clash", "unknown-commit", "unknown-field",
-        "unmatched-affects", "unmerged-file",
+        "unmatched-affects", "unmerged-file", "unreadable-file",
     ]
 
     /// `all`, for look-ups.

@@ -113,12 +113,23 @@ public enum CorpusLoader {
         let outcomes = files.parallelMap(context: { () -> Swift.Result<SnapshotFileReader, GitError> in
             do throws(GitError) { return .success(try reader.open()) } catch { return .failure(error) }
         }) { context, job -> Swift.Result<T, GitError> in
+            // A symbolic link is the same finding in every snapshot; its target is never read.
+            if job.file.isSymbolicLink {
+                return .success(make(job, EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
+                    path: job.path, position: SourcePosition(line: 1, column: 1), code: "symlink-entry",
+                    message: "the entry file is a symbolic link; git stores the link, not an entry: commit the file itself")]), nil))
+            }
             if keyed, let blob = job.file.blob, let hit = cached(job, blob) { return .success(hit) }
+            let reader: SnapshotFileReader
+            do throws(GitError) { reader = try context.get() } catch { return .failure(error) }
             let contents: FileContents
             do throws(GitError) {
-                contents = try context.get().contents(of: job.file, limit: maxSize)
+                contents = try reader.contents(of: job.file, limit: maxSize)
             } catch {
-                return .failure(error)
+                // One file that cannot be read is a finding for that file, not the end of the run.
+                return .success(make(job, EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
+                    path: job.path, position: SourcePosition(line: 1, column: 1), code: "unreadable-file",
+                    message: "cannot read the file: \(error.message)")]), nil))
             }
             switch contents {
             case .tooLarge(let size):

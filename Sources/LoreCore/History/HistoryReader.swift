@@ -240,7 +240,7 @@ struct HistoryCommit: Sendable, Hashable {
         out.append(isShallowBoundary ? 1 : 0)
         ByteWriter.string(author.name, into: &out)
         ByteWriter.string(author.email, into: &out)
-        ByteWriter.varint(Int(author.time >= 0 ? author.time * 2 : -author.time * 2 - 1), into: &out)
+        ByteWriter.varint64(UInt64(bitPattern: (author.time &<< 1) ^ (author.time >> 63)), into: &out)  // zigzag: any commit time, no overflow
         ByteWriter.varint(author.offsetMinutes >= 0 ? author.offsetMinutes * 2 : -author.offsetMinutes * 2 - 1, into: &out)
         ByteWriter.varint(trailers.count, into: &out)
         for trailer in trailers {
@@ -271,7 +271,7 @@ struct HistoryCommit: Sendable, Hashable {
         }
         guard let boundary = reader.byte(), let name = reader.string(), let email = reader.string(),
               let time = reader.varint64(), let offset = reader.varint(), let trailerCount = reader.varint() else { return nil }
-        func unzigzag(_ value: Int64) -> Int64 { value & 1 == 0 ? value / 2 : -(value + 1) / 2 }
+        func unzigzag(_ value: Int64) -> Int64 { Int64(bitPattern: UInt64(bitPattern: value) >> 1) ^ -(value & 1) }
         var trailers: [Trailer] = []
         for _ in 0..<trailerCount {
             guard let id = reader.string(), let position = reader.position() else { return nil }

@@ -30,14 +30,15 @@ public struct Diagnostic: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// `path:line:col: error: message [code]`, as compilers print.
     public var description: String {
-        "\(path):\(position.line):\(position.column): \(severity.rawValue): \(oneLineMessage) [\(code)]"
+        "\(displayPath):\(position.line):\(position.column): \(severity.rawValue): \(oneLineMessage) [\(code)]"
     }
 
-    /// The message on one line (a title quoted into it may hold line breaks).
-    public var oneLineMessage: String {
-        guard message.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return message }
-        return message.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
-    }
+    /// The message on one line, control characters escaped (a title or file name quoted into it
+    /// may hold line breaks, ESC or BEL).
+    public var oneLineMessage: String { Escaping.terminal(message) }
+
+    /// The path for a line of text: invalid UTF-8 as `\xNN`, control characters escaped.
+    public var displayPath: String { Escaping.terminal(path.description) }
 
     /// Diagnostics sort by path bytes, then position, then code: the same order on every run.
     public static func < (lhs: Diagnostic, rhs: Diagnostic) -> Bool {

@@ -14,6 +14,12 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
     /// A Mermaid node or edge label: quotes and markup characters as Mermaid's `#…;` entity codes,
     /// line breaks as spaces.
     case mermaidLabel
+    /// A line of text output (file names, titles, values, messages quoting them): control
+    /// characters are written as escapes — `\n`, `\r`, `\t`, `\xNN` for other C0 controls and
+    /// DEL, `\u{NN}` for C1 controls and the line and paragraph separators — so ESC or BEL never
+    /// reaches the terminal raw and a newline in a file name cannot start a line of its own (a
+    /// forged `::warning` workflow command in CI). Nothing else changes.
+    case terminal
     /// Markdown inline text: every character Markdown could read as markup is backslash-escaped
     /// and line breaks become spaces, so a title cannot become a link, HTML, a heading or emphasis.
     case markdown
@@ -25,6 +31,7 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
     /// write U+FFFD REPLACEMENT CHARACTER for each, so the output parses and shows that something
     /// was there. Markdown writes them as U+FFFD too (a terminal or renderer must not see ESC).
     public func callAsFunction(_ text: String) -> String {
+        if self == .terminal { return Self.terminalLine(text) }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -65,6 +72,8 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
                 case "\n", "\r", "\t": out += " "
                 default: Self.appendText(scalar, to: &out)
                 }
+            case .terminal:
+                out.unicodeScalars.append(scalar)   // handled by terminalLine
             case .markdown:
                 switch scalar {
                 case "\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "!", "~", "&":
@@ -74,6 +83,28 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
                 case "\t": out += " "
                 default: Self.appendText(scalar, to: &out)
                 }
+            }
+        }
+        return out
+    }
+
+    /// The `terminal` context: text without control characters is returned as it is.
+    private static func terminalLine(_ text: String) -> String {
+        func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+        }
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            guard needsEscape(scalar) else { out.unicodeScalars.append(scalar); continue }
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += scalar.value < 0x80 ? "\\x" + (hex.count == 1 ? "0" : "") + hex : "\\u{" + hex + "}"
             }
         }
         return out

@@ -22,8 +22,11 @@ public enum NewFileError: Error, Sendable, Equatable, CustomStringConvertible {
 /// same folder, which is then hard-linked into place — `link(2)` refuses to replace an existing
 /// file, atomically — so a user's file is never overwritten, truncated or half-written.
 public enum NewFile {
-    /// Writes `bytes` to a new file at `path`, creating missing parent folders.
-    public static func create(at path: String, bytes: [UInt8]) throws(NewFileError) {
+    /// Writes `bytes` to a new file at `path`, creating missing parent folders. With `root`
+    /// (a folder `path` lies in, such as the working tree), every folder on the way from `root`
+    /// must be a real folder: a symbolic link there could lead outside it, so nothing is written.
+    public static func create(at path: String, bytes: [UInt8], inside root: String? = nil) throws(NewFileError) {
+        if let root { try checkRealFolders(from: root, to: path) }
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             do {
@@ -56,6 +59,27 @@ public enum NewFile {
         if link(temporary, path) != 0 {
             if errno == EEXIST { throw .exists(path) }
             throw .system(path, String(cString: strerror(errno)))
+        }
+    }
+}
+
+extension NewFile {
+    /// Refuses a `path` under `root` reached through anything but real folders (a symbolic link,
+    /// a file), or leaving `root` with `..`.
+    static func checkRealFolders(from root: String, to path: String) throws(NewFileError) {
+        let base = root.hasSuffix("/") ? root : root + "/"
+        guard path.hasPrefix(base) else { throw .system(path, "not inside \(root)") }
+        let components = path.dropFirst(base.count).split(separator: "/").dropLast()
+        var current = String(base.dropLast())
+        for component in components {
+            if component == ".." || component == "." { throw .system(path, "not inside \(root)") }
+            current += "/" + component
+            var info = stat()
+            guard lstat(current, &info) == 0 else { return }  // missing from here on: made as real folders
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                let what = (info.st_mode & S_IFMT) == S_IFLNK ? "a symbolic link" : "not a folder"
+                throw .system(path, "\(current) is \(what); Lore writes only through real folders of the repository")
+            }
         }
     }
 }

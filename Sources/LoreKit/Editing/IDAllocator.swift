@@ -37,7 +37,8 @@ public enum IDAllocator {
             let highest = taken.compactMap { id -> Int? in
                 guard id.hasPrefix(stem) else { return nil }
                 let rest = id.dropFirst(stem.count)
-                return rest.allSatisfy(\.isASCIIDigit) ? Int(rest) : nil
+                // At most 18 digits, as for sequences: the next number always fits.
+                return !rest.isEmpty && rest.count <= 18 && rest.allSatisfy(\.isASCIIDigit) ? Int(rest) : nil
             }.max() ?? 0
             return stem + String(highest + 1)
         case .random:
@@ -54,7 +55,8 @@ public enum IDAllocator {
             case .sequence:
                 candidate = sequenceID(prefix: kind.prefix, number: (sequenceNumber(candidate, prefix: kind.prefix) ?? 0) + 1)
             case .date:
-                guard let dash = candidate.lastIndex(of: "-"), let number = Int(candidate[candidate.index(after: dash)...]) else {
+                guard let dash = candidate.lastIndex(of: "-"), let number = Int(candidate[candidate.index(after: dash)...]),
+                      number < 999_999_999_999_999_999 else {
                     return candidate
                 }
                 candidate = String(candidate[...dash]) + String(number + 1)
@@ -86,21 +88,44 @@ extension Character {
 
 /// An exclusive lock shared by every `lore new` of a repository (all its worktrees): held from
 /// reading the ids in use until the new file exists, so concurrent runs never pick the same id.
-final class CreationLock {
+public final class CreationLock {
     private let fd: Int32
 
-    /// Waits for the lock (`flock(2)` on `lore/new.lock` in the common git folder).
-    init(commonDirectory: String) throws(EditError) {
+    /// Seconds to wait for another `lore new` (`LORE_LOCK_TIMEOUT` overrides): far longer than
+    /// any creation takes, short enough that a stuck holder is reported rather than waited on forever.
+    public static var defaultTimeout: Double {
+        getenv("LORE_LOCK_TIMEOUT").flatMap { Double(String(cString: $0)) }.map { max(0, $0) } ?? 30
+    }
+
+    /// Takes the lock (`flock(2)` on `lore/new.lock` in the common git folder). When another
+    /// process holds it, `onWait` is told what is waited for, and after `timeout` seconds the
+    /// wait ends with an error naming the lock (the kernel releases it when its holder ends, so
+    /// a lock still held belongs to a process that is running).
+    init(commonDirectory: String, timeout: Double = CreationLock.defaultTimeout, onWait: ((String) -> Void)? = nil) throws(EditError) {
         let folder = commonDirectory + "lore"
         mkdir(folder, 0o755)
         let path = folder + "/new.lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .write("cannot open the lock \(path): \(String(cString: strerror(errno)))") }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno == EINTR { continue }
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw .write("cannot lock \(path): \(reason)")
+        var waited = 0.0
+        var told = false
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            guard code == EWOULDBLOCK else {
+                close(fd)
+                throw .write("cannot lock \(path): \(String(cString: strerror(code)))")
+            }
+            if !told {
+                onWait?("waiting for another lore new to finish (it holds \(path)); giving up after \(Int(timeout)) s")
+                told = true
+            }
+            guard waited < timeout else {
+                close(fd)
+                throw .write("gave up after \(Int(timeout)) s waiting for \(path), held by another process (a lore new still running, or stuck: `fuser \(path)` names it); try again when it ends")
+            }
+            usleep(50_000)
+            waited += 0.05
         }
     }
 

@@ -67,6 +67,22 @@ public enum Renumber {
         } catch {
             throw .repository(error)
         }
+        // An interrupted renumbering is finished first, by the same command (the journal says which).
+        var requested = requested
+        var notes: [String] = []
+        if let journal = RenumberJournal.read(memory.repository) {
+            let holder = corpus.entries(withID: journal.oldID).first { $0.path.description == target }
+            guard target == journal.oldID || holder != nil, requested == nil || requested == journal.newID else {
+                throw .refused("an interrupted renumbering of \(journal.oldID) to \(journal.newID) is not finished: run "
+                               + "`lore renumber \(journal.oldID) \(journal.newID)` to finish it first")
+            }
+            requested = journal.newID
+            notes.append("finishing the interrupted renumbering of \(journal.oldID) to \(journal.newID)")
+            // Killed after its last file: nothing is left but the journal.
+            if corpus.entries(withID: journal.oldID).isEmpty, let done = corpus.entries(withID: journal.newID).first {
+                return RenumberPlan(oldID: journal.oldID, newID: journal.newID, entryPath: done.path, changes: [], notes: notes)
+            }
+        }
         // The entry: by id, or by path when the id is held twice (after a merge).
         var holders = corpus.entries(withID: target)
         var byPath = false
@@ -85,7 +101,7 @@ public enum Renumber {
             guard kind.accepts(id: requested) else {
                 throw .usage("\(requested) is not an id of kind '\(kind.name)' (\(kind.prefix)- then its \(kind.ids.rawValue) scheme)")
             }
-            guard corpus.entries(withID: requested).isEmpty else {
+            guard corpus.entries(withID: requested).allSatisfy({ $0.path == entry.path && RenumberJournal.read(memory.repository) != nil }) else {
                 throw .refused("the id \(requested) is already held by \(corpus.entries(withID: requested).map(\.path.description).joined(separator: ", "))")
             }
             newID = requested
@@ -97,7 +113,6 @@ public enum Renumber {
         guard newID != oldID else { throw .usage("the entry already has the id \(oldID)") }
         // References mean the renumbered entry only when no other entry keeps the old id.
         let othersKeepOld = byPath && corpus.entries(withID: oldID).count > 1
-        var notes: [String] = []
 
         let head: Snapshot? = memory.repository.isHeadUnborn ? nil : (try? memory.snapshot(.revision("HEAD")))
         var changes: [FileEdit] = []
@@ -150,23 +165,56 @@ public enum Renumber {
     /// Writes a plan: refuses when a file to change has uncommitted changes (unless `force`) or
     /// changed since it was planned; then replaces each file atomically (temporary file, rename),
     /// so an interruption leaves every file either as it was or as planned, never in between.
+    ///
+    /// Resumable: the renumbered entry's own file is written last, so until the end the old id
+    /// still names it, and a journal in the git folder (`lore/renumber-journal`) records the old
+    /// and new id until every file is written. After a kill or a failed write, running the same
+    /// `lore renumber OLD NEW` again plans what is left and finishes; another renumbering is
+    /// refused until then.
     public static func apply(_ plan: RenumberPlan, in memory: MemoryRepository, force: Bool) throws(EditError) {
         guard let root = memory.repository.workingDirectory else { throw .usage("a bare repository has no working tree") }
         if !force && !plan.uncommitted.isEmpty {
             throw .refused("uncommitted changes in \(plan.uncommitted.map(\.description).joined(separator: ", ")); "
                            + "commit them first, or use --force to edit them anyway")
         }
+        guard !plan.changes.isEmpty else { RenumberJournal.remove(memory.repository); return }
+        guard RenumberJournal.write(plan, memory.repository) else {
+            throw .write("cannot write the renumbering journal in \(memory.repository.gitDirectory)lore; nothing was changed")
+        }
         let crashAfter = TestHooks.crashAfterFiles
-        for (index, change) in plan.changes.enumerated() {
+        let ordered = plan.changes.filter { $0.path != plan.entryPath } + plan.changes.filter { $0.path == plan.entryPath }
+        let finish = "; run `lore renumber \(plan.oldID) \(plan.newID)` again to finish"
+        for (index, change) in ordered.enumerated() {
             let file = root + change.path.description
             guard let data = FileManager.default.contents(atPath: file), Array(data) == change.original else {
-                throw .refused("\(change.path) changed while renumbering; \(index) of \(plan.changes.count) files were written, run again")
+                throw .refused("\(change.path) changed while renumbering; \(index) of \(plan.changes.count) files were written" + finish)
             }
             do {
                 try AtomicFile.replace(at: file, with: change.changed, crashHalfway: crashAfter == index)
             } catch {
-                throw .write("\(error); \(index) of \(plan.changes.count) files were written")
+                throw .write("\(error); \(index) of \(plan.changes.count) files were written" + finish)
             }
         }
+        RenumberJournal.remove(memory.repository)
     }
+}
+
+/// What an unfinished `lore renumber` was doing, kept in `lore/renumber-journal` of the git
+/// folder from the first file written to the last: `OLD NEW` on one line.
+enum RenumberJournal {
+    static func path(_ repository: Repository) -> String { repository.gitDirectory + "lore/renumber-journal" }
+
+    static func read(_ repository: Repository) -> (oldID: String, newID: String)? {
+        guard let data = FileManager.default.contents(atPath: path(repository)) else { return nil }
+        let words = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard words.count == 2 else { return nil }
+        return (String(words[0]), String(words[1]))
+    }
+
+    static func write(_ plan: RenumberPlan, _ repository: Repository) -> Bool {
+        mkdir(repository.gitDirectory + "lore", 0o755)
+        return ScratchFile.write(Array("\(plan.oldID) \(plan.newID)\n".utf8), to: path(repository))
+    }
+
+    static func remove(_ repository: Repository) { unlink(path(repository)) }
 }

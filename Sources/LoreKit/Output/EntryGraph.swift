@@ -70,7 +70,10 @@ public struct EntryGraph: Sendable {
         }
         var reached: Set<GitPath> = [start]
         var frontier = [start]
-        for _ in 0..<max(depth, 0) {
+        var remaining = max(depth, 0)
+        // A huge depth stops as soon as nothing new is reached.
+        while remaining > 0 && !frontier.isEmpty {
+            remaining -= 1
             var next: [GitPath] = []
             for path in frontier {
                 for other in neighbours[path] ?? [] where reached.insert(other).inserted { next.append(other) }

@@ -7,13 +7,59 @@ public enum SitePublisher {
     /// folder holding them, nor a file; empty, missing, or a site written earlier (the marker
     /// file), unless `force`. Returns the absolute path to write.
     public static func checkOutput(_ out: String, protecting roots: [String], force: Bool) throws(PublishError) -> String {
+        try checkOutput(out, protecting: roots, repository: nil, force: force)
+    }
+
+    /// What `--out` must never replace, `--force` or not, besides the repository's own folders.
+    public struct Protected: Sendable {
+        /// The git folders (the repository's and the common one): `--out` may not be inside them.
+        public var gitFolders: [String]
+        /// The working tree, when there is one.
+        public var workingTree: String?
+        /// Paths of the working tree `--out` may neither hold nor lie inside: the files git tracks
+        /// and the kinds' folders. `nil` when they could not be listed: then no folder of the
+        /// working tree is allowed.
+        public var paths: [GitPath]?
+
+        public init(gitFolders: [String], workingTree: String?, paths: [GitPath]?) {
+            self.gitFolders = gitFolders
+            self.workingTree = workingTree
+            self.paths = paths
+        }
+    }
+
+    /// Checks `out` as above and, with `repository`, refuses (whatever `force` says) a folder
+    /// inside a git folder, or one of the working tree holding or inside a tracked file or a
+    /// kind's folder: replacing it would delete what git or the memory keeps.
+    public static func checkOutput(_ out: String, protecting roots: [String], repository: Protected?,
+                                   force: Bool) throws(PublishError) -> String {
         let absolute = absolutePath(out)
-        let resolved = realPath(absolute) ?? absolute
+        // A missing folder is resolved through its nearest existing parent, so a symlink on the
+        // way cannot lead into a protected place.
+        let resolved = resolvedPath(absolute)
         if resolved == "/" { throw .refused("--out cannot be the root folder") }
         for root in roots {
             let root = realPath(root) ?? root
             if root == resolved || root.hasPrefix(resolved.hasSuffix("/") ? resolved : resolved + "/") {
-                throw .refused("--out \(out) holds the repository (\(root)); choose a folder of its own, such as \(out == "." ? "" : out + "/")site")
+                let gitFolder = (repository?.gitFolders ?? []).contains { (realPath($0) ?? $0) == root }
+                throw .refused("--out \(out) holds the repository (\(root)); choose a folder of its own, such as \(out == "." || gitFolder ? "" : out + "/")site")
+            }
+        }
+        if let repository {
+            for folder in repository.gitFolders {
+                let folder = realPath(folder) ?? folder
+                if resolved.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") {
+                    throw .refused("--out \(out) is inside the git folder (\(folder)); choose a folder of its own outside it")
+                }
+            }
+            if let tree = repository.workingTree.map({ realPath($0) ?? $0 }), resolved.hasPrefix(tree.hasSuffix("/") ? tree : tree + "/") {
+                let relative = GitPath(String(resolved.dropFirst(tree.hasSuffix("/") ? tree.count : tree.count + 1)))
+                guard let paths = repository.paths else {
+                    throw .refused("--out \(out) is inside the working tree, whose tracked files could not be listed; choose a folder outside it")
+                }
+                if let kept = paths.first(where: { relative.isInside($0) || $0.isInside(relative) }) {
+                    throw .refused("--out \(out) would replace \(kept), which the repository keeps (a tracked file or a kind's folder); choose a folder of its own")
+                }
             }
         }
         var isFolder: ObjCBool = false
@@ -134,6 +180,18 @@ public enum SitePublisher {
     private static func absolutePath(_ path: String) -> String {
         let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return (joined as NSString).standardizingPath
+    }
+
+    /// `path` with every symlink resolved; the part that does not exist yet is appended as given.
+    private static func resolvedPath(_ path: String) -> String {
+        var existing = path
+        var rest: [String] = []
+        while realPath(existing) == nil, existing != "/", !existing.isEmpty {
+            rest.insert((existing as NSString).lastPathComponent, at: 0)
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        let base = realPath(existing) ?? existing
+        return rest.reduce(base) { $0.hasSuffix("/") ? $0 + $1 : $0 + "/" + $1 }
     }
 
     private static func realPath(_ path: String) -> String? {

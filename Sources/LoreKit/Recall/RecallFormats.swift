@@ -17,10 +17,11 @@ extension Recall {
     public func text() -> String {
         var out = headline + "\n"
         for entry in entries {
-            let facts = [entry.id ?? "-", entry.severity, entry.date].compactMap { $0 }.joined(separator: "  ")
-            out += "\n\(facts)  \(entry.title ?? entry.path.description)\n"
-            out += "  \(entry.path)\n"
-            for reason in entry.reasons { out += "  - \(reason.text(id: entry.id))\n" }
+            let e: (String) -> String = Escaping.terminal.callAsFunction
+            let facts = [entry.id ?? "-", entry.severity, entry.date].compactMap { $0 }.map(e).joined(separator: "  ")
+            out += "\n\(facts)  \(e(entry.title ?? entry.path.description))\n"
+            out += "  \(e(entry.path.description))\n"
+            for reason in entry.reasons { out += "  - \(e(reason.text(id: entry.id)))\n" }
         }
         return out
     }

@@ -8,7 +8,7 @@ public enum TextReporter: Reporter {
         for diagnostic in report.diagnostics {
             guard colour else { out += diagnostic.description + "\n"; continue }
             let tint = diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m"
-            out += "\u{1B}[1m\(diagnostic.path):\(diagnostic.position.line):\(diagnostic.position.column):\u{1B}[0m "
+            out += "\u{1B}[1m\(diagnostic.displayPath):\(diagnostic.position.line):\(diagnostic.position.column):\u{1B}[0m "
                 + "\(tint)\(diagnostic.severity.rawValue):\u{1B}[0m \(diagnostic.oneLineMessage) \u{1B}[2m[\(diagnostic.code)]\u{1B}[0m\n"
         }
         return out + report.summary + "\n"

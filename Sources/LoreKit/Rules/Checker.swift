@@ -65,7 +65,8 @@ public enum Checker {
     public static let fileRules: [any FileRule.Type] = [
         MissingFrontMatterRule.self, UnclosedFrontMatterRule.self, InvalidYAMLRule.self, BinaryFileRule.self,
         NulByteRule.self, InvalidUTF8Rule.self, FileTooLargeRule.self, MarkdownTooComplexRule.self,
-        NonUTF8PathRule.self, UnicodeNormalizationClashRule.self, UnmergedFileRule.self,
+        NonUTF8PathRule.self, UnicodeNormalizationClashRule.self, UnmergedFileRule.self, SymlinkEntryRule.self,
+        UnreadableFileRule.self,
     ]
 
     /// Every rule's description, sorted by id.

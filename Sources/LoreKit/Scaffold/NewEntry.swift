@@ -66,6 +66,10 @@ public final class EntryScaffold {
     /// The working tree's configuration.
     public let configuration: Configuration
     private let root: String
+    /// Called once, with what is waited for, when another `lore new` holds the creation lock.
+    public var onWait: ((String) -> Void)?
+    /// How long to wait for the creation lock before giving up (seconds).
+    public var lockTimeout: Double = CreationLock.defaultTimeout
 
     /// Reads the working tree's configuration (a bare repository has nowhere to write).
     public init(memory: MemoryRepository) throws(EditError) {
@@ -130,7 +134,7 @@ public final class EntryScaffold {
         let kind = try kind(named: request.kind)
         // Fail on unknown superseded ids before taking the lock or writing anything.
         for superseded in request.supersedes { _ = try supersededEntry(superseded) }
-        let lock = try CreationLock(commonDirectory: memory.repository.commonDirectory)
+        let lock = try CreationLock(commonDirectory: memory.repository.commonDirectory, timeout: lockTimeout, onWait: onWait)
         defer { withExtendedLifetime(lock) {} }
         var taken = try takenIDs()
         var id = try chooseID(request, kind: kind, taken: taken)
@@ -140,7 +144,7 @@ public final class EntryScaffold {
             let text = try render(request, kind: kind, values: fieldValues(request, kind: kind, id: id))
             let path = try path(for: request, kind: kind, id: id, attempt: idInPath ? 0 : attempt)
             do throws(NewFileError) {
-                try NewFile.create(at: root + path.description, bytes: Array(text.utf8))
+                try NewFile.create(at: root + path.description, bytes: Array(text.utf8), inside: root)
             } catch .exists {
                 attempt += 1
                 guard attempt < 1000 else { throw .write("cannot find a free file name for \(path)") }

@@ -13,7 +13,7 @@ public enum TemplateFiles {
         for name in BuiltInTemplates.names {
             let path = path(named: name)
             do {
-                try NewFile.create(at: root + path.description, bytes: Array(BuiltInTemplates.text(for: name)!.utf8))
+                try NewFile.create(at: root + path.description, bytes: Array(BuiltInTemplates.text(for: name)!.utf8), inside: root)
                 results.append((path, true))
             } catch .exists {
                 results.append((path, false))

@@ -26,17 +26,28 @@ struct Check: ParsableCommand {
         "Report findings in entries changed since REV, and findings the changes caused elsewhere.", valueName: "REV"))
     var changedSince: String?
 
-    @Argument(help: "Report findings only in these files or folders.")
+    @Argument(help: "Report findings only in these files or folders (relative to -C or the current folder; each must exist in the snapshot).")
     var paths: [String] = []
 
     func run() throws {
         let memory = try snapshot.open()
+        let resolver = RepositoryPaths(repo: snapshot.repo, repository: memory.repository)
+        let scopes = try paths.map { try resolver.require($0) }
         let report: CheckReport
         do {
+            // A path naming nothing in the snapshot is a mistake (a typo would pass silently).
+            if !scopes.isEmpty {
+                let read = try memory.snapshot(snapshot.source)
+                for (typed, scope) in zip(paths, scopes) where try read.files(under: [GitPath(scope)]).isEmpty {
+                    throw Failure.usage("\(typed): no such file or folder in the \(read.source)")
+                }
+            }
             report = try Checker.check(memory, source: snapshot.source, options: CheckOptions(
-                today: today.today, changedSince: changedSince, paths: repositoryRelative(paths, root: memory.repository.workingDirectory)))
-        } catch {
+                today: today.today, changedSince: changedSince, paths: scopes))
+        } catch let error as LoreError {
             throw Failure(error)
+        } catch let error as GitError {
+            throw Failure(.repository(error))
         }
         for note in report.notes { Console.err("note: \(note)\n") }
         Console.out(format.render(report, colour: format == .text && isatty(1) == 1 && getenv("NO_COLOR") == nil))
@@ -45,15 +56,3 @@ struct Check: ParsableCommand {
 }
 
 extension ReportFormat: ExpressibleByArgument {}
-
-/// Paths as the user typed them (relative to the current folder) made relative to the repository.
-func repositoryRelative(_ paths: [String], root: String?) -> [String] {
-    guard let root else { return paths }
-    let here = FileManager.default.currentDirectoryPath
-    return paths.map { path in
-        let absolute = URL(fileURLWithPath: path.hasPrefix("/") ? path : here + "/" + path).standardizedFileURL.path
-        let top = URL(fileURLWithPath: root).standardizedFileURL.path
-        if absolute == top { return "" }
-        return absolute.hasPrefix(top + "/") ? String(absolute.dropFirst(top.count + 1)) : path
-    }
-}

@@ -27,7 +27,7 @@ struct Init: ParsableCommand {
         let path = root + Configuration.path.description
         var createdAny = false
         do {
-            try NewFile.create(at: path, bytes: Array(Configuration.initialFileText.utf8))
+            try NewFile.create(at: path, bytes: Array(Configuration.initialFileText.utf8), inside: root)
             let kinds = Configuration.initial.kinds.map { "\($0.name) (\($0.dir)/, \($0.prefix)-)" }.joined(separator: ", ")
             Console.out("created \(Configuration.path) with kinds \(kinds)\n")
             createdAny = true

@@ -35,7 +35,7 @@ struct Links: ParsableCommand {
             writer.append("\n")
             Console.out(writer.bytes)
         case .text:
-            var out = "\(entry.id ?? "-")  \(entry.path)  \(entry.title ?? "")\n"
+            var out = [entry.id ?? "-", entry.path.description, entry.title ?? ""].map { Escaping.terminal($0) }.joined(separator: "  ") + "\n"
             out += "outgoing (\(outgoing.count)):\n"
             let rows = outgoing.map { link -> [String] in
                 [link.field ?? link.kind.rawValue, describe(link.target, index: index, written: link.written),

@@ -59,7 +59,7 @@ struct List: ParsableCommand {
             .map(\.element), in: corpus.configuration)
         switch format {
         case .table: Console.out(table(entries))
-        case .paths: Console.out(entries.map { $0.path.description + "\n" }.joined())
+        case .paths: Console.out(entries.map { Escaping.terminal($0.path.description) + "\n" }.joined())
         case .json, .jsonl:
             // Rendered on every core a slice at a time and written as it goes, so a 100,000-entry
             // index never sits in memory whole.
@@ -92,7 +92,7 @@ struct List: ParsableCommand {
 /// Left-aligned columns separated by two spaces; the last column is not padded.
 enum TextTable {
     static func render(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
+        let all = [header] + rows.map { $0.map { Escaping.terminal($0) } }
         var widths = Array(repeating: 0, count: header.count)
         for row in all {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }

@@ -83,6 +83,7 @@ struct New: ParsableCommand {
         let editor = edit ? try chooseEditor(environment) : nil
         do {
             let scaffold = try EntryScaffold(memory: memory)
+            scaffold.onWait = { Console.err("note: \($0)\n") }
             let missing = try scaffold.missingValues(request)
             if !missing.isEmpty {
                 guard isatty(0) == 1 && isatty(2) == 1 else {

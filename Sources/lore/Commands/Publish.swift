@@ -22,8 +22,10 @@ struct Publish: ParsableCommand {
 
         The site is built in a temporary folder beside --out and renamed into
         place, so a failed publish leaves the previous site as it was. --out
-        must not hold the repository, and must be missing, empty, or a site
-        written earlier (it has a .lore-site file) unless --force.
+        must never hold the repository, lie inside the git folder, or hold or
+        lie inside a tracked file, a kind's folder or .lore/, --force or not;
+        it must be missing, empty, or a site written earlier (it has a
+        .lore-site file) unless --force.
 
         Pages are Mustache templates; a repository overrides any of them in
         .lore/theme/ (same file names). --print-theme DIR writes the built-in
@@ -87,7 +89,7 @@ struct Publish: ParsableCommand {
         let site: Site
         let target: String
         do {
-            target = try SitePublisher.checkOutput(out, protecting: roots, force: force)
+            target = try SitePublisher.checkOutput(out, protecting: roots, repository: try protectedPaths(memory), force: force)
             site = try Site.build(memory, source: snapshot.source, options: options, progress: Progress.reporter("reading history"))
             Progress.finish()
             try SitePublisher.write(site, to: target)
@@ -107,5 +109,29 @@ struct Publish: ParsableCommand {
         let entries = site.index.corpus.entries.count
         Console.out("published \(entries) \(entries == 1 ? "entry" : "entries") (\(site.files.count) files) to \(target)\n")
         if Console.report(site.index.corpus.diagnostics) { throw ExitCode(1) }
+    }
+
+    /// What `--out` may never replace: the git folders, the tracked files (the index's paths) and
+    /// the kinds' folders of the snapshot's and of the working tree's configuration.
+    private func protectedPaths(_ memory: MemoryRepository) throws(PublishError) -> SitePublisher.Protected {
+        let repository = memory.repository
+        var paths: [GitPath]? = nil
+        if repository.workingDirectory != nil {
+            var kept: [GitPath] = [GitPath(".lore")]
+            do throws(LoreError) {
+                for source in [snapshot.source, .workingTree] {
+                    kept += try memory.configuration(in: memory.snapshot(source)).kinds.map { GitPath($0.dir) }
+                }
+            } catch {
+                throw .lore(error)
+            }
+            // An index libgit2 cannot list (a sparse index) leaves `paths` nil: nothing in the
+            // working tree is then allowed.
+            if let index = try? memory.snapshot(.index(file: nil)), let tracked = try? index.files() {
+                paths = kept + tracked.map(\.path) + index.conflictedPaths()
+            }
+        }
+        return SitePublisher.Protected(gitFolders: [repository.gitDirectory, repository.commonDirectory],
+                                       workingTree: repository.workingDirectory, paths: paths)
     }
 }

@@ -55,7 +55,8 @@ struct RecallCommand: ParsableCommand {
         } else if let rev {
             changes = .revisions(rev)
         } else {
-            changes = .paths(paths.map { repositoryRelative($0, in: memory.repository) })
+            let resolver = RepositoryPaths(repo: repo, repository: memory.repository)
+            changes = .paths(paths.map { resolver.relative($0) ?? $0 })
         }
         let recall: Recall
         do {
@@ -69,22 +70,5 @@ struct RecallCommand: ParsableCommand {
         case .markdown: Console.out(recall.markdown())
         }
         if format != .json { for note in recall.notes { Console.err("note: \(note)\n") } }
-    }
-
-    /// A path given relative to the current folder, made relative to the top of the working tree
-    /// (as git reads paths); a path given from outside the working tree is taken as it is.
-    private func repositoryRelative(_ path: String, in repository: Repository) -> String {
-        guard let top = repository.workingDirectory, !path.hasPrefix("/") else { return path }
-        let base = repo.map { ($0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0) }
-            ?? FileManager.default.currentDirectoryPath
-        let folder = URL(fileURLWithPath: base).standardizedFileURL.resolvingSymlinksInPath().path + "/"
-        let root = URL(fileURLWithPath: top).standardizedFileURL.resolvingSymlinksInPath().path + "/"
-        let inside = folder.hasPrefix(root) ? String(folder.dropFirst(root.count)) : ""
-        var parts: [Substring] = []
-        for part in (inside + path).split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-        }
-        return parts.joined(separator: "/")
     }
 }

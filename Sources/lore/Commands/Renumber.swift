@@ -13,9 +13,11 @@ struct Renumber: ParsableCommand {
 
         Every edit is planned before the first write; each file is replaced
         atomically (temporary file, then rename), so an interruption leaves
-        each file old or new, never half-written. Files with uncommitted
-        changes are refused (exit 1) unless --force. --dry-run prints the
-        changes as a diff.
+        each file old or new, never half-written. The entry's own file is
+        written last and .git/lore/renumber-journal names the renumbering until
+        the end: after a kill or a failed write, run the same command again to
+        finish it. Files with uncommitted changes are refused (exit 1) unless
+        --force. --dry-run prints the changes as a diff.
 
         After a merge, `lore check` reports duplicate ids; fix one with
         `lore renumber PATH` (the file of the entry to change; NEW defaults to
@@ -43,7 +45,14 @@ struct Renumber: ParsableCommand {
     func run() throws {
         let memory = try openRepository(repo)
         do {
-            let plan = try LoreKit.Renumber.plan(memory, target: old, newID: new)
+            // A path names a file relative to where the command runs (-C or here), as for every
+            // command; an id, or a path from the root that names no file from here, is as given.
+            var target = old
+            if old.hasSuffix(".md"), let path = RepositoryPaths(repo: repo, repository: memory.repository).relative(old),
+               let top = memory.repository.workingDirectory, FileManager.default.fileExists(atPath: top + "/" + path) {
+                target = path
+            }
+            let plan = try LoreKit.Renumber.plan(memory, target: target, newID: new)
             for note in plan.notes { Console.err("note: \(note)\n") }
             if dryRun {
                 Console.out(plan.diff())

@@ -12,7 +12,8 @@ struct Search: ParsableCommand {
         word endings: fail also finds failing and failed.
         Hits are ranked by BM25, a title match weighing 10 times a body match
         and other fields 4 times; each shows its best passage with the
-        matched words between **.
+        matched words between **. A term given twice is searched once; at
+        most 32 different terms (1,024 characters in all) are searched.
 
         The same filters as `lore list` narrow the hits: --kind, --status,
         --tag, --since, --where FIELD OP VALUE.
@@ -68,7 +69,8 @@ struct Search: ParsableCommand {
             Console.out(stableJSON(hits))
         case .text:
             Console.out(hits.map { hit in
-                "\(hit.id ?? "-")  \(hit.kind)  \(hit.date ?? "-")  \(hit.title ?? hit.path)\n  \(hit.path)\n  \(hit.snippet)\n"
+                let line = [hit.id ?? "-", hit.kind, hit.date ?? "-", hit.title ?? hit.path].map { Escaping.terminal($0) }.joined(separator: "  ")
+                return line + "\n  \(Escaping.terminal(hit.path))\n  \(Escaping.terminal(hit.snippet))\n"
             }.joined(separator: "\n"))
         }
     }

@@ -20,11 +20,17 @@ struct Show: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let corpus = try snapshot.corpus()
+        let memory = try snapshot.open()
+        let corpus: Corpus
+        do { corpus = try memory.corpus(snapshot.source) } catch { throw Failure(error) }
         var matches = corpus.entries(withID: id)
-        if matches.isEmpty { matches = corpus.entries.filter { $0.path.description == id } }
+        // A path: relative to where the command runs (-C or here), else from the repository root.
+        let path = RepositoryPaths(repo: snapshot.repo, repository: memory.repository).relative(id)
+        for candidate in [path, id].compactMap({ $0 }) where matches.isEmpty {
+            matches = corpus.entries.filter { $0.path.description == candidate }
+        }
         let paths = Set(matches.map(\.path))
-        let ownDiagnostics = corpus.diagnostics.filter { paths.contains($0.path) || $0.path.description == id }
+        let ownDiagnostics = corpus.diagnostics.filter { paths.contains($0.path) || $0.path.description == id || $0.path.description == path }
         guard !matches.isEmpty else {
             Console.report(ownDiagnostics)
             throw Failure.usage("no entry with id '\(id)' in the \(corpus.source)")
@@ -49,20 +55,21 @@ struct Show: ParsableCommand {
     }
 
     private func text(_ entry: Entry) -> String {
-        var out = "\(entry.id ?? "(no id)")  \(entry.title ?? "(no title)")\n"
-        out += "path:    \(entry.path)\n"
+        let e: (String) -> String = Escaping.terminal.callAsFunction
+        var out = "\(e(entry.id ?? "(no id)"))  \(e(entry.title ?? "(no title)"))\n"
+        out += "path:    \(e(entry.path.description))\n"
         out += "kind:    \(entry.kind)\n"
         out += "front-matter:\n"
         for pair in entry.frontMatter.fields { out += block(key: pair.key.text, pair.value, indent: "  ") }
         out += "sections:\n"
         let lineWidth = String(entry.sections.map(\.line).max() ?? 0).count
-        for heading in entry.sections { out += "  \(pad(String(heading.line), lineWidth))  \(heading.text)\n" }
+        for heading in entry.sections { out += "  \(pad(String(heading.line), lineWidth))  \(e(heading.text))\n" }
         out += "links:\n"
         let positions = entry.links.map { "\($0.line):\($0.column)" }
         let positionWidth = positions.map(\.count).max() ?? 0
         let kindWidth = entry.links.map(\.kind.rawValue.count).max() ?? 0
         for (link, position) in zip(entry.links, positions) {
-            out += "  \(pad(position, positionWidth))  \(pad(link.kind.rawValue, kindWidth))  \(link.destination)\n"
+            out += "  \(pad(position, positionWidth))  \(pad(link.kind.rawValue, kindWidth))  \(e(link.destination))\n"
         }
         return out
     }
@@ -76,9 +83,9 @@ struct Show: ParsableCommand {
     private func block(key: String, _ value: YAMLValue, indent: String) -> String {
         switch value {
         case .mapping(let pairs, _):
-            return "\(indent)\(key):\n" + pairs.map { block(key: $0.key.text, $0.value, indent: indent + "  ") }.joined()
+            return "\(indent)\(Escaping.terminal(key)):\n" + pairs.map { block(key: $0.key.text, $0.value, indent: indent + "  ") }.joined()
         case .sequence(let items, _) where items.contains(where: { $0.scalar == nil }):
-            var out = "\(indent)\(key):\n"
+            var out = "\(indent)\(Escaping.terminal(key)):\n"
             for item in items {
                 let lines = block(key: "", item, indent: indent + "    ")
                 if case .mapping(let pairs, _) = item {
@@ -90,16 +97,16 @@ struct Show: ParsableCommand {
             }
             return out
         default:
-            return "\(indent)\(key): \(inline(value))\n"
+            return "\(indent)\(Escaping.terminal(key)): \(inline(value))\n"
         }
     }
 
     /// A value on one line: lists in brackets, objects in braces.
     private func inline(_ value: YAMLValue) -> String {
         switch value {
-        case .scalar(let scalar): return scalar.text.replacingOccurrences(of: "\n", with: "\\n")
+        case .scalar(let scalar): return Escaping.terminal(scalar.text)
         case .sequence(let items, _): return "[" + items.map(inline).joined(separator: ", ") + "]"
-        case .mapping(let pairs, _): return "{" + pairs.map { "\($0.key.text): \(inline($0.value))" }.joined(separator: ", ") + "}"
+        case .mapping(let pairs, _): return "{" + pairs.map { "\(Escaping.terminal($0.key.text)): \(inline($0.value))" }.joined(separator: ", ") + "}"
         }
     }
 }

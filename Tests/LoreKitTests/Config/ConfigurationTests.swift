@@ -105,6 +105,17 @@ private func error(_ text: String) -> String? {
         ("kinds:\n  lesson:\n\tdir: x\n", ".lore/config.yml:3:1: error: while scanning for the next token: found character that cannot start any token (tabs cannot indent YAML; use spaces)"),
         ("- a\n", ".lore/config.yml:1:1: error: the configuration must be a mapping (version, kinds, rules), not a list"),
         ("max_file_size: lots\n", ".lore/config.yml:1:16: error: 'max_file_size' must be a size such as 1048576, 512KiB or 2MiB, not 'lots'"),
+        // Overflow is a positioned error, never a trap (issue 20, item 1).
+        ("max_file_size: 9999999999GiB\n", ".lore/config.yml:1:16: error: 'max_file_size' 9999999999GiB is too large; it must be at most 9223372036854775807 bytes"),
+        ("max_file_size: 99999999999999999999\n", ".lore/config.yml:1:16: error: 'max_file_size' 99999999999999999999 is too large; it must be at most 9223372036854775807 bytes"),
+        ("max_file_size: 9007199254740992KiB\n", ".lore/config.yml:1:16: error: 'max_file_size' 9007199254740992KiB is too large; it must be at most 9223372036854775807 bytes"),
+        ("max_file_size: -5MiB\n", ".lore/config.yml:1:16: error: 'max_file_size' must be a size such as 1048576, 512KiB or 2MiB, not '-5MiB'"),
+        ("max_file_size: 0\n", ".lore/config.yml:1:16: error: 'max_file_size' must be a size such as 1048576, 512KiB or 2MiB, not '0'"),
+        // The git folder is never a kind's folder (issue 20, item 12).
+        ("kinds:\n  lesson:\n    dir: .git\n", ".lore/config.yml:3:10: error: 'dir' must be a folder git tracks, not '.git' (the git folder, or a path with an empty component)"),
+        ("kinds:\n  lesson:\n    dir: .GIT/objects\n", ".lore/config.yml:3:10: error: 'dir' must be a folder git tracks, not '.GIT/objects' (the git folder, or a path with an empty component)"),
+        ("kinds:\n  lesson:\n    dir: docs/.git/x\n", ".lore/config.yml:3:10: error: 'dir' must be a folder git tracks, not 'docs/.git/x' (the git folder, or a path with an empty component)"),
+        ("kinds:\n  lesson:\n    dir: docs/../../x\n", ".lore/config.yml:3:10: error: 'dir' must be a folder inside the repository, such as 'postmortems'"),
     ])
     func errorsNamePathLineAndColumn(text: String, expected: String) {
         #expect(error(text) == expected)

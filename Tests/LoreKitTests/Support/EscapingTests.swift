@@ -24,6 +24,11 @@ import Testing
         #expect(Escaping.markdown(Self.hostile) == "a\\<b\\>\\&\"'\u{FFFD}\\[31m\u{FFFD} x y z\u{FFFD}")
     }
 
+    @Test func terminal() {
+        #expect(Escaping.terminal(Self.hostile) == #"a<b>&"'\x1B[31m\x07\tx\ny\rz"# + "\u{FFFE}")
+        #expect(Escaping.terminal("lessons/a.md\n::warning file=x::forged\u{85}") == #"lessons/a.md\n::warning file=x::forged\u{85}"#)
+    }
+
     @Test func dotAndMermaid() {
         #expect(Escaping.dotString(#"a "b" \ c"# + "\nd\u{1B}") == #"a \"b\" \\ c d"# + "\u{FFFD}")
         #expect(Escaping.mermaidLabel("a \"b\" <c> |d|\ne") == "a #quot;b#quot; #lt;c#gt; #124;d#124; e")

@@ -113,3 +113,23 @@ public struct UnmergedFileRule: FileRule {
         triggering: [],
         nonTriggering: [.postmortem(fence)])
 }
+
+/// An entry file that is a symbolic link.
+public struct SymlinkEntryRule: FileRule {
+    public static let description = RuleDescription(
+        id: "symlink-entry", summary: "an entry file is a symbolic link",
+        rationale: "git stores the link's target path, not the entry: other clones, the hook and the site would each read something else; what it points to is never read",
+        defaultSeverity: .error,
+        triggering: [],
+        nonTriggering: [.postmortem(fence)])
+}
+
+/// An entry file that could not be read.
+public struct UnreadableFileRule: FileRule {
+    public static let description = RuleDescription(
+        id: "unreadable-file", summary: "an entry file could not be read (permissions, an I/O error, a missing object)",
+        rationale: "what cannot be read cannot be checked; the other files are still read and judged",
+        defaultSeverity: .error,
+        triggering: [],
+        nonTriggering: [.postmortem(fence)])
+}
