@@ -10,7 +10,8 @@ struct Lore: ParsableCommand {
         discussion: """
         Lore reads entries (Markdown files with YAML front-matter) from any
         snapshot of a git repository: the working tree (default), the staged
-        index (--staged), or any commit (--rev).
+        index (--staged), or any commit (--rev). `lore -C DIR COMMAND` runs as
+        if started in DIR, as `git -C` does.
 
         EXIT CODES
           0  success
@@ -115,6 +116,25 @@ struct SnapshotOptions: ParsableArguments {
 /// Refuses a `--today` that is not a date `YYYY-MM-DD` (usage error, exit 2).
 func validateToday(_ today: String?) throws {
     if let today, !FieldType.date.accepts(today) { throw ValidationError("--today must be a date YYYY-MM-DD, not '\(today)'") }
+}
+
+/// `--color`: whether text output is coloured.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    /// On a terminal, unless `NO_COLOR` is set to a non-empty value (no-color.org).
+    case auto
+    case always
+    case never
+
+    /// Whether output to file descriptor `fd` is coloured.
+    func isOn(for fd: Int32) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let noColor = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
+            return noColor.isEmpty && isatty(fd) == 1
+        }
+    }
 }
 
 /// `--today`, shared by the commands that judge due dates against the local date (`check`,

@@ -33,6 +33,33 @@ private func sampleRepository() throws -> TemporaryRepository {
         #expect(result.stdout.contains("list"))
     }
 
+    /// `lore -C DIR COMMAND` runs as if started in DIR, as `git -C` does: several compose, a
+    /// folder that does not exist is a usage error naming it.
+    @Test func leadingDashCChangesFolderLikeGit() throws {
+        let repo = try sampleRepository()
+        let inside = try lore(["list", "--format", "paths"], in: repo.path)
+        #expect(inside.status == 0)
+        #expect(try lore(["-C", repo.path, "list", "--format", "paths"], in: "/") == inside)
+        #expect(try lore(["-C", repo.base, "-C", "repo", "list", "--format", "paths"], in: "/") == inside)
+        #expect(try lore(["-C\(repo.path)", "list", "--format", "paths"], in: "/") == inside)
+        #expect(try lore(["-C", repo.base + "/missing", "list"], in: "/") ==
+                ProcessResult(stdout: "", stderr: "error: cannot change to '\(repo.base)/missing': No such file or directory\n", status: 2))
+        #expect(try lore(["-C"], in: "/") == ProcessResult(stdout: "", stderr: "error: -C needs a folder: lore -C DIR COMMAND\n", status: 2))
+    }
+
+    /// `--color always` colours even into a pipe, `never` never does, and an empty NO_COLOR does
+    /// not turn colour off (no-color.org: only a non-empty value does).
+    @Test func checkColorChoice() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", "---\nid: LL-0001\ntitle: T\ndate: 2025-01-01\nstatus: active\n---\n\n## Context\n\nc\n\n## Lesson\n\nl\n\n## Evidence\n\ne\n")
+        let plain = "lessons/a.md:6:1: error: missing section '## How to apply' [missing-section]\n1 error, 0 warnings in 1 entry\n"
+        #expect(try lore(["check", "--color", "never"], in: repo) == ProcessResult(stdout: plain, stderr: "", status: 1))
+        #expect(try lore(["check"], in: repo, environment: ["NO_COLOR": ""]) == ProcessResult(stdout: plain, stderr: "", status: 1))
+        let coloured = try lore(["check", "--color", "always"], in: repo, environment: ["NO_COLOR": ""])
+        #expect(coloured.stdout.hasPrefix("\u{1B}[1mlessons/a.md:6:1:\u{1B}[0m \u{1B}[1;31merror:\u{1B}[0m missing section '## How to apply' \u{1B}[2m[missing-section]\u{1B}[0m\n"))
+        #expect(coloured.status == 1)
+    }
+
     @Test func listTable() throws {
         let repo = try sampleRepository()
         let result = try lore(["list"], in: repo.path)

@@ -17,6 +17,9 @@ struct Check: ParsableCommand {
     @Option(help: "Output format.")
     var format: ReportFormat = .text
 
+    @Option(help: "Colour the text output: auto (on a terminal, unless NO_COLOR is set and not empty), always or never.")
+    var color: ColorChoice = .auto
+
     @Flag(help: "Fail on warnings too.")
     var strict = false
 
@@ -50,7 +53,7 @@ struct Check: ParsableCommand {
             throw Failure(.repository(error))
         }
         for note in report.notes { Console.err("note: \(note)\n") }
-        Console.out(format.render(report, colour: format == .text && isatty(1) == 1 && getenv("NO_COLOR") == nil))
+        Console.out(format.render(report, colour: format == .text && color.isOn(for: 1)))
         if report.errorCount > 0 || (strict && report.warningCount > 0) { throw ExitCode(1) }
     }
 }
