@@ -157,6 +157,10 @@ import TestSupport
               n2 -->|file| n0
 
             """)
+        // LL-0001 names LL-0002 twice (related: and [[LL-0002]]): one arrow with both labels.
+        let pair = try lore(["graph", "--format", "mermaid", "--from", "LL-0001", "--depth", "1"], in: repo.path)
+        #expect(pair == ProcessResult(stdout: "graph LR\n  n0[\"LL-0002: B\"]\n  n1[\"LL-0001: A\"]\n  n1 -->|related, wiki| n0\n",
+                                      stderr: "", status: 0))
         let dot = try lore(["graph", "--kind", "decision"], in: repo.path)
         #expect(dot.stdout == "digraph lore {\n  rankdir=LR;\n  node [shape=box];\n  \"LL-0002\" [label=\"LL-0002\\nB\", kind=\"decision\"];\n}\n")
     }

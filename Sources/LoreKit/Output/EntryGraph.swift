@@ -30,7 +30,7 @@ public struct EntryGraph: Sendable {
 
     /// The entries drawn, in the link graph's order.
     public let nodes: [Entry]
-    /// The edges between them, each once, in the order first seen.
+    /// The edges between them: one per ordered pair, in the order first seen.
     public let edges: [Edge]
 
     /// The graph of `graph`'s entries of `kind` (all kinds when `nil`); with `from`, only the
@@ -42,15 +42,19 @@ public struct EntryGraph: Sendable {
         }
         var nodes = graph.entries.filter { kind == nil || $0.kind == kind }
         let included = Set(nodes.map(\.path))
-        var edges: [Edge] = []
-        var seen = Set<Edge>()
+        // One edge per ordered pair, labelled with every relation between them in the order met
+        // (`related, wiki`): several links from one entry to another are one arrow, not parallel ones.
+        var pairs: [(from: GitPath, to: GitPath)] = []
+        var labels: [GitPath: [GitPath: [String]]] = [:]
         for entry in nodes {
             for link in graph.outgoing(entry.path) {
                 guard let target = link.targetEntry, included.contains(target) else { continue }
-                let edge = Edge(from: entry.path, to: target, label: link.field ?? link.kind.rawValue)
-                if seen.insert(edge).inserted { edges.append(edge) }
+                let label = link.field ?? link.kind.rawValue
+                if labels[entry.path]?[target] == nil { pairs.append((entry.path, target)) }
+                if !(labels[entry.path]?[target]?.contains(label) ?? false) { labels[entry.path, default: [:]][target, default: []].append(label) }
             }
         }
+        var edges = pairs.map { Edge(from: $0.from, to: $0.to, label: (labels[$0.from]?[$0.to] ?? []).joined(separator: ", ")) }
         if let from {
             guard let start = graph.entry(id: from), included.contains(start.path) else { throw .unknownID(from, kind: kind) }
             let reached = Self.neighbourhood(of: start.path, edges: edges, depth: depth)
