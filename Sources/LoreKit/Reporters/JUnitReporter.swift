@@ -1,17 +1,20 @@
-/// JUnit XML, for CI systems that show test reports: one test case per entry file, failing with
-/// its errors; warnings are attached as output and do not fail.
+/// JUnit XML, for CI systems that show test reports: one test case per checked entry file,
+/// passing, or failing with its errors; warnings are attached as output and do not fail.
 public enum JUnitReporter: Reporter {
     public static func render(_ report: CheckReport) -> String {
-        var byPath: [(path: String, diagnostics: [Diagnostic])] = []
-        for diagnostic in report.diagnostics {
-            let path = diagnostic.path.description
-            if byPath.last?.path == path { byPath[byPath.count - 1].diagnostics.append(diagnostic) } else { byPath.append((path, [diagnostic])) }
-        }
+        // Every checked file is a test case, passing or not, in path order.
+        var found: [GitPath: [Diagnostic]] = [:]
+        for diagnostic in report.diagnostics { found[diagnostic.path, default: []].append(diagnostic) }
+        let byPath = report.checkedPaths.map { (path: $0.description, diagnostics: found[$0] ?? []) }
         let failing = byPath.filter { $0.diagnostics.contains { $0.severity == .error } }.count
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"lore check\" tests=\"\(byPath.count)\" failures=\"\(failing)\">\n"
         out += "  <testsuite name=\"lore check\" tests=\"\(byPath.count)\" failures=\"\(failing)\">\n"
         for (path, diagnostics) in byPath {
+            guard !diagnostics.isEmpty else {
+                out += "    <testcase classname=\"lore.check\" name=\"\(escape(path))\"/>\n"
+                continue
+            }
             out += "    <testcase classname=\"lore.check\" name=\"\(escape(path))\">\n"
             for diagnostic in diagnostics where diagnostic.severity == .error {
                 out += "      <failure type=\"\(escape(diagnostic.code))\" message=\"\(escape(diagnostic.message))\">"

@@ -9,17 +9,24 @@ public struct CheckReport: Sendable {
     public let entryCount: Int
     /// Things to say that are not findings (history incomplete in a shallow clone …).
     public let notes: [String]
+    /// The entry files the report speaks for, sorted: every file judged (with findings or not),
+    /// cut to the paths and changes asked for. JUnit makes a test case of each.
+    public let checkedPaths: [GitPath]
 
-    /// A report.
-    public init(diagnostics: [Diagnostic], entryCount: Int, notes: [String]) {
+    /// A report; `checkedPaths` defaults to the files the diagnostics name.
+    public init(diagnostics: [Diagnostic], entryCount: Int, notes: [String], checkedPaths: [GitPath]? = nil) {
         self.diagnostics = diagnostics
         self.entryCount = entryCount
         self.notes = notes
+        self.checkedPaths = checkedPaths ?? Array(Set(diagnostics.map(\.path))).sorted()
     }
 
-    /// The same report with only the findings `include` keeps.
-    func keeping(_ include: (Diagnostic) -> Bool) -> CheckReport {
-        CheckReport(diagnostics: diagnostics.filter(include), entryCount: entryCount, notes: notes)
+    /// The same report with only the findings `include` keeps, speaking for the files `inScope`
+    /// keeps (and any file a kept finding names).
+    func keeping(_ include: (Diagnostic) -> Bool, inScope: (GitPath) -> Bool) -> CheckReport {
+        let kept = diagnostics.filter(include)
+        let paths = Set(checkedPaths.filter(inScope)).union(kept.map(\.path))
+        return CheckReport(diagnostics: kept, entryCount: entryCount, notes: notes, checkedPaths: paths.sorted())
     }
 
     /// Findings at error severity.
@@ -93,11 +100,13 @@ public enum Checker {
             }
             let before = try checkWhole(memory, snapshot: memory.snapshot(.revision(base)), today: options.today)
             let known = Set(before.diagnostics.map { "\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)" })
-            report = report.keeping { changed.contains($0.path) || !known.contains("\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)") }
+            report = report.keeping({ changed.contains($0.path) || !known.contains("\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)") },
+                                    inScope: changed.contains)
         }
         if !options.paths.isEmpty {
             let scopes = options.paths.map { GitPath($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
-            report = report.keeping { diagnostic in scopes.contains { diagnostic.path.isInside($0) } }
+            report = report.keeping({ diagnostic in scopes.contains { diagnostic.path.isInside($0) } },
+                                    inScope: { path in scopes.contains { path.isInside($0) } })
         }
         return report
     }
@@ -271,7 +280,8 @@ public enum Checker {
             for finding in findings { add(id, finding) }
         }
         diagnostics.sort()
-        return CheckReport(diagnostics: diagnostics, entryCount: summaries.count, notes: notes)
+        let checked = Set(summaries.map(\.path)).union(diagnostics.map(\.path))
+        return CheckReport(diagnostics: diagnostics, entryCount: summaries.count, notes: notes, checkedPaths: checked.sorted())
     }
 
     /// Each rule's default severity, by id.
