@@ -10,13 +10,14 @@ public enum SARIFReporter: Reporter {
     }
     struct Run: Codable {
         let tool: Tool
+        /// Lore counts columns in Unicode scalars, as SARIF's `unicodeCodePoints` does.
+        var columnKind = "unicodeCodePoints"
         let results: [Result]
     }
     struct Tool: Codable { let driver: Driver }
     struct Driver: Codable {
         let name: String
         let version: String
-        let informationUri: String
         let rules: [Rule]
     }
     struct Text: Codable { let text: String }
@@ -25,7 +26,7 @@ public enum SARIFReporter: Reporter {
         let shortDescription: Text
         let fullDescription: Text
         let defaultConfiguration: Configuration
-        let helpUri: String
+        let help: Text
     }
     struct Configuration: Codable { let level: String }
     struct Result: Codable {
@@ -52,7 +53,7 @@ public enum SARIFReporter: Reporter {
         let rules = descriptions.map {
             Rule(id: $0.id, shortDescription: Text(text: $0.summary), fullDescription: Text(text: $0.rationale),
                  defaultConfiguration: Configuration(level: $0.defaultSeverity == .off ? "none" : $0.defaultSeverity.rawValue),
-                 helpUri: "docs/rules.md#\($0.id)")
+                 help: Text(text: "\($0.rationale). `lore rules --format markdown` describes every rule with examples."))
         }
         let results = report.diagnostics.map { diagnostic in
             Result(ruleId: diagnostic.code, ruleIndex: index[diagnostic.code] ?? 0, level: diagnostic.severity.rawValue,
@@ -61,9 +62,7 @@ public enum SARIFReporter: Reporter {
                        artifactLocation: ArtifactLocation(uri: uri(diagnostic.path.description)),
                        region: Region(startLine: diagnostic.position.line, startColumn: diagnostic.position.column)))])
         }
-        return stableJSON(Log(runs: [Run(tool: Tool(driver: Driver(name: "lore", version: LoreVersion.current,
-                                                                   informationUri: "https://example.invalid/lore",
-                                                                   rules: rules)),
+        return stableJSON(Log(runs: [Run(tool: Tool(driver: Driver(name: "lore", version: LoreVersion.current, rules: rules)),
                                          results: results)]))
     }
 
