@@ -2,8 +2,9 @@ import Foundation
 
 /// `feed.xml`: an Atom 1.0 feed of the entries most recently created or updated, newest first.
 /// Times come from git history (never the clock), so the same snapshot gives the same feed. An
-/// entry's id is its page's URL when `--base-url` is given, else a `tag:` URI made from the
-/// date of its first commit and its id or path, which stay the same while the entry changes.
+/// entry's id is a `tag:` URI made from the date of its first commit and its id or path: it stays
+/// the same while the entry changes and whatever `--base-url` the site is published under, so a
+/// feed reader never shows an entry twice after a move.
 struct AtomFeed {
     let builder: SiteBuilder
 
@@ -20,7 +21,7 @@ struct AtomFeed {
         let x = Escaping.xml
         var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
         out += "  <title>\(x(builder.siteTitle))</title>\n"
-        let feedID = base.map { $0 + "feed.xml" } ?? "tag:lore.invalid,2025:\(tagSafe(builder.siteTitle))"
+        let feedID = "tag:lore.invalid,2025:\(tagSafe(builder.siteTitle))"
         out += "  <id>\(x(feedID))</id>\n"
         if let base {
             out += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(x(base))feed.xml\"/>\n"
@@ -35,7 +36,7 @@ struct AtomFeed {
         for item in dated.prefix(Self.limit) {
             let entry = item.entry
             let page = builder.pages[entry.path]!
-            let id = base.map { $0 + page } ?? "tag:lore.invalid,\(item.created.timestamp.prefix(10)):\(tagSafe(entry.id ?? entry.path.description))"
+            let id = "tag:lore.invalid,\(item.created.timestamp.prefix(10)):\(tagSafe(entry.id ?? entry.path.description))"
             let isNew = item.created.id == item.updated.id
             out += "  <entry>\n"
             out += "    <title>\(x(builder.displayTitle(entry)))</title>\n"
