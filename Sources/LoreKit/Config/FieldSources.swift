@@ -182,18 +182,10 @@ public enum FieldDerivation {
         return title
     }
 
-    /// Statuses people write for the built-in ones.
+    /// Misspellings of statuses (adr-tools writes "Superceded").
     static let statusSynonyms: [String: String] = [
-        "accept": "accepted", "approved": "accepted", "agreed": "accepted", "adopted": "accepted", "decided": "accepted",
-        "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted", "complete": "accepted",
-        "completed": "accepted", "merged": "accepted",
-        "proposal": "proposed", "draft": "proposed", "open": "proposed", "pending": "proposed", "suggested": "proposed",
-        "review": "proposed", "in-review": "proposed", "under-review": "proposed", "wip": "proposed", "in-progress": "proposed",
-        "discussion": "proposed", "rfc": "proposed", "new": "proposed", "unknown": "proposed",
-        "declined": "rejected", "refused": "rejected", "abandoned": "rejected", "withdrawn": "rejected", "postponed": "rejected",
-        "obsolete": "deprecated", "retired": "deprecated", "archived": "deprecated",
-        "superceded": "superseded", "replaced": "superseded", "supersede": "superseded", "amended": "accepted",
-        "published": "published", "resolved": "closed", "closed": "closed",
+        "superceded": "superseded", "supersede": "superseded", "superseeded": "superseded", "supercede": "superseded",
+        "depreciated": "deprecated", "accept": "accepted", "propose": "proposed", "reject": "rejected",
     ]
 
     /// The kind's status for a status as written, or `nil` when none fits (the text is kept).
@@ -225,7 +217,8 @@ public enum FieldDerivation {
         for candidate in candidates {
             if let synonym = statusSynonyms[candidate], statuses.contains(synonym) { return synonym }
         }
-        return words.first.flatMap { word in statuses.first { $0.hasPrefix(word) && word.count >= 4 } } ?? words.first
+        // The team's own word, kept (`lore init` adds it to the kind's statuses).
+        return words.count <= 2 ? words.joined(separator: "-") : words.first
     }
 
     /// `Supersedes [x](0001-x.md)` and `Superseded by [y](0002-y.md)` in a status text, as ids.

@@ -106,6 +106,8 @@ public enum Adoption {
             }
             var draft = baseKind(candidate.kind, dir: candidate.dir, usedNames: &usedNames, usedPrefixes: &usedPrefixes)
             if candidate.dir == "." { draft.include = ["*.md"] }
+            // Page bundles: `slug/index.md` below the collection's folder.
+            draft.bundles = files.contains { $0.nameBytes.elementsEqual("index.md".utf8) && $0.components.count > draft.folder.components.count + 1 }
             let entries = files.filter { EntryFileFilter.isEntry($0, of: draft) }
             guard !entries.isEmpty else { continue }
             let texts = entries.prefix(400).compactMap { path in read(path).map { (path, $0) } }
@@ -192,12 +194,6 @@ public enum Adoption {
             return h1.count >= 3 || (h1.first.map { sectionNames.contains($0.text.lowercased().trimmingBlanks) } ?? false)
         } >= 0.5
         if h1Sections { kind.sectionLevel = 1 }
-        if parsed.contains(where: { entry in
-            let name = entry.path.nameBytes
-            return name.elementsEqual("index.md".utf8) && entry.path.components.count > kind.folder.components.count + 1
-        }) {
-            kind.bundles = true
-        }
         // Ids: the leading number or prefixed number of the file names when they are unique, else
         // the whole name (log4brains' dated slugs, Hugo slugs, UUIDs).
         var sources: [String: [ValueSource]] = [:]
@@ -214,7 +210,6 @@ public enum Adoption {
         }
         // Titles: front-matter, else the first `#` heading (not a section name), else the file name.
         if share({ hasKey($0, "title") }) < 0.9 {
-            if share({ hasKey($0, "feature") }) >= 0.5 { aliases["title"] = ["feature"] }
             sources["title"] = h1Sections ? [.fileName(pattern: nil)] : [.heading, .fileName(pattern: nil)]
         }
         // Dates: front-matter (or its aliases), a `Date:` line, a date in the file name, git.
