@@ -20,6 +20,9 @@ enum BodyFieldScanner {
             let next = lines[heading.line - lineOffset].trimmingBlanksSub
             if !next.isEmpty, next.allSatisfy({ $0 == "=" || $0 == "-" }) { headingLines.insert(heading.line - lineOffset) }
         }
+        // A table whose header names the facts and whose first row gives them:
+        // `| Created | Status |` / `| --- | --- |` / `| 2020-05-17 | Open |`.
+        var header: [(start: Int, text: Substring)]?
         for (index, raw) in lines.enumerated() where facts.count < maxFacts {
             let line = raw.trimmingBlanksSub
             if let open = fence {
@@ -28,6 +31,22 @@ enum BodyFieldScanner {
             }
             if line.hasPrefix("```") || line.hasPrefix("~~~") { fence = line.prefix(3); continue }
             guard !headingLines.contains(index) else { continue }
+            if line.hasPrefix("|") {
+                let row = cells(raw)
+                if let names = header {
+                    header = nil
+                    for (name, cell) in zip(names, row) where !cell.text.isEmpty {
+                        guard let key = cleanKey(name.text) else { continue }
+                        facts.append(BodyField(key: key, value: strip(String(cell.text)), position: SourcePosition(line: lineOffset + index + 1, column: cell.start + 1),
+                                               origin: .line, level: 0))
+                    }
+                } else if index + 1 < lines.count, isSeparatorRow(lines[index + 1]), row.count >= 2 {
+                    header = row
+                }
+            } else {
+                header = nil
+            }
+            if isSeparatorRow(raw) { continue }
             if let fact = lineFact(raw, line: lineOffset + index + 1) { facts.append(fact) }
         }
         // Sections: the text under each heading up to the next one.
@@ -73,16 +92,7 @@ enum BodyFieldScanner {
         guard index < scalars.count else { return nil }
         if scalars[index] == "|" {
             // A two-cell table row: `| Key | value |`.
-            var cells: [(start: Int, text: Substring)] = []
-            var cellStart = index + 1
-            for position in (index + 1)..<scalars.count + 1 where position == scalars.count || scalars[position] == "|" {
-                let text = Substring(String(String.UnicodeScalarView(scalars[cellStart..<position])))
-                var leading = cellStart
-                while leading < position, scalars[leading] == " " || scalars[leading] == "\t" { leading += 1 }
-                cells.append((leading, text.trimmingBlanksSub))
-                cellStart = position + 1
-            }
-            let filled = cells.filter { !$0.text.isEmpty }
+            let filled = cells(raw).filter { !$0.text.isEmpty }
             guard filled.count == 2, let key = cleanKey(filled[0].text),
                   !filled[1].text.allSatisfy({ $0 == "-" || $0 == ":" }) else { return nil }
             return BodyField(key: key, value: strip(String(filled[1].text)), position: SourcePosition(line: line, column: filled[1].start + 1),
@@ -114,6 +124,28 @@ enum BodyFieldScanner {
         let value = strip(String(String.UnicodeScalarView(scalars[index...])))
         guard !value.isEmpty, !value.hasPrefix("//") else { return nil }   // `http://…` is not a key
         return BodyField(key: key, value: value, position: SourcePosition(line: line, column: index + 1), origin: .line, level: 0)
+    }
+
+    /// The cells of a table row, each with the column (0-based, in scalars) where its text starts.
+    static func cells(_ raw: Substring) -> [(start: Int, text: Substring)] {
+        let scalars = Array(raw.unicodeScalars)
+        guard let open = scalars.firstIndex(of: "|") else { return [] }
+        var cells: [(start: Int, text: Substring)] = []
+        var cellStart = open + 1
+        for position in (open + 1)...scalars.count where position == scalars.count || scalars[position] == "|" {
+            var leading = cellStart
+            while leading < position, scalars[leading] == " " || scalars[leading] == "\t" { leading += 1 }
+            let text = Substring(String(String.UnicodeScalarView(scalars[cellStart..<position]))).trimmingBlanksSub
+            if position < scalars.count || !text.isEmpty { cells.append((leading, text)) }
+            cellStart = position + 1
+        }
+        return cells
+    }
+
+    /// `| --- | :---: |`.
+    static func isSeparatorRow(_ raw: Substring) -> Bool {
+        let line = raw.trimmingBlanksSub
+        return line.hasPrefix("|") && line.contains("-") && line.allSatisfy { $0 == "|" || $0 == "-" || $0 == ":" || $0 == " " || $0 == "\t" }
     }
 
     /// A key: a letter first, then letters, digits, spaces, `-` and `_`; at most four words.

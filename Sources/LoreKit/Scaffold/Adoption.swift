@@ -235,8 +235,10 @@ public enum Adoption {
                 guard numbers.count >= 3, numbers[2] >= 1000, numbers[0] <= 31, numbers[1] <= 31 else { return nil }
                 return (numbers[0], numbers[1])
             }
-            if slashed.contains(where: { $0.0 > 12 }) && !slashed.contains(where: { $0.1 > 12 }) { format = "DD/MM/YYYY" }
-            else if slashed.contains(where: { $0.1 > 12 }) && !slashed.contains(where: { $0.0 > 12 }) { format = "MM/DD/YYYY" }
+            // Day first unless a second number above 12 says otherwise (adr-tools wrote `dd/mm/yyyy`
+            // before it moved to ISO dates).
+            if slashed.contains(where: { $0.1 > 12 }) && !slashed.contains(where: { $0.0 > 12 }) { format = "MM/DD/YYYY" }
+            else if !slashed.isEmpty { format = "DD/MM/YYYY" }
         }
         // Statuses: front-matter, a `## Status` section, a `Status:` line.
         let statusFromSection = share { hasSection($0, "status") }
