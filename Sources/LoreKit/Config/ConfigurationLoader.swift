@@ -157,8 +157,8 @@ private struct ConfigurationReader {
             while dir.hasSuffix("/") && dir.count > 1 { dir.removeLast() }
             if dir.hasPrefix("./") { dir.removeFirst(2) }
             if dir.isEmpty { dir = "." }
-            guard dir == "." || !dir.hasPrefix("/"), !dir.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
-                  !dir.hasPrefix(".lore") else {
+            guard dir == "." || (!dir.hasPrefix("/") && !dir.split(separator: "/").contains(where: { $0 == ".." || $0 == "." })
+                                 && !dir.hasPrefix(".lore")) else {
                 throw fail(dirValue.position, "'dir' must be a folder inside the repository, such as 'postmortems'")
             }
         }

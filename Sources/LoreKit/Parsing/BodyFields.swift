@@ -32,7 +32,12 @@ enum BodyFieldScanner {
             if line.hasPrefix("```") || line.hasPrefix("~~~") { fence = line.prefix(3); continue }
             guard !headingLines.contains(index) else { continue }
             if line.hasPrefix("|") {
+                if isSeparatorRow(raw) { continue }
                 let row = cells(raw)
+                if index + 1 < lines.count, isSeparatorRow(lines[index + 1]), row.count >= 2 {
+                    header = row
+                    continue
+                }
                 if let names = header {
                     header = nil
                     for (name, cell) in zip(names, row) where !cell.text.isEmpty {
@@ -40,13 +45,10 @@ enum BodyFieldScanner {
                         facts.append(BodyField(key: key, value: strip(String(cell.text)), position: SourcePosition(line: lineOffset + index + 1, column: cell.start + 1),
                                                origin: .line, level: 0))
                     }
-                } else if index + 1 < lines.count, isSeparatorRow(lines[index + 1]), row.count >= 2 {
-                    header = row
                 }
             } else {
                 header = nil
             }
-            if isSeparatorRow(raw) { continue }
             if let fact = lineFact(raw, line: lineOffset + index + 1) { facts.append(fact) }
         }
         // Sections: the text under each heading up to the next one.
@@ -63,7 +65,7 @@ enum BodyFieldScanner {
             while index < end, kept.count < maxSectionLines {
                 let line = lines[index]
                 let trimmed = line.trimmingBlanksSub
-                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle() }
+                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle(); index += 1; continue }
                 if !inFence, !trimmed.isEmpty, !(trimmed.hasPrefix("<!--") && trimmed.hasSuffix("-->")) {
                     if start == nil {
                         let leading = line.unicodeScalars.prefix { $0 == " " || $0 == "\t" }.count

@@ -64,7 +64,7 @@ public enum Checker {
     /// Findings made while reading files.
     public static let fileRules: [any FileRule.Type] = [
         MissingFrontMatterRule.self, UnclosedFrontMatterRule.self, InvalidYAMLRule.self, BinaryFileRule.self,
-        NulByteRule.self, InvalidUTF8Rule.self, FileTooLargeRule.self, MarkdownTooComplexRule.self,
+        NulByteRule.self, InvalidUTF8Rule.self, FileTooLargeRule.self, MarkdownTooComplexRule.self, InvalidFrontMatterRule.self,
         NonUTF8PathRule.self, UnicodeNormalizationClashRule.self, UnmergedFileRule.self,
     ]
 
