@@ -496,6 +496,36 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         #expect(index.stdout.contains("2016-05-04T10:00:00+00:00") && index.stdout.contains("2017-08-09T10:00:00+00:00"))
     }
 
+    /// Links as teams write them resolve to entries: without `.md`, `.html`, site-absolute pretty
+    /// URLs, bundles; one that names a record that is not there is listed as broken, never dropped.
+    @Test func linksAsFound() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("docs/adr/ADR005-use-rds.md", "# Use RDS\n\n## Status\n\nAccepted\n\nDate: 2020-01-01\n")
+        try repo.write("docs/adr/ADR006-rds-broker.md", """
+            # RDS broker
+
+            ## Status
+
+            Accepted
+
+            Date: 2020-02-02
+
+            After [RDS](../adr/ADR005-use-rds), see [the page](/architecture_decision_records/ADR005-use-rds/),
+            [html](ADR005-use-rds.html), [by id](ADR005) and [a guide](../guide/setup); [gone](ADR009-missing).
+
+            """)
+        try repo.commitAll("adr")
+        let (records, _) = try adopt(repo)
+        #expect(records.map(\.id) == ["ADR005", "ADR006"])
+        let links = try lore(["links", "ADR006"], in: repo.path)
+        let lines = links.stdout.split(separator: "\n").filter { $0.hasPrefix("  file") }
+        #expect(lines.count == 5)
+        #expect(lines.filter { $0.contains("ADR005 (docs/adr/ADR005-use-rds.md)") }.count == 4)
+        #expect(lines.contains { $0.contains("ADR009-missing (unresolved)") })
+        let checked = try lore(["check"], in: repo.path)
+        #expect(checked.stdout.contains("link to ADR009-missing points at docs/adr/ADR009-missing, which is not in the snapshot [broken-link]"))
+    }
+
     /// `--dry-run` prints the configuration and writes nothing; a repository without records gets
     /// today's configuration.
     @Test func dryRunWritesNothing() throws {
