@@ -105,6 +105,7 @@ public enum Adoption {
                 return true
             }
             var draft = baseKind(candidate.kind, dir: candidate.dir, usedNames: &usedNames, usedPrefixes: &usedPrefixes)
+            if candidate.hint == "log4brains" { draft.statuses = ["draft", "proposed", "rejected", "accepted", "deprecated", "superseded"] }
             if candidate.dir == "." { draft.include = ["*.md"] }
             // Page bundles: `slug/index.md` below the collection's folder.
             draft.bundles = files.contains { $0.nameBytes.elementsEqual("index.md".utf8) && $0.components.count > draft.folder.components.count + 1 }
