@@ -467,6 +467,26 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         ])
     }
 
+    /// Rust-style RFCs: numbered files in a folder named `text`, `- Start Date:` bullets, `#`
+    /// sections; and a Hugo site in a subfolder with YAML front-matter.
+    @Test func numberedFolderAndSiteInASubfolder() throws {
+        let repo = try TemporaryRepository()
+        for (number, name, date) in [("0001", "private-fields", "2014-03-11"), ("0002", "rfc-process", "2014-03-11"), ("0008", "new-intrinsics", "2014-03-14")] {
+            try repo.write("text/\(number)-\(name).md", "- Feature Name: \(name)\n- Start Date: \(date)\n- RFC PR: #1\n\n# Summary\n\nS.\n\n# Motivation\n\nM.\n")
+        }
+        try repo.write("website/hugo.toml", "title = \"x\"\n")
+        try repo.write("website/content/blog/launch.md", "---\ntitle: Launch\ndate: 2020-10-01T09:00:00Z\n---\n\nHi.\n")
+        try repo.commitAll("rfcs and site")
+        let (records, output) = try adopt(repo)
+        #expect(records == [
+            Record("launch", "Launch", "2020-10-01", "published"),
+            Record("0001", "Private fields", "2014-03-11", "accepted"),
+            Record("0002", "Rfc process", "2014-03-11", "accepted"),
+            Record("0008", "New intrinsics", "2014-03-14", "accepted"),
+        ])
+        #expect(output.contains("text/: 3 rfc entries") && output.contains("website/content/blog/: 1 blog entry"), "\(output)")
+    }
+
     /// Records moved into their folder after years elsewhere: the date is that of the commit that
     /// added the file (`git log --follow --diff-filter=A`), not that of the move.
     @Test func movedRecordsKeepTheirCreationDate() throws {

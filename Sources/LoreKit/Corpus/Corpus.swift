@@ -24,7 +24,7 @@ public enum EntryFileFilter {
     /// Names that are never records in a kind that reads records as found (compared without
     /// case): read-me files, indexes, templates, change logs and the like.
     public static let adoptedExclusions = ["readme.md", "readme.*", "index.md", "_index.md", "template.md", "*-template.md",
-                                           "template-*.md", "template_*.md", "*_template.md", "empty-adr.md",
+                                           "template*.md", "*_template.md", "adr-template*.md", "*-template-*.md", "empty-adr.md",
                                            "changelog.md", "contributing.md", "license.md", "summary.md", "code_of_conduct.md",
                                            "security.md", "toc.md", "adr-log.md", "decision-log.md"]
     /// Folders whose files are never records in a kind that reads records as found.

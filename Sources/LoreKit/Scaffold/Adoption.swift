@@ -75,12 +75,35 @@ public enum Adoption {
             guard let match = folderKinds.first(where: { $0.names.contains(last) }) else { continue }
             candidates.append((folder, match.kind, nil))
         }
-        // Hugo and Zola content sections.
-        let siteConfig = ["config.toml", "hugo.toml", "zola.toml", "config.yaml", "hugo.yaml", "config.json", "hugo.json"]
-        if listing.contains(where: { siteConfig.contains($0.description) }) {
-            for folder in folders.sorted() where folder.hasPrefix("content/") && folder.split(separator: "/").count == 2 {
-                candidates.append((folder, "post", "site"))
+        // Hugo and Zola content sections: `content/SECTION` beside a site configuration.
+        let siteConfig: Set<String> = ["config.toml", "hugo.toml", "zola.toml", "config.yaml", "hugo.yaml", "config.json", "hugo.json"]
+        for path in listing where siteConfig.contains(String(decoding: path.nameBytes, as: UTF8.self)) && path.components.count <= 3 {
+            let site = path.components.dropLast().map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
+            let content = site.isEmpty ? "content/" : site + "/content/"
+            for folder in folders.sorted() where folder.hasPrefix(content) && !folder.dropFirst(content.count).contains("/") {
+                let section = String(folder.dropFirst(content.count)).lowercased()
+                let name = section.hasSuffix("s") && section.count > 3 ? String(section.dropLast()) : section
+                let clean = String(name.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+                candidates.append((folder, clean.first?.isLetter == true ? clean : "post", "site"))
             }
+        }
+        // Folders of numbered records under another name (`text/0001-x.md`, `architecture/records/`).
+        var numbered: [String: Int] = [:]
+        for path in listing where path.components.count >= 2 {
+            let name = String(decoding: path.nameBytes, as: UTF8.self)
+            guard name.lowercased().hasSuffix(".md"), let first = name.first, first.isNumber,
+                  name.prefix(while: { $0.isNumber }).count >= 3, name.dropFirst(name.prefix(while: { $0.isNumber }).count).hasPrefix("-") else { continue }
+            let parts = path.components.dropLast().map { String(decoding: $0, as: UTF8.self) }
+            guard !parts.contains(where: { $0.hasPrefix(".") || $0 == "node_modules" || $0 == "vendor" }) else { continue }
+            numbered[parts.joined(separator: "/"), default: 0] += 1
+        }
+        for (folder, count) in numbered.sorted(by: { $0.key < $1.key }) where count >= 3 {
+            // RFCs by their folder's name or by what the first record says of itself (`- RFC PR:`).
+            let first = listing.first { $0.components.count == folder.split(separator: "/").count + 1 && $0.description.hasPrefix(folder + "/")
+                && $0.description.lowercased().hasSuffix(".md") }
+            let opening = first.flatMap(read).map { String($0.prefix(600)) } ?? ""
+            let isRFC = folder.lowercased().contains("rfc") || opening.contains("RFC")
+            candidates.append((folder, isRFC ? "rfc" : "decision", nil))
         }
         // Records at the root: numbered Markdown files.
         let rootNumbered = listing.filter { $0.components.count == 1 && EntryName.leadingID.firstMatch(in: $0.description, range: NSRange(location: 0, length: ($0.description as NSString).length)) != nil && $0.description.lowercased().hasSuffix(".md") }
@@ -155,12 +178,14 @@ public enum Adoption {
         while usedNames.contains(kindName) { kindName = "\(name)-\(counter)"; counter += 1 }
         usedNames.insert(kindName)
         let builtIn = BuiltInKinds.kind(named: name)
-        var prefix = builtIn?.prefix ?? ["retrospective": "RT", "rfc": "RFC", "post": "POST"][name] ?? "REC"
+        var prefix = builtIn?.prefix ?? ["retrospective": "RT", "rfc": "RFC", "post": "POST"][name]
+            ?? String(name.uppercased().unicodeScalars.filter { ("A"..."Z").contains($0) }.prefix(4))
+        if prefix.isEmpty { prefix = "REC" }
         if usedPrefixes.contains(prefix) { prefix += "\(counter)" }
         usedPrefixes.insert(prefix)
         let statuses: [String]
         switch name {
-        case "retrospective", "post": statuses = ["draft", "published"]
+        case _ where builtIn == nil && name != "rfc": statuses = ["draft", "published"]
         case "rfc": statuses = ["draft", "proposed", "accepted", "rejected", "withdrawn", "postponed", "superseded"]
         default: statuses = builtIn?.statuses ?? ["draft", "published"]
         }
@@ -204,9 +229,11 @@ public enum Adoption {
         var format: String?
         if share({ hasKey($0, "id") }) < 0.9 {
             let names = parsed.map { EntryName($0.path, bundles: kind.bundles) }
+            // Numbers are the team's ids even when a few collide (renumberings); dated slugs that
+            // collide often are not ids.
             let leading = names.map { $0.id(pattern: nil) }
-            let unique = Set(leading.compactMap { $0 }).count == leading.count
-            let wholeStem = hint == "log4brains" || hint == "site" || !unique
+            let collisions = leading.count - Set(leading.compactMap { $0 }).count
+            let wholeStem = hint == "log4brains" || hint == "site" || Double(collisions) > 0.1 * Double(leading.count)
             sources["id"] = [.fileName(pattern: wholeStem ? "^(.+)$" : nil)]
         }
         // Titles: front-matter, else the first `#` heading (not a section name), else the file name.
@@ -256,7 +283,7 @@ public enum Adoption {
             if statusFromSection + statusFromLine < 0.5 {
                 switch kind.name {
                 case let name where name.hasPrefix("rfc"): defaults["status"] = "accepted"
-                case let name where name.hasPrefix("postmortem") || name.hasPrefix("retrospective") || name.hasPrefix("post"):
+                case let name where name.hasPrefix("postmortem") || name.hasPrefix("retrospective") || hint == "site":
                     defaults["status"] = "published"
                 default: break
                 }
