@@ -546,6 +546,46 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         #expect(checked.stdout.contains("link to ADR009-missing points at docs/adr/ADR009-missing, which is not in the snapshot [broken-link]"))
     }
 
+    /// `lore import` writes the derived values as YAML front-matter: the same records before and
+    /// after, every body byte kept; files with uncommitted changes are refused; `--dry-run` diffs.
+    @Test func importWritesFrontMatterAndKeepsBodies() throws {
+        let repo = try TemporaryRepository()
+        let first = "# 1. Use Kafka\r\n\r\nDate: 2016-05-04\r\n\r\n## Status\r\n\r\nSuperseded by [2. Use Pulsar](0002-use-pulsar.md)\r\n"
+        let second = "\u{FEFF}# 2. Use Pulsar\n\n## Status\n\nAccepted\n\nSupersedes [1. Use Kafka](0001-use-kafka.md)\n"
+        let third = "---\nstatus: Accepted\ntags: [x]\n---\n# 3. Keep MADR front-matter\n\nDate: 2018-01-01\n"
+        try repo.write("docs/adr/0001-use-kafka.md", first)
+        try repo.write("docs/adr/0002-use-pulsar.md", second)
+        try repo.write("docs/adr/0003-keep-madr-front-matter.md", third)
+        try commit(repo, "records", on: "2017-03-03")
+        let (before, _) = try adopt(repo)
+        try repo.commitAll("lore configuration")
+        let dry = try lore(["import", "decision", "--dry-run"], in: repo.path)
+        #expect(dry.status == 0)
+        #expect(dry.stdout.contains("+++ b/docs/adr/0002-use-pulsar.md\n@@ -0,0 +1,7 @@\n+---\n+id: \"0002\"\n+title: Use Pulsar\n+date: 2017-03-03\n+status: accepted\n+supersedes: [\"0001\"]\n+---\n"), "\(dry.stdout)")
+        #expect(try repo.git(["status", "--porcelain"]).isEmpty)
+        // A file with uncommitted changes is refused, and nothing is written.
+        try repo.write("docs/adr/0003-keep-madr-front-matter.md", third + "\nMore.\n")
+        let refused = try lore(["import", "decision"], in: repo.path)
+        #expect(refused.status == 1 && refused.stderr.contains("uncommitted changes in docs/adr/0003-keep-madr-front-matter.md"))
+        #expect(try repo.git(["status", "--porcelain"]) == " M docs/adr/0003-keep-madr-front-matter.md\n")
+        try repo.git(["checkout", "--", "."])
+        let imported = try lore(["import", "decision", "docs/adr"], in: repo.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let after = try lore(["list", "--format", "json"], in: repo.path)
+        let records = (try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [[String: Any]] ?? []).map {
+            Record($0["id"] as? String, $0["title"] as? String, $0["date"] as? String, $0["status"] as? String,
+                   supersedes: ($0["fields"] as? [String: Any])?["supersedes"] as? [String] ?? [],
+                   supersededBy: ($0["fields"] as? [String: Any])?["superseded_by"] as? [String] ?? [])
+        }
+        #expect(records == before)
+        let firstNow = try String(contentsOfFile: repo.path + "/docs/adr/0001-use-kafka.md", encoding: .utf8)
+        #expect(firstNow.hasPrefix("---\r\nid: \"0001\"\r\n") && firstNow.hasSuffix("---\r\n" + first))
+        let secondNow = try Data(contentsOf: URL(fileURLWithPath: repo.path + "/docs/adr/0002-use-pulsar.md"))
+        #expect(Array(secondNow.prefix(3)) == [0xEF, 0xBB, 0xBF] && Array(secondNow).suffix(second.utf8.count - 3).elementsEqual(Array(second.utf8).dropFirst(3)))
+        let thirdNow = try String(contentsOfFile: repo.path + "/docs/adr/0003-keep-madr-front-matter.md", encoding: .utf8)
+        #expect(thirdNow == "---\nstatus: Accepted\ntags: [x]\nid: \"0003\"\ntitle: Keep MADR front-matter\ndate: 2018-01-01\n---\n# 3. Keep MADR front-matter\n\nDate: 2018-01-01\n")
+    }
+
     /// `--dry-run` prints the configuration and writes nothing; a repository without records gets
     /// today's configuration.
     @Test func dryRunWritesNothing() throws {
