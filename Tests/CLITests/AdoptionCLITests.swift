@@ -586,6 +586,25 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         #expect(thirdNow == "---\nstatus: Accepted\ntags: [x]\nid: \"0003\"\ntitle: Keep MADR front-matter\ndate: 2018-01-01\n---\n# 3. Keep MADR front-matter\n\nDate: 2018-01-01\n")
     }
 
+    /// `lore new` continues the team's scheme (after ADR051 comes ADR052, named as the team names
+    /// files); `lore renumber` refuses an id that a file name holds.
+    @Test func newFollowsTheTeamsScheme() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("docs/adr/ADR050-use-rds.md", "# Use RDS\n\n## Status\n\nAccepted\n")
+        try repo.write("docs/adr/ADR051-rds-broker.md", "# RDS broker\n\n## Status\n\nAccepted\n")
+        try repo.commitAll("adr")
+        _ = try adopt(repo)
+        let created = try lore(["new", "decision", "Use Aurora"], in: repo.path)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout == "created docs/adr/ADR052-use-aurora.md (ADR052)\n")
+        let listed = try lore(["list", "--format", "paths"], in: repo.path)
+        #expect(listed.stdout.contains("docs/adr/ADR052-use-aurora.md"))
+        let check = try lore(["check"], in: repo.path)
+        #expect(!check.stdout.contains("id-format"))
+        let renumber = try lore(["renumber", "ADR050", "ADR060"], in: repo.path)
+        #expect(renumber.status == 1 && renumber.stderr.contains("comes from its file name"))
+    }
+
     /// `--dry-run` prints the configuration and writes nothing; a repository without records gets
     /// today's configuration.
     @Test func dryRunWritesNothing() throws {

@@ -33,6 +33,14 @@ public enum ValueSource: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension Kind {
+    /// The kind's ids come from file names (`id: { from: [file-name] }`): the team's own scheme
+    /// (`0001`, `ADR035`, `PM2019-009`), which `lore new` continues and `id-format` does not judge.
+    public var idsFollowFileNames: Bool {
+        field("id")?.sources.contains { if case .fileName = $0 { return true } else { return false } } ?? false
+    }
+}
+
 /// Fills an entry's fields from the sources its kind declares, so every command, rule and output
 /// sees ordinary fields. A derived field is a `YAMLPair` positioned at the text it came from (the
 /// heading, the body line, line 1 for the file name); `FrontMatter.derived` says where from.

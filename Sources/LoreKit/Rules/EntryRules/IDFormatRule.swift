@@ -12,8 +12,9 @@ public struct IDFormatRule: EntryRule {
 
     public func check(_ entry: Entry, in context: CheckContext) -> [Finding] {
         guard let kind = context.kind(of: entry), let value = entry.frontMatter["id"]?.scalar, !value.isNull else { return [] }
-        // An id taken from the file name is the team's own scheme.
-        guard entry.frontMatter.derived["id"] == nil else { return [] }
+        // An id taken from the file name, or in a kind that takes ids from file names, is the
+        // team's own scheme.
+        guard entry.frontMatter.derived["id"] == nil, !kind.idsFollowFileNames else { return [] }
         guard !Self.matches(value.text, kind: kind) else { return [] }
         let form: String
         switch kind.ids {
