@@ -465,6 +465,13 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
             Record("0001", "Rfc process", "2017-02-12", "accepted"),
             Record("0042", "Config option", "2019-03-10", "accepted"),
         ])
+        // The `#` sections are the kind's sections: the template lists them, and an empty one is found.
+        let template = try String(contentsOfFile: repo.path + "/.lore/templates/rfc.md", encoding: .utf8)
+        #expect(template.contains("\n# Summary\n") && template.contains("\n# Motivation\n"))
+        #expect(try lore(["check"], in: repo.path).status == 0)
+        try repo.write("rfcs/0042-config-option.md", "---\nfeature: config-option\nstart-date: 2019-03-10\n---\n\n# Summary\n\nOptions.\n\n# Motivation\n\n# Detailed design\n\nD.\n")
+        let checked = try lore(["check"], in: repo.path)
+        #expect(checked.status == 1 && checked.stdout.contains("rfcs/0042-config-option.md:10:1") && checked.stdout.contains("empty-section"), "\(checked.stdout)")
     }
 
     /// Rust-style RFCs: numbered files in a folder named `text`, `- Start Date:` bullets, `#`

@@ -175,9 +175,25 @@ public enum FieldDerivation {
         var frontMatter = FrontMatter(fields: fields, openingLine: entry.frontMatter.openingLine, syntax: entry.frontMatter.syntax)
         frontMatter.derived = derived
         var result = Entry(path: entry.path, kind: entry.kind, frontMatter: frontMatter, bodyLine: entry.bodyLine, headings: entry.headings,
-                           links: entry.links, sectionTexts: entry.sectionTexts, summary: entry.summary)
+                           links: entry.links, sectionTexts: kind.sectionLevel == 2 ? entry.sectionTexts : sections(of: entry, level: kind.sectionLevel),
+                           summary: entry.summary)
         result.bodyFields = entry.bodyFields
         return result
+    }
+
+    /// The sections of a kind whose sections are not `##` headings, from the body's section facts
+    /// (their opening lines, enough to tell empty, placeholder and written apart).
+    static func sections(of entry: Entry, level: Int) -> [EntrySection] {
+        entry.headings.filter { $0.level == level }.map { heading in
+            let fact = entry.bodyFields.first { $0.origin == .section && $0.level == level && $0.key == heading.text && $0.position.line > heading.line }
+            var text = fact.map { $0.value.split(whereSeparator: { $0 == "\n" || $0 == " " || $0 == "\t" }).joined(separator: " ") } ?? ""
+            if text.utf8.count > EntrySection.keptLength {
+                var cut = text.utf8.index(text.utf8.startIndex, offsetBy: EntrySection.keptLength)
+                while cut > text.startIndex && !text.unicodeScalars.indices.contains(cut) { cut = text.utf8.index(before: cut) }
+                text = String(text[..<cut])
+            }
+            return EntrySection(title: heading.text, line: heading.line, text: text)
+        }
     }
 
     /// A heading as a title: inline numbering `1. `, `12. ` (adr-tools) removed.

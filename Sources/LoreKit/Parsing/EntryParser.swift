@@ -177,17 +177,18 @@ public enum EntryParser {
         }
     }
 
-    /// The `##` sections of a body: each runs to the next heading of level 1 or 2.
-    static func sections(of body: String, headings: [EntryHeading], lineOffset: Int) -> [EntrySection] {
-        let boundaries = headings.filter { $0.level <= 2 }
-        guard boundaries.contains(where: { $0.level == 2 }) else { return [] }
-        if let sections = body.utf8.withContiguousStorageIfAvailable({ sections(of: $0, boundaries: boundaries, lineOffset: lineOffset) }) {
+    /// The `##` sections of a body (`#` sections with `level` 1): each runs to the next heading of
+    /// its level or above.
+    static func sections(of body: String, headings: [EntryHeading], lineOffset: Int, level: Int = 2) -> [EntrySection] {
+        let boundaries = headings.filter { $0.level <= level }
+        guard boundaries.contains(where: { $0.level == level }) else { return [] }
+        if let sections = body.utf8.withContiguousStorageIfAvailable({ sections(of: $0, boundaries: boundaries, lineOffset: lineOffset, level: level) }) {
             return sections
         }
-        return Array(body.utf8).withUnsafeBufferPointer { sections(of: $0, boundaries: boundaries, lineOffset: lineOffset) }
+        return Array(body.utf8).withUnsafeBufferPointer { sections(of: $0, boundaries: boundaries, lineOffset: lineOffset, level: level) }
     }
 
-    private static func sections(of bytes: UnsafeBufferPointer<UInt8>, boundaries: [EntryHeading], lineOffset: Int) -> [EntrySection] {
+    private static func sections(of bytes: UnsafeBufferPointer<UInt8>, boundaries: [EntryHeading], lineOffset: Int, level: Int) -> [EntrySection] {
         // Line starts, by memchr.
         var starts = [0]
         if let base = bytes.baseAddress {
@@ -198,7 +199,7 @@ public enum EntryParser {
             }
         }
         var sections: [EntrySection] = []
-        for (index, heading) in boundaries.enumerated() where heading.level == 2 {
+        for (index, heading) in boundaries.enumerated() where heading.level == level {
             let first = heading.line - lineOffset          // 0-based index of the line after the heading
             let end = min(index + 1 < boundaries.count ? boundaries[index + 1].line - lineOffset - 1 : starts.count, starts.count)
             var text: [UInt8] = []

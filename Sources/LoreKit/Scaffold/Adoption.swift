@@ -324,13 +324,13 @@ public enum Adoption {
         var counts: [String: Int] = [:]
         var order: [String] = []
         for entry in entries {
-            for heading in Set(entry.headings.filter { $0.level == kind.sectionLevel }.map(\.text)) {
+            var seen = Set<String>()
+            for heading in entry.headings.filter({ $0.level == kind.sectionLevel }).map(\.text) where seen.insert(heading).inserted {
                 if counts[heading] == nil { order.append(heading) }
                 counts[heading, default: 0] += 1
             }
         }
-        // Sections are checked at level 2; `#` sections (section_level: 1) are not checked yet.
-        let common = kind.sectionLevel != 2 ? [] : order.filter { Double(counts[$0] ?? 0) >= 0.8 * Double(max(entries.count, 1)) }
+        let common = order.filter { Double(counts[$0] ?? 0) >= 0.8 * Double(max(entries.count, 1)) }
         let marks = String(repeating: "#", count: kind.sectionLevel)
         var text = "---\nid: {{id}}\ntitle: {{title}}\ndate: {{date}}\nstatus: \(kind.statuses.first ?? "draft")\n---\n\n"
         if kind.sectionLevel > 1 { text += "# {{title}}\n\n" }
