@@ -376,7 +376,8 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         ])
     }
 
-    /// kubernetes-style post-mortems: named by date, titled by their heading, no status.
+    /// kubernetes-style post-mortems: named by date (the date of the incident, before a
+    /// `Last Modified:` line), titled by their heading, no status.
     @Test func datedPostMortems() throws {
         let repo = try TemporaryRepository()
         try repo.write("docs/post-mortems/2019-02-05.md", """
@@ -394,7 +395,7 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         try repo.commitAll("post-mortems")
         let (records, _) = try adopt(repo)
         #expect(records == [
-            Record("2019-02-05", "February 5th, 2019 Partial Outage", "2019-02-06", "published"),
+            Record("2019-02-05", "February 5th, 2019 Partial Outage", "2019-02-05", "published"),
             Record("2019-05-30", "May 30th, 2019 Slow disks", "2019-05-30", "published"),
         ])
     }

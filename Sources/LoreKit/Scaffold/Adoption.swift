@@ -246,18 +246,24 @@ public enum Adoption {
         if share({ hasKey($0, "date") }) < 0.9 {
             let found = dateAliases.filter { alias in parsed.contains { hasKey($0, alias) } }
             if !found.isEmpty { aliases["date"] = found }
+            // When it happened or was decided: a `Date:` line, else a date in the file name, else a
+            // `Last modified:` line, else the first commit.
             var dateSources: [ValueSource] = []
-            let lineKeys = ["Date", "Decision date", "Date of decision", "Decided", "Created", "Incident date", "Date of incident",
-                            "Start date", "Last modified", "Last updated", "Updated"]
+            let lineKeys = ["Date", "Decision date", "Date of decision", "Decided", "Decided on", "Created", "Incident date",
+                            "Date of incident", "Start date", "Started", "Proposed", "Accepted"]
+            let laterKeys = ["Last modified", "Last updated", "Updated", "Modified"]
             let usedKeys = lineKeys.filter { key in parsed.contains { hasLine($0, key) } }
+            let usedLaterKeys = laterKeys.filter { key in parsed.contains { hasLine($0, key) } }
             if !usedKeys.isEmpty { dateSources.append(.line(usedKeys)) }
             if parsed.contains(where: { DateText.inName(EntryName($0.path, bundles: kind.bundles).stem) != nil }) {
                 dateSources.append(.fileName(pattern: nil))
             }
+            if !usedLaterKeys.isEmpty { dateSources.append(.line(usedLaterKeys)) }
             dateSources.append(.git)
             sources["date"] = dateSources
             // `DD/MM/YYYY` written by the team: a first number above 12 somewhere, never a second.
-            let values = parsed.flatMap { entry in entry.bodyFields.filter { $0.origin == .line && usedKeys.map(BodyField.normalize).contains($0.normalizedKey) }.map(\.value) }
+            let dateKeys = (usedKeys + usedLaterKeys).map(BodyField.normalize)
+            let values = parsed.flatMap { entry in entry.bodyFields.filter { $0.origin == .line && dateKeys.contains($0.normalizedKey) }.map(\.value) }
             let slashed = values.compactMap { value -> (Int, Int)? in
                 let numbers = value.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
                 guard numbers.count >= 3, numbers[2] >= 1000, numbers[0] <= 31, numbers[1] <= 31 else { return nil }
