@@ -342,6 +342,22 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         ])
     }
 
+    /// Dated slugs without a tool's settings (`2023-05-09-x.md`, `20240604-x`): the whole name is
+    /// the id; an extension-less record among them is read too.
+    @Test func datedSlugsAndAnExtensionlessRecord() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("docs/decisions/2023-05-09-separate-backend-configs.md", "# Separate backend configs\n\n- Status: accepted\n- Date: 2023-05-09\n")
+        try repo.write("docs/decisions/20240604-hdkey-domain-separation", "# HD key domain separation\n\n- Status: proposed\n- Date: 2024-06-04\n")
+        try repo.write("docs/decisions/index.md", "# Decisions\n")
+        try repo.write("docs/decisions/diagram.png", "png")
+        try repo.commitAll("decisions")
+        let (records, _) = try adopt(repo)
+        #expect(records == [
+            Record("2023-05-09-separate-backend-configs", "Separate backend configs", "2023-05-09", "accepted"),
+            Record("20240604-hdkey-domain-separation", "HD key domain separation", "2024-06-04", "proposed"),
+        ])
+    }
+
     /// Postmortems without front-matter: ids only in the file names (`PM2019-009 - Title.md`),
     /// dates written `DD/MM/YYYY` in a bold line, no status (published by default).
     @Test func postmortemsWithIDsInFileNames() throws {

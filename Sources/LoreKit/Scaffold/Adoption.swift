@@ -130,6 +130,15 @@ public enum Adoption {
             var draft = baseKind(candidate.kind, dir: candidate.dir, usedNames: &usedNames, usedPrefixes: &usedPrefixes)
             if candidate.hint == "log4brains" { draft.statuses = ["draft", "proposed", "rejected", "accepted", "deprecated", "superseded"] }
             if candidate.dir == "." { draft.include = ["*.md"] }
+            // Extension-less records among the others (`20240604-hdkey-domain-separation`): named.
+            let bare = files.filter { path in
+                let name = String(decoding: path.nameBytes, as: UTF8.self)
+                return !name.contains(".") && path.components.count == draft.folder.components.count + 1
+                    && EntryName.leadingID.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+            }
+            if !bare.isEmpty {
+                draft.include = (draft.include.isEmpty ? ["*.md"] : draft.include) + bare.map { String(decoding: $0.nameBytes, as: UTF8.self) }
+            }
             // Page bundles: `slug/index.md` below the collection's folder.
             draft.bundles = files.contains { $0.nameBytes.elementsEqual("index.md".utf8) && $0.components.count > draft.folder.components.count + 1 }
             let entries = files.filter { EntryFileFilter.isEntry($0, of: draft) }
@@ -233,7 +242,13 @@ public enum Adoption {
             // collide often are not ids.
             let leading = names.map { $0.id(pattern: nil) }
             let collisions = leading.count - Set(leading.compactMap { $0 }).count
+            // Names that start with a date and go on (`2023-05-09-use-x`, `20230509-use-x`) are dated
+            // slugs: the whole name is the id. A name that is only a date is that date.
+            let datedSlugs = zip(names, leading).filter { name, id in
+                id.map { $0 != name.stem && DateText.inName($0) != nil && ($0.count == 8 || $0.count == 10) } ?? false
+            }.count
             let wholeStem = hint == "log4brains" || hint == "site" || Double(collisions) > 0.1 * Double(leading.count)
+                || Double(datedSlugs) >= 0.5 * Double(leading.count)
             sources["id"] = [.fileName(pattern: wholeStem ? "^(.+)$" : nil)]
         }
         // Titles: front-matter, else the first `#` heading (not a section name), else the file name.
