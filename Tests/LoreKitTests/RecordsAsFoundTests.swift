@@ -223,4 +223,29 @@ private let adrKind = """
             #expect(EntryFileFilter.isEntry(GitPath(path), of: kind) == expected, "\(path)")
         }
     }
+
+    /// Random mutations of TOML and JSON front-matter never crash or hang the readers: each gives
+    /// an entry or a diagnostic with a position inside the file.
+    @Test func mutatedFrontMatterNeverCrashes() {
+        var generator = SystemRandomNumberGenerator()
+        let seeds = ["+++\ntitle = \"a\"\ntags = [\"x\", 'y']\n[p]\nq.r = { s = 1, t = [1, 2] }\n[[u]]\nv = \"\"\"\nw\"\"\"\n+++\nbody\n",
+                     "{\n  \"a\": [1, {\"b\": \"\\u00e9\\n\"}],\n  \"c\": null, \"d\": -1.5e3\n}\nbody\n"]
+        let alphabet = Array("{}[]\"'=,.:\\\n #+u0a-".utf8)
+        for seed in seeds {
+            for _ in 0..<1500 {
+                var bytes = Array(seed.utf8)
+                for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                    let index = Int.random(in: 0..<bytes.count, using: &generator)
+                    switch Int.random(in: 0..<3, using: &generator) {
+                    case 0: bytes[index] = alphabet.randomElement(using: &generator)!
+                    case 1: bytes.insert(alphabet.randomElement(using: &generator)!, at: index)
+                    default: if bytes.count > 1 { bytes.remove(at: index) }
+                    }
+                }
+                let result = EntryParser.parse(path: GitPath("x.md"), kind: "decision", bytes: bytes, readsFilesWithoutFrontMatter: true)
+                let lines = bytes.filter { $0 == 10 }.count + 1
+                #expect(result.entry != nil || result.diagnostics.allSatisfy { $0.position.line >= 1 && $0.position.line <= lines })
+            }
+        }
+    }
 }

@@ -87,6 +87,9 @@ enum BodyFieldScanner {
 
     /// `- Key: value`, `* **Key**: value`, `**Key:** value`, `Key: value`, `| Key | value |`.
     static func lineFact(_ raw: Substring, line: Int) -> BodyField? {
+        // Most lines hold no fact: no colon and no table.
+        let utf8 = raw.utf8
+        guard utf8.contains(UInt8(ascii: ":")) || utf8.first(where: { $0 != 32 && $0 != 9 }) == UInt8(ascii: "|") else { return nil }
         let scalars = Array(raw.unicodeScalars)
         var index = 0
         func skipBlanks() { while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" { index += 1 } }
