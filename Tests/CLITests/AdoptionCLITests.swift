@@ -645,5 +645,12 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         try empty.commitAll("code")
         let plain = try lore(["init"], in: empty.path)
         #expect(plain.status == 0 && plain.stdout.hasPrefix("created .lore/config.yml with kinds postmortem"))
+        // A repository of Lore's own format is initialised as before.
+        let native = try TemporaryRepository()
+        try native.write("decisions/0001-replicas.md", entryText(id: "DR-0001", title: "Run two replicas", status: "accepted"))
+        try native.write("decisions/0002-backups.md", entryText(id: "DR-0002", title: "Back up nightly", status: "accepted"))
+        try native.commitAll("memory")
+        let nativeInit = try lore(["init"], in: native.path)
+        #expect(nativeInit.status == 0 && nativeInit.stdout.hasPrefix("created .lore/config.yml with kinds postmortem"), "\(nativeInit.stdout)")
     }
 }

@@ -90,7 +90,7 @@ public enum EntryParser {
         } else {
             guard readsFilesWithoutFrontMatter else {
                 return failure(SourcePosition(line: 1, column: 1), "missing-front-matter",
-                               "missing front-matter: an entry starts with a line '---'")
+                               "missing front-matter: an entry starts with a line '---' (or '+++' for TOML, '{' for JSON)")
             }
             // A file without front-matter: its body is read, so fields can come from elsewhere.
             syntax = .none

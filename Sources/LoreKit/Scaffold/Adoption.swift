@@ -148,7 +148,10 @@ public enum Adoption {
             kinds.append(kind)
             formats.append(format)
         }
-        guard !kinds.isEmpty else { return nil }
+        // Entries Lore already reads as they are (FORMAT.md v1 in the built-in folders): today's init.
+        guard !kinds.isEmpty, !kinds.allSatisfy({ !$0.readsRecordsAsFound && BuiltInKinds.kind(named: $0.name)?.dir == $0.dir }) else {
+            return nil
+        }
         // Read the records with the proposed configuration, as `lore list` will.
         var configuration = Configuration.builtIn
         configuration.kinds = kinds
