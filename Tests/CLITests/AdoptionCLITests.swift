@@ -392,6 +392,22 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         ])
     }
 
+    /// Incident records with the field names incident tools use: `start_time`, `end_time`, `sev`
+    /// are read as `started`, `resolved`, `severity`; their severities join the kind's.
+    @Test func incidentFieldAliases() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("incidents/INC-1.md", "---\ntitle: DB down\nstart_time: 2024-05-01T10:00:00Z\nend_time: 2024-05-01T11:00:00Z\nsev: P1\n---\n\n# DB down\n")
+        try commit(repo, "incident", on: "2024-05-02")
+        let (records, _) = try adopt(repo)
+        #expect(records == [Record("INC-1", "DB down", "2024-05-02", "published")])
+        let listed = try lore(["list", "--format", "json"], in: repo.path).stdout
+        let fields = (try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])?.first?["fields"] as? [String: Any] ?? [:]
+        #expect(fields["started"] as? String == "2024-05-01T10:00:00Z" && fields["resolved"] as? String == "2024-05-01T11:00:00Z"
+                && fields["severity"] as? String == "P1" && fields["start_time"] == nil, "\(fields)")
+        let checked = try lore(["check"], in: repo.path)
+        #expect(checked.status == 0, "\(checked.stdout)")
+    }
+
     /// kubernetes-style post-mortems: named by date (the date of the incident, before a
     /// `Last Modified:` line), titled by their heading, no status.
     @Test func datedPostMortems() throws {

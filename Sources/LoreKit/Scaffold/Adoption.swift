@@ -165,6 +165,11 @@ public enum Adoption {
             // Statuses the records use that the kind did not list.
             let seen = entries.compactMap(\.status).filter { !$0.isEmpty }
             for status in seen where !kind.statuses.contains(status) { kind.statuses.append(status) }
+            if !kind.severities.isEmpty {
+                for severity in entries.compactMap({ $0.frontMatter.text("severity") }) where !severity.isBlank && !kind.severities.contains(severity) {
+                    kind.severities.append(severity)
+                }
+            }
             kinds[index] = kind
             var missing: [(String, [GitPath])] = []
             for field in ["id", "title", "date", "status"] {
@@ -202,7 +207,7 @@ public enum Adoption {
         default: statuses = builtIn?.statuses ?? ["draft", "published"]
         }
         var kind = Kind(name: kindName, dir: dir, prefix: prefix, path: builtIn?.path ?? "{nnnn}-{slug}.md", ids: .sequence,
-                        template: kindName, statuses: statuses, severities: [], optionalSections: [], fields: [])
+                        template: kindName, statuses: statuses, severities: builtIn?.severities ?? [], optionalSections: [], fields: [])
         kind = BuiltInKinds.assemble(kind, declared: [])
         return kind
     }
@@ -313,11 +318,21 @@ public enum Adoption {
                 }
             }
         }
-        if kind.severities.count > 0 && share({ hasKey($0, "severity") }) < 0.5 {
+        // Postmortem times under the names incident tools give them.
+        if kind.name.hasPrefix("postmortem") {
+            for (field, names) in [("started", ["start_time", "start", "started_at", "impact_start"]),
+                                   ("detected", ["detected_time", "detected_at", "detection_time"]),
+                                   ("resolved", ["end_time", "end", "resolved_at", "resolution_time", "impact_end"]),
+                                   ("severity", ["sev", "priority", "level"])] where share({ hasKey($0, field) }) < 0.5 {
+                let found = names.filter { name in parsed.contains { hasKey($0, name) } }
+                if !found.isEmpty { aliases[field] = found }
+            }
+        }
+        if kind.severities.count > 0 && share({ entry in hasKey(entry, "severity") || (aliases["severity"] ?? []).contains { hasKey(entry, $0) } }) < 0.5 {
             // Postmortems without a severity field: not required of records as found.
             kind.severities = []
         }
-        var fields = kind.fields.filter { $0.name != "severity" }
+        var fields = kind.severities.isEmpty ? kind.fields.filter { $0.name != "severity" } : kind.fields
         for index in fields.indices {
             let name = fields[index].name
             fields[index].sources = sources[name] ?? []
@@ -386,6 +401,8 @@ public enum Adoption {
             if kind.sectionLevel != 2 { out += "    section_level: \(kind.sectionLevel)              # sections are '#' headings\n" }
             if kind.severities.isEmpty && BuiltInKinds.kind(named: kind.name)?.severities.isEmpty == false {
                 out += "    severities: []                # the records have no severity field\n"
+            } else if !kind.severities.isEmpty && BuiltInKinds.kind(named: kind.name)?.severities != kind.severities {
+                out += "    severities: \(list(kind.severities))\n"
             }
             let described = kind.fields.filter { !$0.sources.isEmpty || !$0.aliases.isEmpty || $0.defaultValue != nil || $0.format != nil }
             if !described.isEmpty {
