@@ -122,6 +122,14 @@ private let adrKind = """
         #expect(entry.frontMatter.derived["id"] == "file-name")
     }
 
+    @Test func factsWrittenAsHeadings() throws {
+        let fields = derive("# 7. Use gRPC\n\n## Status: Accepted\n\n## Date: 2021-04-05\n\n## Context\n", path: "docs/adr/0007-use-grpc.md",
+                            kind: try kind(adrKind))
+        #expect(fields["status"] == "accepted")
+        #expect(fields["date"] == "2021-04-05")
+        #expect(fields["title"] == "Use gRPC")
+    }
+
     @Test func aliasesFormatsAndDefaults() throws {
         let incident = try kind("""
             kinds:

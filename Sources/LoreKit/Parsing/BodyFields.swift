@@ -30,7 +30,15 @@ enum BodyFieldScanner {
                 continue
             }
             if line.hasPrefix("```") || line.hasPrefix("~~~") { fence = line.prefix(3); continue }
-            guard !headingLines.contains(index) else { continue }
+            guard !headingLines.contains(index) else {
+                // `## Status: Accepted`: a fact written as a heading.
+                let marks = raw.prefix { $0 == "#" || $0 == " " || $0 == "\t" }
+                if !marks.isEmpty, marks.contains("#"),
+                   let fact = lineFact(raw.dropFirst(marks.count), line: lineOffset + index + 1, columnOffset: marks.unicodeScalars.count) {
+                    facts.append(fact)
+                }
+                continue
+            }
             if line.hasPrefix("|") {
                 if isSeparatorRow(raw) { continue }
                 let row = cells(raw)
@@ -86,7 +94,7 @@ enum BodyFieldScanner {
     }
 
     /// `- Key: value`, `* **Key**: value`, `**Key:** value`, `Key: value`, `| Key | value |`.
-    static func lineFact(_ raw: Substring, line: Int) -> BodyField? {
+    static func lineFact(_ raw: Substring, line: Int, columnOffset: Int = 0) -> BodyField? {
         // Most lines hold no fact: no colon and no table.
         let utf8 = raw.utf8
         guard utf8.contains(UInt8(ascii: ":")) || utf8.first(where: { $0 != 32 && $0 != 9 }) == UInt8(ascii: "|") else { return nil }
@@ -128,7 +136,7 @@ enum BodyFieldScanner {
         guard index < scalars.count else { return nil }
         let value = strip(String(String.UnicodeScalarView(scalars[index...])))
         guard !value.isEmpty, !value.hasPrefix("//") else { return nil }   // `http://…` is not a key
-        return BodyField(key: key, value: value, position: SourcePosition(line: line, column: index + 1), origin: .line, level: 0)
+        return BodyField(key: key, value: value, position: SourcePosition(line: line, column: columnOffset + index + 1), origin: .line, level: 0)
     }
 
     /// The cells of a table row, each with the column (0-based, in scalars) where its text starts.
