@@ -527,6 +527,24 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         #expect(output.contains("text/: 3 rfc entries") && output.contains("website/content/blog/: 1 blog entry"), "\(output)")
     }
 
+    /// A repository that is a decision log: records at the root (`dir: .`), other Markdown left alone.
+    @Test func recordsAtTheRoot() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("ADR001-use-go.md", "# Use Go\n\n## Status\n\nAccepted\n\nDate: 2020-01-01\n")
+        try repo.write("ADR002-use-grpc.md", "# Use gRPC\n\n## Status\n\nProposed\n\nDate: 2020-02-02\n")
+        try repo.write("README.md", "# Decisions\n")
+        try repo.write("GOVERNANCE.md", "# Who decides\n")
+        try repo.write("notes/ADR003-draft.md", "# Not a record here\n")
+        try repo.commitAll("log")
+        let (records, output) = try adopt(repo)
+        #expect(records == [
+            Record("ADR001", "Use Go", "2020-01-01", "accepted"),
+            Record("ADR002", "Use gRPC", "2020-02-02", "proposed"),
+        ])
+        #expect(output.contains("./: 2 decision entries"), "\(output)")
+        #expect(try String(contentsOfFile: repo.path + "/.lore/config.yml", encoding: .utf8).contains("include: [\"/ADR[0-9]*.md\"]"))
+    }
+
     /// Records moved into their folder after years elsewhere: the date is that of the commit that
     /// added the file (`git log --follow --diff-filter=A`), not that of the move.
     @Test func movedRecordsKeepTheirCreationDate() throws {

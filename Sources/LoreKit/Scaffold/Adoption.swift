@@ -106,8 +106,19 @@ public enum Adoption {
             candidates.append((folder, isRFC ? "rfc" : "decision", nil))
         }
         // Records at the root: numbered Markdown files.
-        let rootNumbered = listing.filter { $0.components.count == 1 && EntryName.leadingID.firstMatch(in: $0.description, range: NSRange(location: 0, length: ($0.description as NSString).length)) != nil && $0.description.lowercased().hasSuffix(".md") }
-        if rootNumbered.count >= 2 { candidates.append((".", "decision", nil)) }
+        // Records at the root: Markdown files named by an id of three digits or more.
+        let rootNumbered = listing.filter { path in
+            guard path.components.count == 1, path.description.lowercased().hasSuffix(".md"),
+                  let id = EntryName(path, bundles: false).id(pattern: nil) else { return false }
+            return id.filter(\.isNumber).count >= 3 && id != EntryName(path, bundles: false).stem || id.allSatisfy(\.isNumber) && id.count >= 3
+        }
+        var rootInclude: [String] = []
+        if rootNumbered.count >= 2 {
+            candidates.append((".", "decision", nil))
+            // Only those files: `/` anchors the glob at the root.
+            let prefixes = Set(rootNumbered.map { String($0.description.prefix { !$0.isNumber }) })
+            rootInclude = prefixes.sorted().map { $0.isEmpty ? "/[0-9]*.md" : "/\($0)[0-9]*.md" }
+        }
 
         // Outermost folder wins; one collection per folder.
         var chosen: [(dir: String, kind: String, hint: String?)] = []
@@ -129,7 +140,7 @@ public enum Adoption {
             }
             var draft = baseKind(candidate.kind, dir: candidate.dir, usedNames: &usedNames, usedPrefixes: &usedPrefixes)
             if candidate.hint == "log4brains" { draft.statuses = ["draft", "proposed", "rejected", "accepted", "deprecated", "superseded"] }
-            if candidate.dir == "." { draft.include = ["*.md"] }
+            if candidate.dir == "." { draft.include = rootInclude }
             // Extension-less records among the others (`20240604-hdkey-domain-separation`): named.
             let bare = files.filter { path in
                 let name = String(decoding: path.nameBytes, as: UTF8.self)

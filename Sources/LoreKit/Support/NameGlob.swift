@@ -2,7 +2,8 @@ import Foundation
 
 /// Globs over a kind's file names and paths (`include:`, `exclude:`): `*`, `?` and `[…]` within a
 /// name (fnmatch), `**` for any number of folders. A pattern without `/` matches the file name at
-/// any depth; one with `/` matches the path relative to the kind's folder.
+/// any depth; one with `/` matches the path relative to the kind's folder (a leading `/` anchors a
+/// name at the folder itself: `/*.md` is the folder's own Markdown files, not its subfolders').
 enum NameGlob {
     /// `pattern` matches the single name `name`.
     static func matches(_ pattern: String, _ name: String) -> Bool {
