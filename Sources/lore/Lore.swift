@@ -8,10 +8,19 @@ struct Lore: ParsableCommand {
         commandName: "lore",
         abstract: "Organizational memory kept in git: postmortems, lessons and decisions as Markdown.",
         discussion: """
-        Lore reads entries (Markdown files with YAML front-matter) from any
-        snapshot of a git repository: the working tree (default), the staged
-        index (--staged), or any commit (--rev). `lore -C DIR COMMAND` runs as
-        if started in DIR, as `git -C` does.
+        Lore reads entries (Markdown files with YAML, TOML or JSON front-matter)
+        from any snapshot of a git repository: the working tree (default), the
+        staged index (--staged), or any commit (--rev). `lore -C DIR COMMAND`
+        runs as if started in DIR, as `git -C` does.
+
+        RECORDS YOU ALREADY HAVE
+          `lore init` in a repository that already holds ADRs (adr-tools,
+          MADR, log4brains), postmortems, RFCs or Hugo/Zola posts finds them
+          and writes a .lore/config.yml that reads them in place: ids from
+          file names, titles from the first heading, statuses from a
+          `## Status` section or `Status:` line, dates from a `Date:` line,
+          the file name or the first commit. No entry file is changed;
+          `lore init --dry-run` prints the configuration.
 
         EXIT CODES
           0  success
@@ -30,7 +39,7 @@ struct Lore: ParsableCommand {
         """,
         version: "lore \(LoreVersion.current)",
         subcommands: [Init.self, New.self, List.self, Search.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
-                      Renumber.self, Index.self, Links.self, Graph.self, Publish.self, Rules.self, Hooks.self, Trailers.self]
+                      Renumber.self, Import.self, Index.self, Links.self, Graph.self, Publish.self, Rules.self, Hooks.self, Trailers.self]
     )
 }
 

@@ -178,4 +178,37 @@ import TestSupport
         #expect(refused.stderr.contains("error: trailer 'Lore: LL-0999' names an entry that is not in the staged index [unknown-trailer]"))
         #expect(try Self.git(repo, ["commit", "-q", "-m", "fix\n\nLore: LL-0001, LL-0002"]).status == 0)
     }
+
+    /// In a repository with old imperfect entries the pre-commit hook judges the change: a
+    /// code-only commit passes, a commit touching a bad entry fails on it, and a commit that breaks
+    /// another entry (deleting what it links to) fails on the link it broke.
+    @Test func preCommitJudgesTheChangeNotThePast() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", Self.lesson("LL-0001"))
+        try repo.write("lessons/b.md", Self.lesson("LL-0002", "related: [LL-0001]\n"))
+        try repo.write("lessons/old.md", "---\nid: LL-0003\ntitle: Old and incomplete\ndate: 2025-03-14\nstatus: active\n---\n")
+        try repo.commitAll("memory with an old imperfect entry")
+        #expect(try Self.lore(["hooks", "install"], in: repo.path).status == 0)
+        // Code only: the old entry's missing sections are not this commit's business.
+        try repo.write("src/main.c", "int main() { return 0; }\n")
+        try repo.git(["add", "src/main.c"])
+        let codeOnly = try Self.git(repo, ["commit", "-q", "-m", "code only"])
+        #expect(codeOnly.status == 0, "\(codeOnly.stdout)\(codeOnly.stderr)")
+        // Touching the old entry: its findings are the commit's now.
+        try repo.write("lessons/old.md", "---\nid: LL-0003\ntitle: Old, touched\ndate: 2025-03-14\nstatus: active\n---\n")
+        let touched = try Self.git(repo, ["commit", "-q", "-a", "-m", "touch"])
+        #expect(touched.status != 0)
+        let touchedOutput = touched.stdout + touched.stderr
+        #expect(touchedOutput.contains("lessons/old.md") && touchedOutput.contains("missing-section"), "\(touchedOutput)")
+        try repo.git(["checkout", "--", "lessons/old.md"])
+        // Deleting an entry another links to: the broken link elsewhere is reported.
+        try repo.git(["rm", "-q", "lessons/a.md"])
+        let deleted = try Self.git(repo, ["commit", "-q", "-m", "delete"])
+        #expect(deleted.status != 0)
+        let deletedOutput = deleted.stdout + deleted.stderr
+        #expect(deletedOutput.contains("lessons/b.md") && deletedOutput.contains("broken-link"), "\(deletedOutput)")
+        #expect(!deletedOutput.contains("lessons/old.md"))
+        // `lore check` without options still judges everything.
+        #expect(try Self.lore(["check"], in: repo.path).stdout.contains("lessons/old.md"))
+    }
 }

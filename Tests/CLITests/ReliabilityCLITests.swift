@@ -301,7 +301,7 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         try repo.write("lessons/b.md", lesson("LL-0002").replacingOccurrences(of: "title: Lesson LL-0002", with: "title: \"Bell\\a and \\e[31mred\""))
         let check = try lore(["check"], in: repo.path)
         #expect(check == ProcessResult(stdout: """
-            lessons/x\\n::warning file=evil.md::owned.md:1:1: error: missing front-matter: an entry starts with a line '---' [missing-front-matter]
+            lessons/x\\n::warning file=evil.md::owned.md:1:1: error: missing front-matter: an entry starts with a line '---' (or '+++' for TOML, '{' for JSON) [missing-front-matter]
             1 error, 0 warnings in 2 entries
 
             """, stderr: "", status: 1))
@@ -312,7 +312,7 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
             LL-0002  lesson  2025-03-14  active  Bell\\x07 and \\x1B[31mred
 
             """)
-        #expect(list.stderr == "lessons/x\\n::warning file=evil.md::owned.md:1:1: error: missing front-matter: an entry starts with a line '---' [missing-front-matter]\n")
+        #expect(list.stderr == "lessons/x\\n::warning file=evil.md::owned.md:1:1: error: missing front-matter: an entry starts with a line '---' (or '+++' for TOML, '{' for JSON) [missing-front-matter]\n")
         for output in [check.stdout, list.stdout, list.stderr, try lore(["show", "LL-0002"], in: repo.path).stdout,
                        try lore(["search", "Bell"], in: repo.path).stdout, try lore(["list", "--format", "paths"], in: repo.path).stdout] {
             #expect(!output.split(separator: "\n").contains { $0.hasPrefix("::") })

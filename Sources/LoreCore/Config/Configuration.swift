@@ -36,6 +36,26 @@ public struct Kind: Sendable, Hashable {
     }
     /// Where each field is in `fields`, by name (rules ask for every field of every entry).
     private var fieldIndex: [String: Int] = [:]
+    /// Which files of `dir` are entries, as globs relative to `dir` (`include:`); empty: every
+    /// `.md` file (FORMAT.md v1).
+    public var include: [String] = []
+    /// Files of `dir` that are not entries, as globs relative to `dir` (`exclude:`), besides the
+    /// defaults (`EntryFileFilter.adoptedExclusions` for a kind that reads records as found).
+    public var exclude: [String] = []
+    /// `slug/index.md` files are entries named by their folder (`bundles: true`, Hugo page bundles).
+    public var bundles = false
+    /// The heading level of the body's sections (`section_level:`, 2 by default; 1 for records
+    /// whose sections are `#` headings).
+    public var sectionLevel = 2
+
+    /// The kind reads records as teams already keep them: some field has sources, or the files are
+    /// chosen by globs. Files without front-matter are entries of such a kind.
+    public var readsRecordsAsFound: Bool {
+        !include.isEmpty || !exclude.isEmpty || bundles || fields.contains { !$0.sources.isEmpty || !$0.aliases.isEmpty }
+    }
+
+    /// The kind's folder as a path (the repository root for `dir: .`).
+    public var folder: GitPath { dir == "." ? GitPath(bytes: []) : GitPath(dir) }
 
     /// The declared spec of a field, if any.
     public func field(_ name: String) -> FieldSpec? { fieldIndex[name].map { fields[$0] } }
@@ -113,8 +133,8 @@ public struct Configuration: Sendable, Hashable {
     /// The kind whose folder holds `path`, the most specific folder winning.
     public func kind(containing path: GitPath) -> Kind? {
         var best: Kind?
-        for kind in kinds where path.isInside(GitPath(kind.dir)) {
-            if best == nil || kind.dir.utf8.count > best!.dir.utf8.count { best = kind }
+        for kind in kinds where path.isInside(kind.folder) {
+            if best == nil || kind.folder.bytes.count > best!.folder.bytes.count { best = kind }
         }
         return best
     }
@@ -140,7 +160,7 @@ public struct Configuration: Sendable, Hashable {
 }
 
 /// The built-in defaults of FORMAT.md v1.
-enum BuiltInKinds {
+package enum BuiltInKinds {
     static let commonFields: [FieldSpec] = [
         FieldSpec("id", .string, required: true),
         FieldSpec("kind", .string),
@@ -176,7 +196,7 @@ enum BuiltInKinds {
         }
     }
 
-    static func kind(named name: String) -> Kind? {
+    package static func kind(named name: String) -> Kind? {
         switch name {
         case "postmortem":
             return assemble(Kind(name: name, dir: "postmortems", prefix: "PM", path: "{yyyy}/{date}-{slug}.md", ids: .sequence,
@@ -199,7 +219,7 @@ enum BuiltInKinds {
 
     /// Fills `kind.fields`: common fields, status and severity from the kind's lists, the kind's own
     /// built-in fields, then declared fields (a declaration replaces a built-in of the same name).
-    static func assemble(_ kind: Kind, declared: [FieldSpec]) -> Kind {
+    package static func assemble(_ kind: Kind, declared: [FieldSpec]) -> Kind {
         var kind = kind
         var fields = commonFields
         fields.insert(FieldSpec("status", .enumeration(kind.statuses), required: true), at: 4)

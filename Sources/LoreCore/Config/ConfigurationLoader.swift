@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 /// A configuration that cannot be used, with the place that says why.
@@ -128,7 +129,8 @@ private struct ConfigurationReader {
             if let other = kinds.first(where: { $0.prefix == kind.prefix }) {
                 throw fail(pair.key.position, "kinds '\(other.name)' and '\(name)' share the id prefix '\(kind.prefix)'")
             }
-            for (dir, _) in dirs where GitPath(dir).isInside(GitPath(kind.dir)) || GitPath(kind.dir).isInside(GitPath(dir)) {
+            // `dir: .` (records at the root) may hold other kinds' folders: the most specific wins.
+            for (dir, _) in dirs where dir != "." && kind.dir != "." && (GitPath(dir).isInside(GitPath(kind.dir)) || GitPath(kind.dir).isInside(GitPath(dir))) {
                 throw fail(pair.key.position, "the folder '\(kind.dir)' of kind '\(name)' overlaps the folder '\(dir)' of another kind")
             }
             dirs.append((kind.dir, pair.key.position))
@@ -150,7 +152,8 @@ private struct ConfigurationReader {
         case .scalar(let scalar) where scalar.isNull && builtIn != nil: pairs = []
         default: throw fail(value.position, "kind '\(name)' must be a mapping of settings (dir, prefix, statuses …)")
         }
-        try checkKeys(pairs, allowed: ["dir", "prefix", "path", "ids", "template", "statuses", "severities", "optional_sections", "fields"],
+        try checkKeys(pairs, allowed: ["dir", "prefix", "path", "ids", "template", "statuses", "severities", "optional_sections", "fields",
+                                       "include", "exclude", "bundles", "section_level"],
                       in: "kind '\(name)'")
         func find(_ key: String) -> YAMLValue? { pairs.first { $0.key.text == key }?.value }
         func required(_ key: String) throws(ConfigurationError) -> YAMLValue {
@@ -164,10 +167,11 @@ private struct ConfigurationReader {
         var dir = builtIn?.dir ?? ""
         if let dirValue {
             dir = try string(dirValue, "dir")
-            while dir.hasSuffix("/") { dir.removeLast() }
+            while dir.hasSuffix("/") && dir.count > 1 { dir.removeLast() }
             if dir.hasPrefix("./") { dir.removeFirst(2) }
-            guard !dir.isEmpty, !dir.hasPrefix("/"), !dir.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
-                  !dir.hasPrefix(".lore") else {
+            if dir.isEmpty { dir = "." }
+            guard dir == "." || (!dir.hasPrefix("/") && !dir.split(separator: "/").contains(where: { $0 == ".." || $0 == "." })
+                                 && !dir.hasPrefix(".lore")) else {
                 throw fail(dirValue.position, "'dir' must be a folder inside the repository, such as 'postmortems'")
             }
             // Git never tracks a path through `.git` (in any case: some file systems ignore it),
@@ -209,29 +213,80 @@ private struct ConfigurationReader {
         if let value = find("severities") { severities = try stringList(value, "severities") }
         var optional = builtIn?.optionalSections ?? []
         if let value = find("optional_sections") { optional = try stringList(value, "optional_sections") }
-        var declared: [FieldSpec] = []
+        var declared: [(spec: FieldSpec, typed: Bool)] = []
         if let value = find("fields"), !value.isNull {
             guard case .mapping(let fieldPairs, _) = value else {
                 throw fail(value.position, "'fields' must map field names to their type")
             }
-            for pair in fieldPairs { declared.append(try readField(pair)) }
+            for pair in fieldPairs { declared.append(try readField(pair, typeOptional: true)) }
         }
-        let kind = Kind(name: name, dir: dir, prefix: prefix, path: pathPattern, ids: scheme, template: template,
+        var kind = Kind(name: name, dir: dir, prefix: prefix, path: pathPattern, ids: scheme, template: template,
                         statuses: statuses, severities: severities, optionalSections: optional, fields: [])
-        return BuiltInKinds.assemble(kind, declared: declared)
+        if let value = find("include") { kind.include = try stringList(value, "include") }
+        if let value = find("exclude") { kind.exclude = try stringList(value, "exclude") }
+        if let value = find("bundles") {
+            guard case .bool(let flag)? = try? FieldType.bool.interpret(value, field: "bundles") else {
+                throw fail(value.position, "'bundles' must be true or false")
+            }
+            kind.bundles = flag
+        }
+        if let value = find("section_level") {
+            guard let level = value.scalar.flatMap({ Int($0.text) }), (1...6).contains(level) else {
+                throw fail(value.position, "'section_level' must be a heading level from 1 to 6")
+            }
+            kind.sectionLevel = level
+        }
+        // A declaration without `type` keeps the built-in field's type and adds to it (sources,
+        // aliases, format …).
+        let assembled = BuiltInKinds.assemble(kind, declared: [])
+        var specs: [FieldSpec] = []
+        for (spec, typed) in declared {
+            if typed { specs.append(spec); continue }
+            guard let builtIn = assembled.field(spec.name) else {
+                throw fail(value.position, "field '\(spec.name)' of kind '\(name)' needs a 'type' (it is not a built-in field)")
+            }
+            var merged = spec
+            merged.type = builtIn.type
+            merged.required = spec.required || builtIn.required
+            specs.append(merged)
+        }
+        return BuiltInKinds.assemble(kind, declared: specs)
     }
 
     func readField(_ pair: YAMLPair) throws(ConfigurationError) -> FieldSpec {
+        try readField(pair, typeOptional: false).spec
+    }
+
+    /// A field declaration; with `typeOptional`, one without `type` (then `typed` is false and
+    /// the caller takes the built-in field's type).
+    func readField(_ pair: YAMLPair, typeOptional: Bool) throws(ConfigurationError) -> (spec: FieldSpec, typed: Bool) {
         let name = pair.key.text
         // `services: list` is shorthand for `services: { type: list }`.
         if let scalar = pair.value.scalar {
-            return FieldSpec(name, try fieldType(named: scalar.text, values: nil, fields: nil, at: scalar.position))
+            return (FieldSpec(name, try fieldType(named: scalar.text, values: nil, fields: nil, at: scalar.position)), true)
         }
         guard case .mapping(let pairs, let position) = pair.value else {
             throw fail(pair.value.position, "field '\(name)' must give its type: { type: list, required: true }")
         }
-        try checkKeys(pairs, allowed: ["type", "required", "values", "fields"], in: "field '\(name)'")
+        try checkKeys(pairs, allowed: typeOptional ? ["type", "required", "values", "fields", "from", "aliases", "format", "map", "default"]
+                                                   : ["type", "required", "values", "fields"], in: "field '\(name)'")
+        var spec = FieldSpec(name, .string)
+        if let value = pairs.first(where: { $0.key.text == "from" })?.value { spec.sources = try readSources(value, field: name) }
+        if let value = pairs.first(where: { $0.key.text == "aliases" })?.value { spec.aliases = try stringList(value, "aliases") }
+        if let value = pairs.first(where: { $0.key.text == "format" })?.value {
+            let format = try string(value, "format").uppercased()
+            guard ["DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY", "YYYY-MM-DD", "DD-MM-YYYY", "MM-DD-YYYY"].contains(format) else {
+                throw fail(value.position, "'format' must be DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY, DD-MM-YYYY, MM-DD-YYYY or YYYY-MM-DD")
+            }
+            spec.format = format
+        }
+        if let value = pairs.first(where: { $0.key.text == "default" })?.value { spec.defaultValue = try string(value, "default") }
+        if let value = pairs.first(where: { $0.key.text == "map" })?.value {
+            guard case .mapping(let mapPairs, _) = value else { throw fail(value.position, "'map' must map values as written to values, such as { approved: accepted }") }
+            for mapPair in mapPairs { spec.valueMap[mapPair.key.text.lowercased()] = try string(mapPair.value, "map") }
+        }
         guard let typeValue = pairs.first(where: { $0.key.text == "type" })?.value else {
+            if typeOptional { return (spec, false) }
             throw fail(position, "field '\(name)' needs a 'type' (\(FieldType.declarableNames.joined(separator: ", ")))")
         }
         var required = false
@@ -247,7 +302,55 @@ private struct ConfigurationReader {
                                  values: pairs.first(where: { $0.key.text == "values" })?.value,
                                  fields: pairs.first(where: { $0.key.text == "fields" })?.value,
                                  at: typeValue.position)
-        return FieldSpec(name, type, required: required)
+        spec.type = type
+        spec.required = required
+        return (spec, true)
+    }
+
+    /// `from: [file-name, heading]`, `from: [{file-name: '^(ADR\\d+)'}, {line: [Date, Decided]}, git]`.
+    func readSources(_ value: YAMLValue, field: String) throws(ConfigurationError) -> [ValueSource] {
+        let items: [YAMLValue]
+        switch value {
+        case .sequence(let list, _): items = list
+        default: items = [value]
+        }
+        let expected = "expected file-name, heading, section, line or git (or {file-name: PATTERN}, {section: NAME}, {line: NAME})"
+        var sources: [ValueSource] = []
+        for item in items {
+            let name: String
+            var argument: YAMLValue?
+            switch item {
+            case .scalar(let scalar): name = scalar.text
+            case .mapping(let pairs, _) where pairs.count == 1:
+                name = pairs[0].key.text
+                argument = pairs[0].value
+            default: throw fail(item.position, "a source of '\(field)' must be a name or a one-key mapping; \(expected)")
+            }
+            func names() throws(ConfigurationError) -> [String] {
+                guard let argument, !argument.isNull else { return [] }
+                if argument.scalar != nil { return [try string(argument, name)] }
+                return try stringList(argument, name)
+            }
+            switch name {
+            case "front-matter": continue
+            case "file-name", "filename":
+                var pattern: String?
+                if let argument, !argument.isNull {
+                    let text = try string(argument, name)
+                    guard (try? NSRegularExpression(pattern: text)) != nil else {
+                        throw fail(argument.position, "'\(text)' is not a regular expression")
+                    }
+                    pattern = text
+                }
+                sources.append(.fileName(pattern: pattern))
+            case "heading", "h1": sources.append(.heading)
+            case "section": sources.append(.section(try names()))
+            case "line", "bullet": sources.append(.line(try names()))
+            case "git": sources.append(.git)
+            default: throw fail(item.position, "unknown source '\(name)' of '\(field)'; \(expected)")
+            }
+        }
+        return sources
     }
 
     func fieldType(named name: String, values: YAMLValue?, fields: YAMLValue?, at position: SourcePosition) throws(ConfigurationError) -> FieldType {

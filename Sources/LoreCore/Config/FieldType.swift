@@ -71,6 +71,18 @@ public struct FieldSpec: Sendable, Hashable {
     public var type: FieldType
     /// The field must be present (and not null).
     public var required: Bool
+    /// Where the value comes from when the front-matter does not hold it, tried in order
+    /// (`from:` in the configuration): the file name, the first heading, a section, a body line,
+    /// git history.
+    public var sources: [ValueSource] = []
+    /// Other front-matter keys that mean this field (`aliases: [start_time]`).
+    public var aliases: [String] = []
+    /// How a date is written when it is not `YYYY-MM-DD` (`format: DD/MM/YYYY`).
+    public var format: String?
+    /// Values as the records write them, mapped to the kind's (`map: { approved: accepted }`).
+    public var valueMap: [String: String] = [:]
+    /// The value when no source holds one (`default:`).
+    public var defaultValue: String?
 
     /// A field declaration.
     public init(_ name: String, _ type: FieldType, required: Bool = false) {

@@ -21,6 +21,35 @@ public struct Corpus: Sendable {
 
 /// Decides which files of a kind's folder are entries (FORMAT.md "Entries").
 public enum EntryFileFilter {
+    /// Names that are never records in a kind that reads records as found (compared without
+    /// case): read-me files, indexes, templates, change logs and the like.
+    public static let adoptedExclusions = ["readme.md", "readme.*", "index.md", "_index.md", "template.md", "*-template.md",
+                                           "template*.md", "*_template.md", "adr-template*.md", "*-template-*.md", "empty-adr.md",
+                                           "changelog.md", "contributing.md", "license.md", "summary.md", "code_of_conduct.md",
+                                           "security.md", "toc.md", "adr-log.md", "decision-log.md"]
+    /// Folders whose files are never records in a kind that reads records as found.
+    public static let adoptedExcludedFolders: Set<String> = ["template", "templates", "assets", "images", "img", "static", "node_modules"]
+
+    /// The file at `path` (inside `kind`'s folder) is an entry of `kind`: FORMAT.md's rule, or the
+    /// kind's `include` and `exclude` globs and the default exclusions for a kind reading records
+    /// as found.
+    public static func isEntry(_ path: GitPath, of kind: Kind) -> Bool {
+        guard kind.readsRecordsAsFound else { return isEntry(path) }
+        let relative = Array(path.components.dropFirst(kind.folder.components.count)).map { String(decoding: $0, as: UTF8.self) }
+        guard let name = relative.last else { return false }
+        if relative.dropLast().contains(where: { $0.hasPrefix(".") || adoptedExcludedFolders.contains($0.lowercased()) }) { return false }
+        let lower = name.lowercased()
+        if name.hasPrefix(".") { return false }
+        let bundleIndex = kind.bundles && relative.count >= 2 && (lower == "index.md" || lower == "_index.md")
+        if !bundleIndex {
+            if name.hasPrefix("_") { return false }
+            if adoptedExclusions.contains(where: { NameGlob.matches($0, lower) }) { return false }
+        }
+        if kind.exclude.contains(where: { NameGlob.matches($0, relative) }) { return false }
+        if kind.include.isEmpty { return lower.hasSuffix(".md") || lower.hasSuffix(".markdown") }
+        return kind.include.contains { NameGlob.matches($0, relative) }
+    }
+
     /// `.md` files, except `README.md`, `index.md` and names starting with `_` or `.`, and except
     /// anything inside a folder whose name starts with `.`.
     public static func isEntry(_ path: GitPath) -> Bool {
@@ -50,9 +79,17 @@ public enum CorpusLoader {
             let encoded: [UInt8]?
         }
         let files = try entryFiles(of: snapshot, configuration: configuration)
+        // The cache keeps what the bytes say; the kind's field sources apply after.
         let outcomes = try process(files, from: snapshot, configuration: configuration, keyed: cache != nil,
-            cached: { file, key in cache?.result(for: key, path: file.path, kind: file.kind).map { Outcome(result: $0, key: key, encoded: nil) } },
-            make: { _, result, key in Outcome(result: result, key: key, encoded: key == nil ? nil : ParseCacheCoding.encode(result)) })
+            cached: { file, key in
+                cache?.result(for: key, path: file.path, kind: file.kind).map {
+                    Outcome(result: FieldDerivation.apply($0, kind: configuration.kind(named: file.kind)), key: key, encoded: nil)
+                }
+            },
+            make: { file, result, key in
+                Outcome(result: FieldDerivation.apply(result, kind: configuration.kind(named: file.kind)), key: key,
+                        encoded: key == nil ? nil : ParseCacheCoding.encode(result))
+            })
         var records: [(key: ObjectID, payload: ArraySlice<UInt8>, fresh: Bool)] = []
         var entries: [Entry] = []
         entries.reserveCapacity(outcomes.count)
@@ -88,21 +125,42 @@ public enum CorpusLoader {
 
     /// The entry files of the kinds' folders, sorted by path.
     package static func entryFiles(of snapshot: Snapshot, configuration: Configuration) throws(GitError) -> [EntryFile] {
-        entryFiles(among: try snapshot.files(under: configuration.kinds.map { GitPath($0.dir) }), configuration: configuration)
+        entryFiles(among: try snapshot.files(under: listedFolders(configuration)), configuration: configuration)
+    }
+
+    /// The folders whose history is read: the kinds' folders, or the whole tree when a kind reads
+    /// records as found, so that history follows a file moved into its folder from elsewhere (the
+    /// move every adopting team makes): created dates and authors are those of `git log --follow`.
+    public static func historyFolders(_ configuration: Configuration) -> [GitPath] {
+        configuration.kinds.contains(where: \.readsRecordsAsFound) ? [] : configuration.kinds.map(\.folder)
+    }
+
+    /// The folders to list for the kinds' entries: all of them, or the whole tree when a kind
+    /// keeps its records at the root (`dir: .`).
+    package static func listedFolders(_ configuration: Configuration) -> [GitPath] {
+        let folders = configuration.kinds.map(\.folder)
+        return folders.contains { $0.bytes.isEmpty } ? [] : folders
     }
 
     /// The entry files among `files` (a snapshot's listing, sorted by path).
     package static func entryFiles(among files: [SnapshotFile], configuration: Configuration) -> [EntryFile] {
-        // The most specific folder wins: try the longest first.
-        let folders = configuration.kinds.map { (dir: GitPath($0.dir), name: $0.name) }.sorted { $0.dir.bytes.count > $1.dir.bytes.count }
+        // The most specific folder wins: try the longest first. A kind reading records as found
+        // that does not take a file leaves it to the next.
+        let kinds = configuration.kinds.sorted { $0.folder.bytes.count > $1.folder.bytes.count }
         return files.compactMap { file in
-            guard let kind = folders.first(where: { file.path.isInside($0.dir) }), EntryFileFilter.isEntry(file.path) else { return nil }
-            return EntryFile(file: file, kind: kind.name)
+            guard file.path.components.first.map({ !$0.elementsEqual(".lore".utf8) }) ?? false else { return nil }
+            for kind in kinds where file.path.isInside(kind.folder) {
+                if EntryFileFilter.isEntry(file.path, of: kind) { return EntryFile(file: file, kind: kind.name) }
+                if !kind.readsRecordsAsFound { return nil }
+            }
+            return nil
         }
     }
 
     /// Reads and parses entry files on every core, each thread with its own repository handle,
-    /// dropping a file's bytes as soon as it is parsed; `make` turns each parse into a result. With
+    /// dropping a file's bytes as soon as it is parsed; `make` turns each parse into a result (as the
+    /// bytes say: a file without front-matter is read as an entry; `FieldDerivation.apply` makes
+    /// it the kind's). With
     /// `keyed`, each file's blob id is known (hashed from the bytes for working-tree files) and
     /// `cached` may answer for it first: for index and revision files, without reading the blob.
     package static func process<T: Sendable>(_ files: [EntryFile], from snapshot: Snapshot, configuration: Configuration, keyed: Bool,
@@ -138,10 +196,12 @@ public enum CorpusLoader {
                     message: "file of \(size) bytes is larger than max_file_size (\(maxSize) bytes); not read")])
                 return .success(make(job, result, keyed ? job.file.blob : nil))
             case .bytes(let bytes):
-                guard keyed else { return .success(make(job, EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes), nil)) }
+                guard keyed else {
+                    return .success(make(job, EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes, readsFilesWithoutFrontMatter: true), nil))
+                }
                 let key = job.file.blob ?? Repository.blobID(of: bytes)
                 if job.file.blob == nil, let hit = cached(job, key) { return .success(hit) }
-                return .success(make(job, EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes), key))
+                return .success(make(job, EntryParser.parse(path: job.path, kind: job.kind, bytes: bytes, readsFilesWithoutFrontMatter: true), key))
             }
         }
         var results: [T] = []
@@ -159,7 +219,7 @@ public enum CorpusLoader {
     /// files left unmerged.
     package static func snapshotDiagnostics(_ files: [EntryFile], of snapshot: Snapshot, configuration: Configuration) -> [Diagnostic] {
         var diagnostics = pathDiagnostics(files.map(\.path))
-        for path in snapshot.conflictedPaths(under: configuration.kinds.map { GitPath($0.dir) }) where EntryFileFilter.isEntry(path) {
+        for path in snapshot.conflictedPaths(under: listedFolders(configuration)) where configuration.kind(containing: path).map({ EntryFileFilter.isEntry(path, of: $0) }) ?? false {
             diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), code: "unmerged-file",
                                           message: "unresolved merge conflict: resolve the conflict in \(path) first"))
         }

@@ -83,11 +83,20 @@ public final class MemoryRepository {
     /// Every entry of a snapshot, using the parse cache in the git folder (`lore/parse-cache`)
     /// unless `LORE_NO_CACHE` is set: unchanged files are not parsed again.
     public func corpus(of snapshot: Snapshot, configuration: Configuration) throws(LoreError) -> Corpus {
+        let corpus: Corpus
         do {
-            return try CorpusLoader.load(from: snapshot, configuration: configuration, cache: cache)
+            corpus = try CorpusLoader.load(from: snapshot, configuration: configuration, cache: cache)
         } catch {
             throw .repository(error)
         }
+        // Dates a kind takes from git: the commit that added the file, following renames.
+        guard corpus.entries.contains(where: { $0.frontMatter.derived.values.contains(FieldDerivation.pendingGit) }) else { return corpus }
+        let history = try self.history(of: snapshot, configuration: configuration)
+        var filled = Corpus(configuration: corpus.configuration, source: corpus.source,
+                            entries: FieldDerivation.fillFromHistory(corpus.entries) { history.history(of: $0)?.created?.timestamp },
+                            diagnostics: corpus.diagnostics)
+        filled.blobs = corpus.blobs
+        return filled
     }
 
     /// The git history of every entry file of the snapshot's commit (the revision read, else
@@ -105,7 +114,7 @@ public final class MemoryRepository {
             } else {
                 tip = try repository.resolveCommit("HEAD")
             }
-            return try HistoryReader.read(repository, tip: tip, folders: configuration.kinds.map { GitPath($0.dir) },
+            return try HistoryReader.read(repository, tip: tip, folders: CorpusLoader.historyFolders(configuration),
                                           useCache: caching, progress: progress)
         } catch {
             throw .repository(error)

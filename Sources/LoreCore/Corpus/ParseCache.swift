@@ -11,7 +11,7 @@ final class ParseCache: Sendable {
 
     /// Loads the cache of the repository whose git folder is `gitDirectory`; empty when there is none.
     init(gitDirectory: String) {
-        store = RecordStore(path: gitDirectory + "lore/parse-cache", header: "lore parse cache 4 \(LoreVersion.current)\n")
+        store = RecordStore(path: gitDirectory + "lore/parse-cache", header: "lore parse cache 5 \(LoreVersion.current)\n")
     }
 
     /// The cached result for a blob, with the path and kind it has now.
@@ -64,6 +64,15 @@ enum ParseCacheCoding {
             ByteWriter.string(section.text, into: &out)
         }
         ByteWriter.string(entry.summary, into: &out)
+        out.append(UInt8(FrontMatterSyntax.allCases.firstIndex(of: entry.frontMatter.syntax) ?? 1))
+        ByteWriter.varint(entry.bodyFields.count, into: &out)
+        for fact in entry.bodyFields {
+            ByteWriter.string(fact.key, into: &out)
+            ByteWriter.string(fact.value, into: &out)
+            ByteWriter.position(fact.position, into: &out)
+            out.append(fact.origin.rawValue)
+            ByteWriter.varint(fact.level, into: &out)
+        }
         return out
     }
 
@@ -125,9 +134,18 @@ enum ParseCacheCoding {
             guard let title = reader.string(), let line = reader.varint(), let text = reader.string() else { return nil }
             sections.append(EntrySection(title: title, line: line, text: text))
         }
-        guard let summary = reader.string() else { return nil }
-        let entry = Entry(path: path, kind: kind, frontMatter: FrontMatter(fields: fields, openingLine: opening),
+        guard let summary = reader.string(), let syntaxIndex = reader.byte(), Int(syntaxIndex) < FrontMatterSyntax.allCases.count,
+              let factCount = reader.varint() else { return nil }
+        var facts: [BodyField] = []
+        for _ in 0..<factCount {
+            guard let key = reader.string(), let value = reader.string(), let position = reader.position(),
+                  let origin = reader.byte().flatMap(BodyField.Origin.init(rawValue:)), let level = reader.varint() else { return nil }
+            facts.append(BodyField(key: key, value: value, position: position, origin: origin, level: level))
+        }
+        var entry = Entry(path: path, kind: kind,
+                          frontMatter: FrontMatter(fields: fields, openingLine: opening, syntax: FrontMatterSyntax.allCases[Int(syntaxIndex)]),
                           bodyLine: bodyLine, headings: headings, links: links, sectionTexts: sections, summary: summary)
+        entry.bodyFields = facts
         return EntryParser.Result(entry: entry, diagnostics: diagnostics)
     }
 

@@ -82,6 +82,7 @@ public struct EntrySummary: Sendable, Hashable {
             fields.append(spec.name)
         }
         let folder = EntryPaths.folder(of: entry.path)
+        let readsAsFound = configuration.kind(named: entry.kind)?.readsRecordsAsFound ?? false
         var links: [BodyLink] = []
         for link in entry.links {
             let item = Item(text: link.destination, position: SourcePosition(line: link.line, column: link.column))
@@ -89,6 +90,9 @@ public struct EntrySummary: Sendable, Hashable {
             case .wiki: links.append(BodyLink(item: item, target: nil))
             case .inline, .reference:
                 if let target = EntryPaths.entryFileTarget(link.destination, folder: folder) {
+                    links.append(BodyLink(item: item, target: target))
+                } else if readsAsFound, let target = EntryPaths.looseTarget(link.destination, folder: folder) {
+                    // Links as teams write them: `../ADR006-rds-broker`, `/decisions/x/`, `0002-x.html`.
                     links.append(BodyLink(item: item, target: target))
                 }
             case .autolink: continue

@@ -115,9 +115,20 @@ public struct LinkGraph: Sendable {
         /// Resolve `affects` globs (the broken-link rule leaves them to unmatched-affects).
         package var resolvesAffects = true
 
+        /// Entries of kinds reading records as found, by file name without extension (a bundle's
+        /// folder name): what links without `.md` name.
+        let byStem: [String: GitPath]
+
         package init(_ summaries: [EntrySummary], configuration: Configuration, files: FileIndex, commit: ((String) -> String?)?) {
             var byID: [String: GitPath] = [:]
             for summary in summaries { if let id = summary.id?.text, byID[id] == nil { byID[id] = summary.path } }
+            var byStem: [String: GitPath] = [:]
+            for summary in summaries {
+                guard let kind = configuration.kind(named: summary.kind), kind.readsRecordsAsFound else { continue }
+                let stem = EntryName(summary.path, bundles: kind.bundles).stem
+                if byStem[stem] == nil { byStem[stem] = summary.path }
+            }
+            self.byStem = byStem
             self.byID = byID
             entryPaths = Set(summaries.map(\.path))
             self.configuration = configuration
@@ -154,6 +165,17 @@ public struct LinkGraph: Sendable {
                     add(.wiki, nil, link.item.text, link.item.position, byID[link.item.text].map(LinkTarget.entry) ?? .unresolved)
                     continue
                 }
+                if !target.hasSuffix(".md") {
+                    // A link as found (no `.md`): an entry by path, bundle, file name or id; an
+                    // unresolved one is listed when its name looks like a record's.
+                    let name = String(target.split(separator: "/").last ?? "")
+                    if let found = resolveLoose(target, name: name) {
+                        add(.file, nil, link.item.text, path: found.description, link.item.position, .entry(found))
+                    } else if EntryName.leadingID.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
+                        add(.file, nil, link.item.text, path: target, link.item.position, .unresolved)
+                    }
+                    continue
+                }
                 // Only links to entry files are links between entries: a README or design doc is not.
                 let path = GitPath(target)
                 guard configuration.kind(containing: path) != nil, EntryFileFilter.isEntry(path) else { continue }
@@ -161,6 +183,15 @@ public struct LinkGraph: Sendable {
                 add(.file, nil, link.item.text, path: target, link.item.position, resolved)
             }
             return links
+        }
+
+        /// The entry a link without `.md` names: `target.md`, `target/index.md`, `target.html.md`,
+        /// else an entry whose file name or id is the link's last component.
+        func resolveLoose(_ target: String, name: String) -> GitPath? {
+            for candidate in [target + ".md", target + "/index.md", target + "/_index.md", target + ".html.md"] where entryPaths.contains(GitPath(candidate)) {
+                return GitPath(candidate)
+            }
+            return byStem[name] ?? byID[name]
         }
     }
 

@@ -7,6 +7,12 @@ public struct FrontMatter: Sendable, Hashable {
     public let fields: [YAMLPair]
     /// The line of the opening `---`.
     public let openingLine: Int
+    /// The notation the front-matter was written in (`.none` when the file has none).
+    public var syntax: FrontMatterSyntax = .yaml
+    /// The fields not written in the front-matter but taken from elsewhere (the file name, a
+    /// heading, a body line, git history), by name, with a word saying where from. Such a field
+    /// is an ordinary field of `fields`, positioned at the text it came from.
+    public var derived: [String: String] = [:]
 
     /// The field named `key`.
     public func field(_ key: String) -> YAMLPair? { fields.first { $0.key.text == key } }
@@ -76,6 +82,10 @@ public struct Entry: Sendable, Hashable {
     /// The body's first paragraph of prose (headings, code blocks, tables and HTML skipped), blanks
     /// folded to one space, cut at `Entry.summaryLength` bytes on a character boundary.
     public let summary: String
+
+    /// `Key: value` facts of the body (bullets, lines, short sections), for fields a kind takes
+    /// from the body.
+    public var bodyFields: [BodyField] = []
 
     /// How much of the first paragraph `summary` keeps.
     public static let summaryLength = 400

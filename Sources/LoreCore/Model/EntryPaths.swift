@@ -34,4 +34,21 @@ package enum EntryPaths {
         }
         return components.joined(separator: "/")
     }
+
+    /// A link without `.md` that may name an entry (a kind reading records as found): relative or
+    /// site-absolute, extension-less or `.html`, pretty URLs with a trailing `/`; the repository
+    /// path it points at without extension (`/…` resolved from the root). `nil` for URLs,
+    /// anchors and links to other kinds of file.
+    package static func looseTarget(_ destination: String, folder: [Substring]) -> String? {
+        var target = Substring(destination)
+        if let cut = target.firstIndex(where: { $0 == "#" || $0 == "?" }) { target = target[..<cut] }
+        if let colon = target.firstIndex(of: ":"), !target[..<colon].contains("/") { return nil }
+        while target.hasSuffix("/") { target = target.dropLast() }
+        guard let last = target.split(separator: "/").last, !last.isEmpty, last != ".", last != ".." else { return nil }
+        if let dot = last.lastIndex(of: ".") {
+            guard last[last.index(after: dot)...].lowercased() == "html" else { return nil }
+            target = target.dropLast(5)
+        }
+        return entryFileTarget(String(target) + ".md", folder: folder).map { String($0.dropLast(3)) }
+    }
 }

@@ -20,8 +20,11 @@ public enum EntryParser {
     }
 
     /// Reads `bytes` as the entry at `path` of kind `kind`.
+    /// With `readsFilesWithoutFrontMatter`, a file without front-matter is read as an entry with
+    /// no fields (`syntax` `.none`) and a `missing-front-matter` diagnostic, so a kind that takes
+    /// its fields from elsewhere can use it; without, it is only the diagnostic.
     public static func parse(path: GitPath, kind: String, bytes: [UInt8],
-                             yamlLimits: YAMLReader.Limits = .standard) -> Result {
+                             yamlLimits: YAMLReader.Limits = .standard, readsFilesWithoutFrontMatter: Bool = false) -> Result {
         func failure(_ position: SourcePosition, _ code: String, _ message: String) -> Result {
             Result(entry: nil, diagnostics: [Diagnostic(path: path, position: position, code: code, message: message)])
         }
@@ -38,30 +41,72 @@ public enum EntryParser {
                 return failure(position, "invalid-utf8", "file is not valid UTF-8")
             }
         }
-        guard let split = split(text) else {
-            return failure(SourcePosition(line: 1, column: 1), "missing-front-matter",
-                           "missing front-matter: an entry starts with a line '---'")
-        }
-        guard let closingLine = split.closingLine else {
-            return failure(SourcePosition(line: 1, column: 1), "unclosed-front-matter",
-                           "front-matter opened here is never closed with a line '---'")
-        }
-        let value: YAMLValue?
-        do {
-            value = try YAMLReader.read(split.yaml, lineOffset: 1, limits: yamlLimits)
-        } catch {
-            return failure(error.position, "invalid-yaml", error.message)
-        }
+        var syntax = FrontMatterSyntax.yaml
+        var missing: Diagnostic?
+        let split: Split
         let fields: [YAMLPair]
-        switch value {
-        case nil: fields = []
-        case .mapping(let pairs, _)?: fields = pairs
-        case let other?:
-            if other.isNull { fields = [] } else {
-                return failure(other.position, "invalid-yaml", "front-matter must be a mapping of fields, not \(other.shapeName)")
+        if let found = self.split(text, fence: UInt8(ascii: "-")) {
+            guard found.closingLine != nil else {
+                return failure(SourcePosition(line: 1, column: 1), "unclosed-front-matter",
+                               "front-matter opened here is never closed with a line '---'")
             }
+            split = found
+            let value: YAMLValue?
+            do {
+                value = try YAMLReader.read(split.yaml, lineOffset: 1, limits: yamlLimits)
+            } catch {
+                return failure(error.position, "invalid-yaml", error.message)
+            }
+            switch value {
+            case nil: fields = []
+            case .mapping(let pairs, _)?: fields = pairs
+            case let other?:
+                if other.isNull { fields = [] } else {
+                    return failure(other.position, "invalid-yaml", "front-matter must be a mapping of fields, not \(other.shapeName)")
+                }
+            }
+        } else if let found = self.split(text, fence: UInt8(ascii: "+")) {
+            syntax = .toml
+            guard found.closingLine != nil else {
+                return failure(SourcePosition(line: 1, column: 1), "unclosed-front-matter",
+                               "TOML front-matter opened here with '+++' is never closed with a line '+++'")
+            }
+            split = found
+            do {
+                guard case .mapping(let pairs, _) = try TOMLReader.read(split.yaml, lineOffset: 1, limits: yamlLimits) else { fatalError("a TOML document is a table") }
+                fields = pairs
+            } catch {
+                return failure(error.position, "invalid-front-matter", "TOML front-matter (between '+++' lines): \(error.message)")
+            }
+        } else if text.hasPrefix("{") {
+            syntax = .json
+            do {
+                let read = try JSONFrontMatterReader.read(text, limits: yamlLimits)
+                guard case .mapping(let pairs, _) = read.value else { fatalError("JSON front-matter starts with '{'") }
+                fields = pairs
+                // The body starts on the line after the closing brace.
+                let scalars = text.unicodeScalars
+                var index = scalars.index(scalars.startIndex, offsetBy: read.endIndex)
+                while index < scalars.endIndex, scalars[index] != "\n" { index = scalars.index(after: index) }
+                if index < scalars.endIndex { index = scalars.index(after: index) }
+                split = Split(yaml: "", body: String(text.unicodeScalars[index...]), closingLine: read.endLine)
+            } catch {
+                return failure(error.position, "invalid-front-matter", "JSON front-matter (an object at the top of the file): \(error.message)")
+            }
+        } else {
+            guard readsFilesWithoutFrontMatter else {
+                return failure(SourcePosition(line: 1, column: 1), "missing-front-matter",
+                               "missing front-matter: an entry starts with a line '---' (or '+++' for TOML, '{' for JSON)")
+            }
+            // A file without front-matter: its body is read, so fields can come from elsewhere.
+            syntax = .none
+            missing = Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), code: "missing-front-matter",
+                                 message: "missing front-matter: an entry starts with a line '---' (or '+++' for TOML, '{' for JSON)")
+            split = Split(yaml: "", body: text, closingLine: 0)
+            fields = []
         }
-        var diagnostics: [Diagnostic] = []
+        let closingLine = split.closingLine ?? 0
+        var diagnostics: [Diagnostic] = missing.map { [$0] } ?? []
         var headings: [EntryHeading] = []
         var links: [EntryLink] = []
         do {
@@ -72,10 +117,11 @@ public enum EntryParser {
             diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: error.line, column: error.column),
                                           code: "markdown-too-complex", message: "body not parsed: \(error.reason)"))
         }
-        let entry = Entry(path: path, kind: kind, frontMatter: FrontMatter(fields: fields, openingLine: 1),
+        var entry = Entry(path: path, kind: kind, frontMatter: FrontMatter(fields: fields, openingLine: 1, syntax: syntax),
                           bodyLine: closingLine + 1, headings: headings, links: links,
                           sectionTexts: sections(of: split.body, headings: headings, lineOffset: closingLine),
                           summary: firstParagraph(of: split.body))
+        entry.bodyFields = BodyFieldScanner.scan(split.body, headings: headings, lineOffset: closingLine)
         return Result(entry: entry, diagnostics: diagnostics)
     }
 
@@ -137,17 +183,18 @@ public enum EntryParser {
         }
     }
 
-    /// The `##` sections of a body: each runs to the next heading of level 1 or 2.
-    package static func sections(of body: String, headings: [EntryHeading], lineOffset: Int) -> [EntrySection] {
-        let boundaries = headings.filter { $0.level <= 2 }
-        guard boundaries.contains(where: { $0.level == 2 }) else { return [] }
-        if let sections = body.utf8.withContiguousStorageIfAvailable({ sections(of: $0, boundaries: boundaries, lineOffset: lineOffset) }) {
+    /// The `##` sections of a body (`#` sections with `level` 1): each runs to the next heading of
+    /// its level or above.
+    package static func sections(of body: String, headings: [EntryHeading], lineOffset: Int, level: Int = 2) -> [EntrySection] {
+        let boundaries = headings.filter { $0.level <= level }
+        guard boundaries.contains(where: { $0.level == level }) else { return [] }
+        if let sections = body.utf8.withContiguousStorageIfAvailable({ sections(of: $0, boundaries: boundaries, lineOffset: lineOffset, level: level) }) {
             return sections
         }
-        return Array(body.utf8).withUnsafeBufferPointer { sections(of: $0, boundaries: boundaries, lineOffset: lineOffset) }
+        return Array(body.utf8).withUnsafeBufferPointer { sections(of: $0, boundaries: boundaries, lineOffset: lineOffset, level: level) }
     }
 
-    private static func sections(of bytes: UnsafeBufferPointer<UInt8>, boundaries: [EntryHeading], lineOffset: Int) -> [EntrySection] {
+    private static func sections(of bytes: UnsafeBufferPointer<UInt8>, boundaries: [EntryHeading], lineOffset: Int, level: Int) -> [EntrySection] {
         // Line starts, by memchr.
         var starts = [0]
         if let base = bytes.baseAddress {
@@ -158,7 +205,7 @@ public enum EntryParser {
             }
         }
         var sections: [EntrySection] = []
-        for (index, heading) in boundaries.enumerated() where heading.level == 2 {
+        for (index, heading) in boundaries.enumerated() where heading.level == level {
             let first = heading.line - lineOffset          // 0-based index of the line after the heading
             let end = min(index + 1 < boundaries.count ? boundaries[index + 1].line - lineOffset - 1 : starts.count, starts.count)
             var text: [UInt8] = []
@@ -188,6 +235,21 @@ public enum EntryParser {
         return sections
     }
 
+    /// The body of an entry's text, whatever its front-matter syntax (the whole text without one).
+    public static func body(of text: String) -> String {
+        if let split = split(text, fence: UInt8(ascii: "-")) ?? split(text, fence: UInt8(ascii: "+")) {
+            return split.closingLine == nil ? text : split.body
+        }
+        if text.hasPrefix("{"), let read = try? JSONFrontMatterReader.read(text) {
+            let scalars = text.unicodeScalars
+            var index = scalars.index(scalars.startIndex, offsetBy: read.endIndex)
+            while index < scalars.endIndex, scalars[index] != "\n" { index = scalars.index(after: index) }
+            if index < scalars.endIndex { index = scalars.index(after: index) }
+            return String(scalars[index...])
+        }
+        return text
+    }
+
     package struct Split {
         package var yaml: String
         package var body: String
@@ -195,13 +257,13 @@ public enum EntryParser {
         package var closingLine: Int?
     }
 
-    /// Splits text at its `---` fences. `nil` when the first line is not a fence.
-    package static func split(_ text: String) -> Split? {
-        if let split = text.utf8.withContiguousStorageIfAvailable({ split(bytes: $0) }) { return split }
-        return Array(text.utf8).withUnsafeBufferPointer { split(bytes: $0) }
+    /// Splits text at its `---` fences (or `+++` with `fence` `+`). `nil` when the first line is not a fence.
+    package static func split(_ text: String, fence: UInt8 = UInt8(ascii: "-")) -> Split? {
+        if let split = text.utf8.withContiguousStorageIfAvailable({ split(bytes: $0, fence: fence) }) { return split }
+        return Array(text.utf8).withUnsafeBufferPointer { split(bytes: $0, fence: fence) }
     }
 
-    private static func split(bytes: UnsafeBufferPointer<UInt8>) -> Split? {
+    private static func split(bytes: UnsafeBufferPointer<UInt8>, fence: UInt8) -> Split? {
         guard let base = bytes.baseAddress else { return nil }
         func lineEnd(from start: Int) -> Int {
             guard start < bytes.count, let found = memchr(base + start, 10, bytes.count - start) else { return bytes.count }
@@ -211,12 +273,12 @@ public enum EntryParser {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
         let firstEnd = lineEnd(from: 0)
-        guard isFence(bytes[0..<firstEnd], allowDots: false) else { return nil }
+        guard isFence(bytes[0..<firstEnd], fence: fence, allowDots: false) else { return nil }
         var lineStart = firstEnd + 1
         var line = 2
         while lineStart < bytes.count {
             let end = lineEnd(from: lineStart)
-            if isFence(bytes[lineStart..<end], allowDots: true) {
+            if isFence(bytes[lineStart..<end], fence: fence, allowDots: fence == UInt8(ascii: "-")) {
                 let bodyStart = min(end + 1, bytes.count)
                 return Split(yaml: text((firstEnd + 1)..<lineStart), body: text(bodyStart..<bytes.count), closingLine: line)
             }
@@ -226,11 +288,11 @@ public enum EntryParser {
         return Split(yaml: "", body: "", closingLine: nil)
     }
 
-    /// `---` (or `...` to close), optionally followed by blanks.
-    private static func isFence(_ line: Slice<UnsafeBufferPointer<UInt8>>, allowDots: Bool) -> Bool {
+    /// `---` (or `...` to close; `+++` for TOML), optionally followed by blanks.
+    private static func isFence(_ line: Slice<UnsafeBufferPointer<UInt8>>, fence: UInt8, allowDots: Bool) -> Bool {
         guard line.count >= 3 else { return false }
         let first = line[line.startIndex]
-        guard first == UInt8(ascii: "-") || (allowDots && first == UInt8(ascii: ".")) else { return false }
+        guard first == fence || (allowDots && first == UInt8(ascii: ".")) else { return false }
         guard line[line.startIndex + 1] == first, line[line.startIndex + 2] == first else { return false }
         return line.dropFirst(3).allSatisfy { $0 == 32 || $0 == 9 }
     }

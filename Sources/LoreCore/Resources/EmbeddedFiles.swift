@@ -43,7 +43,12 @@ if ! command -v lore >/dev/null 2>&1; then
 fi
 strict=
 if [ "$(git config --bool lore.strict 2>/dev/null)" = "true" ]; then strict=--strict; fi
-lore check --staged $strict
+# Judges the change, not the past: findings in the entries being committed, and errors the change
+# causes elsewhere (a broken backlink, a duplicate id), not old findings the commit did not touch.
+# A first commit judges everything. `lore check` without options still judges everything (for CI).
+since=
+if git rev-parse --verify -q HEAD >/dev/null 2>&1; then since="--changed-since HEAD"; fi
+lore check --staged $since $strict
 status=$?
 # Exit 3: a repository shape Lore cannot read (SHA-256, split index ...). The commit is refused
 # unless the team chose otherwise: git config lore.allowUnreadable true

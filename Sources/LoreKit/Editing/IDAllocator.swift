@@ -46,6 +46,33 @@ public enum IDAllocator {
         }
     }
 
+    /// The next id in a team's own numbered scheme (a kind whose ids come from file names):
+    /// the most used prefix among `kindIDs` with its highest number plus one, zero-padded to the
+    /// widest number written (`0012` → `0013`, `ADR051` → `ADR052`, `PM2019-009` → `PM2019-010`);
+    /// never one in `taken`. `0001` when the kind has no numbered id yet.
+    public static func nextInTeamScheme(kindIDs: [String], taken: Set<String>) -> String {
+        var groups: [String: (count: Int, highest: Int, width: Int)] = [:]
+        for id in kindIDs {
+            let digits = id.reversed().prefix { $0.isASCIIDigit }.count
+            guard digits > 0, digits <= 18, let number = Int(id.suffix(digits)) else { continue }
+            let prefix = String(id.dropLast(digits))
+            let old = groups[prefix] ?? (0, 0, 0)
+            groups[prefix] = (old.count + 1, max(old.highest, number), max(old.width, digits))
+        }
+        guard let (prefix, group) = groups.max(by: { ($0.value.count, $0.value.highest) < ($1.value.count, $1.value.highest) }) else {
+            var number = 1
+            while taken.contains(String(format: "%04d", number)) { number += 1 }
+            return String(format: "%04d", number)
+        }
+        var number = group.highest + 1
+        func make(_ value: Int) -> String {
+            let text = String(value)
+            return prefix + String(repeating: "0", count: max(0, group.width - text.count)) + text
+        }
+        while taken.contains(make(number)) { number += 1 }
+        return make(number)
+    }
+
     /// The id to try after `id` was found taken: the next number, or another random id; never one
     /// in `taken`.
     public static func next(after id: String, for kind: Kind, taken: Set<String>) -> String {

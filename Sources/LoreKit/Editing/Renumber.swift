@@ -96,9 +96,12 @@ public enum Renumber {
             throw .refused("\(holders.count) entries have the id \(oldID) (\(paths.joined(separator: ", "))); name the one to renumber by its path: lore renumber \(paths.last!) NEW")
         }
         guard let kind = configuration.kind(named: entry.kind) else { throw .usage("no kind '\(entry.kind)' in the configuration") }
+        if entry.frontMatter.derived["id"] != nil {
+            throw .refused("the id \(oldID) of \(entry.path) comes from its file name; rename the file (git mv) to change it")
+        }
         let newID: String
         if let requested {
-            guard kind.accepts(id: requested) else {
+            guard kind.idsFollowFileNames || kind.accepts(id: requested) else {
                 throw .usage("\(requested) is not an id of kind '\(kind.name)' (\(kind.prefix)- then its \(kind.ids.rawValue) scheme)")
             }
             guard corpus.entries(withID: requested).allSatisfy({ $0.path == entry.path && RenumberJournal.read(memory.repository) != nil }) else {
@@ -108,7 +111,9 @@ public enum Renumber {
         } else {
             let taken: Set<String>
             do { taken = try IDAllocator.takenIDs(in: memory, configuration: configuration) } catch { throw .repository(error) }
-            newID = IDAllocator.first(for: kind, date: String((entry.date ?? "").prefix(10)), taken: taken)
+            newID = kind.idsFollowFileNames
+                ? IDAllocator.nextInTeamScheme(kindIDs: corpus.entries.filter { $0.kind == kind.name }.compactMap(\.id), taken: taken)
+                : IDAllocator.first(for: kind, date: String((entry.date ?? "").prefix(10)), taken: taken)
         }
         guard newID != oldID else { throw .usage("the entry already has the id \(oldID)") }
         // References mean the renumbered entry only when no other entry keeps the old id.

@@ -97,7 +97,7 @@ public struct Site: Sendable {
            let commit = try? memory.repository.readCommitHeader(id) {
             today = String(RFC3339.format(commit.committer.time, offsetMinutes: 0).prefix(10))
         }
-        let bodies = try readBodies(index.corpus.entries, folders: index.corpus.configuration.kinds.map { GitPath($0.dir) }, snapshot: snapshot)
+        let bodies = try readBodies(index.corpus.entries, folders: CorpusLoader.listedFolders(index.corpus.configuration), snapshot: snapshot)
         let builder = SiteBuilder(index: index, theme: theme, forge: forge, options: options, today: today, bodies: bodies)
         return Site(files: builder.files(), index: index, themeOverrides: theme.overrides, ignoredThemeFiles: theme.ignored)
     }
@@ -119,7 +119,7 @@ public struct Site: Sendable {
             do throws(GitError) {
                 guard case .bytes(let bytes) = try fileReader.get().contents(of: file) else { return .success("") }
                 let text = String(decoding: bytes, as: UTF8.self)
-                return .success(EntryParser.split(text)?.body ?? text)
+                return .success(EntryParser.body(of: text))
             } catch {
                 return .failure(error)
             }

@@ -220,7 +220,8 @@ public struct Recall: Sendable {
             var entry: Entry?
             do {
                 if case .bytes(let bytes)? = try snapshot.contents(at: path, limit: configuration.maxFileSize) {
-                    entry = EntryParser.parse(path: path, kind: kind, bytes: bytes).entry
+                    entry = FieldDerivation.apply(EntryParser.parse(path: path, kind: kind, bytes: bytes, readsFilesWithoutFrontMatter: true),
+                                                  kind: configuration.kind(named: kind)).entry
                 }
             } catch {
                 throw .repository(error)

@@ -17,7 +17,11 @@ public struct CheckContext: Sendable {
     /// A context; `templateTexts` are the kinds' template texts by kind name.
     public init(configuration: Configuration, templateTexts: [String: String]) {
         self.configuration = configuration
-        templates = templateTexts.mapValues(TemplateSections.init(templateText:))
+        var templates: [String: TemplateSections] = [:]
+        for (name, text) in templateTexts {
+            templates[name] = TemplateSections(templateText: text, level: configuration.kind(named: name)?.sectionLevel ?? 2)
+        }
+        self.templates = templates
         fingerprint = FNV1a.hash(texts: ["lore \(LoreVersion.current)", String(configuration.sourceDigest)]
             + templateTexts.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
     }
@@ -62,12 +66,12 @@ public struct TemplateSections: Sendable, Hashable {
     }
 
     /// Reads a template's text (front-matter with `{{…}}` placeholders allowed, then the body).
-    public init(templateText: String) {
+    public init(templateText: String, level: Int = 2) {
         // The front-matter of a template is not YAML until filled in: cut it off at its fences.
         var body = templateText
         if let split = EntryParser.split(templateText), split.closingLine != nil { body = split.body }
         let document = try? MarkdownDocument.parse(body)
-        let parsed = EntryParser.sections(of: body, headings: document?.headings ?? [], lineOffset: 0)
+        let parsed = EntryParser.sections(of: body, headings: document?.headings ?? [], lineOffset: 0, level: level)
         sections = parsed.map { ($0.title, $0.text) }
     }
 }

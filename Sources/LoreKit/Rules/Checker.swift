@@ -71,7 +71,7 @@ public enum Checker {
     /// Findings made while reading files.
     public static let fileRules: [any FileRule.Type] = [
         MissingFrontMatterRule.self, UnclosedFrontMatterRule.self, InvalidYAMLRule.self, BinaryFileRule.self,
-        NulByteRule.self, InvalidUTF8Rule.self, FileTooLargeRule.self, MarkdownTooComplexRule.self,
+        NulByteRule.self, InvalidUTF8Rule.self, FileTooLargeRule.self, MarkdownTooComplexRule.self, InvalidFrontMatterRule.self,
         NonUTF8PathRule.self, UnicodeNormalizationClashRule.self, UnmergedFileRule.self, SymlinkEntryRule.self,
         UnreadableFileRule.self,
     ]
@@ -194,7 +194,7 @@ public enum Checker {
                     return Outcome(value: value, key: key, encoded: nil)
                 },
                 make: { file, result, blob in
-                    let verdict = FileVerdict(result, rules: rules, context: context)
+                    let verdict = FileVerdict(FieldDerivation.apply(result, kind: configuration.kind(named: file.kind)), rules: rules, context: context)
                     let key = blob.map { CheckCache.key(blob: $0, path: file.path, kind: file.kind, fingerprint: fingerprint) }
                     return Outcome(value: keep(verdict), key: key, encoded: key == nil ? nil : verdict.encoded())
                 })

@@ -151,7 +151,8 @@ public final class EntryScaffold {
                 if idInPath {
                     guard request.id == nil else { throw .refused("\(path) already exists; not changed") }
                     taken.insert(id)
-                    id = IDAllocator.next(after: id, for: kind, taken: taken)
+                    id = kind.idsFollowFileNames ? IDAllocator.nextInTeamScheme(kindIDs: [id], taken: taken)
+                                                 : IDAllocator.next(after: id, for: kind, taken: taken)
                 }
                 continue
             } catch {
@@ -173,9 +174,14 @@ public final class EntryScaffold {
 
     private func chooseID(_ request: NewEntryRequest, kind: Kind, taken: Set<String>) throws(EditError) -> String {
         guard let id = request.id else {
+            if kind.idsFollowFileNames {
+                let corpus: Corpus
+                do { corpus = try memory.corpus(of: snapshot, configuration: configuration) } catch { throw .repository(error) }
+                return IDAllocator.nextInTeamScheme(kindIDs: corpus.entries.filter { $0.kind == kind.name }.compactMap(\.id), taken: taken)
+            }
             return IDAllocator.first(for: kind, date: try date(request), taken: taken)
         }
-        guard kind.accepts(id: id) else {
+        guard kind.idsFollowFileNames || kind.accepts(id: id) else {
             throw .usage("--id \(id) is not an id of kind '\(kind.name)' (ids are \(kind.prefix)- then its \(kind.ids.rawValue) scheme)")
         }
         if taken.contains(id) { throw .refused("the id \(id) is already used (in the working tree, the index or a branch)") }

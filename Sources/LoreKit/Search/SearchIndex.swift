@@ -303,7 +303,17 @@ public final class SearchIndex {
                 bytes = read
                 blob = Repository.blobID(of: read)
             }
-            let key = DocumentKey(blob: Data(blob.raw), kind: entry.kind)
+            // Fields derived from the path, the configuration or history are not in the blob:
+            // they key the document too, so a record read differently is indexed again.
+            var keyBytes = Data(blob.raw)
+            if !entry.frontMatter.derived.isEmpty {
+                var text = entry.path.bytes
+                for pair in entry.frontMatter.fields where entry.frontMatter.derived[pair.key.text] != nil {
+                    text += Array(pair.key.text.utf8) + [0] + Array(JSONValue(pair.value).searchKeyText.utf8) + [0]
+                }
+                withUnsafeBytes(of: FNV1a.hash(text).littleEndian) { keyBytes.append(contentsOf: $0) }
+            }
+            let key = DocumentKey(blob: keyBytes, kind: entry.kind)
             var docid = known[key]
             if docid == nil {
                 if bytes == nil { bytes = try self.bytes(of: entry, blob: blob, snapshot: snapshot, limit: maxSize) }
@@ -312,7 +322,7 @@ public final class SearchIndex {
                     continue
                 }
                 let body = SearchDocument.body(of: bytes, from: entry.bodyLine)
-                try insertDoc.execute(arguments: [Data(blob.raw), entry.kind, entry.id, entry.title, entry.date, entry.status,
+                try insertDoc.execute(arguments: [keyBytes, entry.kind, entry.id, entry.title, entry.date, entry.status,
                                                   SearchDocument.encodeFields(entry)])
                 let id = db.lastInsertedRowID
                 try insertText.execute(arguments: [id, entry.title ?? "", SearchDocument.fieldText(entry), body])
@@ -480,5 +490,19 @@ struct SearchDocument: FieldSource {
     /// A snippet on one line: runs of white space folded to one space.
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+extension JSONValue {
+    /// The value as one line of text, for keys.
+    fileprivate var searchKeyText: String {
+        switch self {
+        case .string(let text): return text
+        case .number(let number): return String(number)
+        case .bool(let flag): return String(flag)
+        case .array(let items): return items.map(\.searchKeyText).joined(separator: "\u{1}")
+        case .object(let object): return object.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value.searchKeyText }.joined(separator: "\u{1}")
+        case .null: return ""
+        }
     }
 }

@@ -47,7 +47,7 @@ private func message(_ result: EntryParser.Result) -> String? {
     }
 
     @Test func missingFrontMatter() {
-        #expect(message(parse("# Just markdown\n")) == "postmortems/x.md:1:1: error: missing front-matter: an entry starts with a line '---' [missing-front-matter]")
+        #expect(message(parse("# Just markdown\n")) == "postmortems/x.md:1:1: error: missing front-matter: an entry starts with a line '---' (or '+++' for TOML, '{' for JSON) [missing-front-matter]")
     }
 
     @Test func missingClosingFence() {

@@ -12,6 +12,9 @@ public struct IDFormatRule: EntryRule {
 
     public func check(_ entry: Entry, in context: CheckContext) -> [Finding] {
         guard let kind = context.kind(of: entry), let value = entry.frontMatter["id"]?.scalar, !value.isNull else { return [] }
+        // An id taken from the file name, or in a kind that takes ids from file names, is the
+        // team's own scheme.
+        guard entry.frontMatter.derived["id"] == nil, !kind.idsFollowFileNames else { return [] }
         guard !kind.accepts(id: value.text) else { return [] }
         return [Finding(entry.path, value.position, "id '\(value.text)' is not of the form \(kind.idExample) for kind '\(kind.name)'")]
     }

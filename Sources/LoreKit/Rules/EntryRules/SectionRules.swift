@@ -31,7 +31,7 @@ public struct MissingSectionRule: EntryRule {
     public func check(_ entry: Entry, in context: CheckContext) -> [Finding] {
         SectionCheck.required(for: entry, in: context).compactMap { required in
             guard SectionCheck.section(required.title, in: entry) == nil else { return nil }
-            return Finding(entry.path, SourcePosition(line: entry.bodyLine - 1, column: 1),
+            return Finding(entry.path, SourcePosition(line: max(entry.bodyLine - 1, 1), column: 1),
                            "missing section '## \(required.title)'")
         }
     }

@@ -133,3 +133,14 @@ public struct UnreadableFileRule: FileRule {
         triggering: [],
         nonTriggering: [.postmortem(fence)])
 }
+
+/// TOML (`+++`) or JSON (`{`) front-matter that cannot be read.
+public struct InvalidFrontMatterRule: FileRule {
+    public static let description = RuleDescription(
+        id: "invalid-front-matter", summary: "TOML (`+++`) or JSON (`{ … }`) front-matter that cannot be read; the message names the syntax seen",
+        rationale: "Hugo and Zola write TOML and JSON front-matter; a mistake in it hides every field of the entry",
+        defaultSeverity: .error,
+        triggering: [.postmortem("+++\nid = \"PM-0001\"\ntitle = ↓unquoted\n+++\n"),
+                     .postmortem("{\n  \"id\": \"PM-0001\",\n  ↓\"id\": \"PM-0002\"\n}\n")],
+        nonTriggering: [.postmortem("+++\nid = \"PM-0001\"\ntitle = \"T\"\ndate = 2025-03-14\nstatus = \"draft\"\nseverity = \"SEV2\"\n+++\n")])
+}
