@@ -184,6 +184,10 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         #expect(try lore(["check"], in: repo.path) == clean)
         #expect(try lore(["check", "--staged"], in: repo.path) == clean)
         #expect(try lore(["list", "--format", "paths"], in: repo.path).stdout == "lessons/a.md\n")
+        // A kind's folder that is itself a repository of its own is not read either.
+        try repo.write("decisions/0001-x.md", lesson("DR-0001"))
+        try repo.git(["init", "-q", "-b", "main"], in: repo.path + "/decisions")
+        #expect(try lore(["list", "--format", "paths"], in: repo.path).stdout == "lessons/a.md\n")
     }
 
     /// Item 10: in a sparse checkout, files outside the patterns are not on disk but not missing
