@@ -3,6 +3,7 @@
 #   make test    run every test (installs the Debian packages it needs when missing)
 #   make bench   measure lore against its peers on generated corpora (slow; not run by CI)
 #   make screenshots  refresh docs/images/site-*.png from the browser test
+#   make fuzz    run each libFuzzer target for FUZZ_SECONDS (default 600) from the seed corpus
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -11,7 +12,7 @@ PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite
 VENV       := $(CURDIR)/.build/venv
 BROWSER_PACKAGES := chromium chromium-driver python3-venv
 
-.PHONY: all deps browser-deps build release demo test browser-test screenshots bench clean
+.PHONY: all deps browser-deps build release demo test browser-test screenshots bench fuzz clean
 
 all: build
 
@@ -90,5 +91,26 @@ screenshots: build browser-deps
 bench: release
 	Tests/Bench/bench.py --lore "$(CURDIR)/.build/release/lore" $(BENCH_ARGS)
 
+# libFuzzer (docs/security.md): each target of Fuzz/ built with -sanitize=fuzzer,address into
+# .build-fuzz (the normal build is untouched), run for FUZZ_SECONDS from a copy of its seed corpus
+# (Tests/FuzzCorpus/NAME; new inputs stay in .build-fuzz/corpus). A crash leaves its input in
+# .build-fuzz/crashes and fails; add it to the seed corpus with the fix, and `make test` replays it.
+# Leak detection is off: Swift's lazily made globals (Configuration.builtIn …) are allocated once
+# inside the first input that needs them and LeakSanitizer reports them; -rss_limit_mb bounds memory.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := entry markdown configuration search-query
+FUZZ_FLAGS   := -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DLORE_FUZZ
+fuzz: deps
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  $(SWIFT) build --scratch-path .build-fuzz $(FUZZ_FLAGS) --product fuzz-$$t; \
+	done; \
+	mkdir -p .build-fuzz/crashes; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$t; cp -n Tests/FuzzCorpus/$$t/* .build-fuzz/corpus/$$t/ 2>/dev/null || true; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=262144 -detect_leaks=0 \
+	    -artifact_prefix=.build-fuzz/crashes/$$t- -print_final_stats=1 .build-fuzz/corpus/$$t; \
+	done
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
