@@ -429,3 +429,14 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         }
     }
 }
+
+extension PathArgumentTests {
+    /// `lore trailers FILE` reads FILE from where it runs as if started, like every path.
+    @Test func trailersFileFollowsDashC() throws {
+        let repo = try brokenRepository()
+        try repo.write("msg.txt", "Fix\n\nLore: LL-0404\n")
+        let here = try lore(["trailers", "msg.txt"], in: repo.path)
+        #expect(here.status == 1)
+        #expect(try lore(["trailers", "-C", "repo", "msg.txt"], in: repo.base) == here)
+    }
+}
