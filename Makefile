@@ -5,6 +5,7 @@
 #   make screenshots  refresh docs/images/site-*.png from the browser test
 #   make install install .build/release/lore to $(PREFIX)/bin (PREFIX=/usr/local by default)
 #   make embed   recompile the templates, theme and hooks into the library after editing them
+#   make fuzz    run each libFuzzer target for FUZZ_SECONDS (default 600) from the seed corpus
 
 SWIFT      ?= swift
 PREFIX     ?= /usr/local
@@ -14,7 +15,7 @@ PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite
 VENV       := $(CURDIR)/.build/venv
 BROWSER_PACKAGES := chromium chromium-driver python3-venv
 
-.PHONY: all deps browser-deps build release install demo test browser-test screenshots bench embed clean
+.PHONY: all deps browser-deps build release install demo test browser-test screenshots bench embed fuzz clean
 
 all: build
 
@@ -105,6 +106,26 @@ bench: release
 # (and the tests of each) fail until this has been run after an edit.
 embed:
 	python3 Sources/LoreCore/Resources/embed.py
+# libFuzzer (docs/security.md): each target of Sources/Fuzz/ built with -sanitize=fuzzer,address into
+# .build-fuzz (the normal build is untouched), run for FUZZ_SECONDS from a copy of its seed corpus
+# (Tests/FuzzCorpus/NAME; new inputs stay in .build-fuzz/corpus). A crash leaves its input in
+# .build-fuzz/crashes and fails; add it to the seed corpus with the fix, and `make test` replays it.
+# Leak detection is off: Swift's lazily made globals (Configuration.builtIn …) are allocated once
+# inside the first input that needs them and LeakSanitizer reports them; -rss_limit_mb bounds memory.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := entry markdown configuration search-query
+FUZZ_FLAGS   := -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DLORE_FUZZ
+fuzz: deps
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  $(SWIFT) build --scratch-path .build-fuzz $(FUZZ_FLAGS) --product fuzz-$$t; \
+	done; \
+	mkdir -p .build-fuzz/crashes; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$t; cp -n Tests/FuzzCorpus/$$t/* .build-fuzz/corpus/$$t/ 2>/dev/null || true; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=262144 -detect_leaks=0 \
+	    -artifact_prefix=.build-fuzz/crashes/$$t- -print_final_stats=1 .build-fuzz/corpus/$$t; \
+	done
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -1,6 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Fuzzing (`make fuzz`, docs/security.md): the parsers a pull request reaches, as libFuzzer
+// targets. `LoreFuzz` holds what each target does with an input; each `fuzz-NAME` executable is a
+// libFuzzer entry point when built with `-sanitize=fuzzer -D LORE_FUZZ` (into .build-fuzz), and a
+// corpus replayer otherwise. `FuzzCorpusTests` replays Tests/FuzzCorpus on every test run.
+let fuzzNames = ["entry", "markdown", "configuration", "search-query"]
+let fuzzTargets: [Target] = [
+    .target(name: "LoreFuzz", dependencies: ["LoreKit", "Markdown"]),
+    .testTarget(name: "FuzzCorpusTests", dependencies: ["LoreFuzz"]),
+] + fuzzNames.map { .executableTarget(name: "fuzz-\($0)", dependencies: ["LoreFuzz"], path: "Sources/Fuzz/\($0)") }
+
 let package = Package(
     name: "Lore",
     platforms: [.macOS(.v13)],
@@ -46,6 +56,6 @@ let package = Package(
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "LoreKitTests", dependencies: ["LoreKit", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["lore", "TestSupport"], exclude: ["Fixtures"]),
-    ],
+    ] + fuzzTargets,
     swiftLanguageModes: [.v6]
 )

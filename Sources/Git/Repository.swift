@@ -31,9 +31,16 @@ public final class Repository {
     public static func discover(from path: String) throws(GitError) -> Repository {
         _ = libgit2Ready
         var handle: OpaquePointer?
-        let rc = git_repository_open_ext(&handle, path, 0, nil)
+        var rc = git_repository_open_ext(&handle, path, 0, nil)
         if rc < 0 {
             let error = lastError(rc, "opening the repository at \(path)")
+            // Owned by another user: open when git would (`safe.directory = *`, GIT_CONFIG_GLOBAL).
+            if isOwnership(error), let found = discoverPath(from: path), SafeDirectory.trusts([found, path]) {
+                SafeDirectory.allow()
+                rc = git_repository_open_ext(&handle, path, 0, nil)
+                if rc >= 0 { return Repository(handle: handle!) }
+                throw explain(lastError(rc, "opening the repository at \(path)"), path: path)
+            }
             throw explain(error, path: path)
         }
         return Repository(handle: handle!)
@@ -43,9 +50,33 @@ public final class Repository {
     public static func open(gitDirectory: String) throws(GitError) -> Repository {
         _ = libgit2Ready
         var handle: OpaquePointer?
-        let rc = git_repository_open_ext(&handle, gitDirectory, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil)
-        if rc < 0 { throw explain(lastError(rc, "opening the repository at \(gitDirectory)"), path: gitDirectory) }
+        var rc = git_repository_open_ext(&handle, gitDirectory, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil)
+        if rc < 0 {
+            let error = lastError(rc, "opening the repository at \(gitDirectory)")
+            guard isOwnership(error), SafeDirectory.trusts([gitDirectory, (gitDirectory as NSString).deletingLastPathComponent]) else {
+                throw explain(error, path: gitDirectory)
+            }
+            SafeDirectory.allow()
+            rc = git_repository_open_ext(&handle, gitDirectory, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil)
+            if rc < 0 { throw explain(lastError(rc, "opening the repository at \(gitDirectory)"), path: gitDirectory) }
+        }
         return Repository(handle: handle!)
+    }
+
+    private static func isOwnership(_ error: GitError) -> Bool {
+        error.code == .notOwner || error.message.contains("safe.directory") || error.message.contains("not owned")
+    }
+
+    /// The folder git would report for `path` (the working tree, or the git folder of a bare
+    /// repository), found without opening it.
+    private static func discoverPath(from path: String) -> String? {
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        guard git_repository_discover(&buffer, path, 0, nil) == 0, let pointer = buffer.ptr else { git_error_clear(); return nil }
+        var found = String(cString: pointer)
+        while found.count > 1 && found.hasSuffix("/") { found.removeLast() }
+        // A working tree's `.git` folder: git compares the working tree.
+        return found.hasSuffix("/.git") ? String(found.dropLast(5)) : found
     }
 
     /// Rewrites the errors libgit2 gives for repository shapes it cannot read into plain advice.

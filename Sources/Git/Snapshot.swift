@@ -341,7 +341,7 @@ public final class Snapshot {
                     continue
                 default: continue
                 }
-                if start.bytes == gitFolder { continue }
+                if start.bytes == gitFolder || Snapshot.holdsRepository(root.appending(start)) { continue }
             }
             var pending = [start]
             while let folder = pending.popLast() {

@@ -184,6 +184,10 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
         #expect(try lore(["check"], in: repo.path) == clean)
         #expect(try lore(["check", "--staged"], in: repo.path) == clean)
         #expect(try lore(["list", "--format", "paths"], in: repo.path).stdout == "lessons/a.md\n")
+        // A kind's folder that is itself a repository of its own is not read either.
+        try repo.write("decisions/0001-x.md", lesson("DR-0001"))
+        try repo.git(["init", "-q", "-b", "main"], in: repo.path + "/decisions")
+        #expect(try lore(["list", "--format", "paths"], in: repo.path).stdout == "lessons/a.md\n")
     }
 
     /// Item 10: in a sparse checkout, files outside the patterns are not on disk but not missing
@@ -390,5 +394,49 @@ private func loreWritingTo(_ path: String, _ arguments: [String], in directory: 
             stdout: "renumbered LL-0001 to LL-0100: 0 files changed\n",
             stderr: "note: finishing the interrupted renumbering of LL-0001 to LL-0100\n", status: 0))
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/lore/renumber-journal"))
+    }
+}
+
+@Suite struct SafeDirectoryTests {
+    /// Item 15: a repository owned by another user opens exactly when git opens it: with
+    /// `safe.directory = *` or its path in the file GIT_CONFIG_GLOBAL names, not after an empty
+    /// value resets the list, and never from the repository's own configuration.
+    @Test(.enabled(if: getuid() == 0, "making a repository owned by another user needs root"))
+    func safeDirectoryIsReadAsGitReadsIt() throws {
+        let repo = try repositoryWithALesson()
+        try repo.git(["config", "safe.directory", "*"])  // the repository's own: ignored, by git too
+        #expect(try runProcess("/bin/chown", ["-R", "65534", repo.path]).status == 0)
+        let cases: [(String, Bool)] = [
+            ("", false), ("[safe]\n\tdirectory = *\n", true), ("[safe]\n\tdirectory = \(repo.path)\n", true),
+            ("[safe]\n\tdirectory = \(repo.path)/\n", false),
+            ("[safe]\n\tdirectory = *\n\tdirectory =\n", false), ("[safe]\n\tdirectory = /elsewhere\n", false),
+        ]
+        for (index, (text, trusted)) in cases.enumerated() {
+            let file = repo.base + "/global-\(index)"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            let environment = ["GIT_CONFIG_GLOBAL": file]
+            let git = try runProcess("/usr/bin/git", ["status", "--short"], in: repo.path, environment: gitEnvironment(environment))
+            #expect((git.status == 0) == trusted, "git: \(text)")
+            for directory in [repo.path, repo.path + "/lessons"] {
+                let result = try lore(["list", "--format", "paths"], in: directory, environment: environment)
+                if trusted {
+                    #expect(result == ProcessResult(stdout: "lessons/a.md\n", stderr: "", status: 0), "\(text)")
+                } else {
+                    #expect(result.status == 3, "\(text)")
+                    #expect(result.stderr.contains("owned by another user"), "\(text)")
+                }
+            }
+        }
+    }
+}
+
+extension PathArgumentTests {
+    /// `lore trailers FILE` reads FILE from where it runs as if started, like every path.
+    @Test func trailersFileFollowsDashC() throws {
+        let repo = try brokenRepository()
+        try repo.write("msg.txt", "Fix\n\nLore: LL-0404\n")
+        let here = try lore(["trailers", "msg.txt"], in: repo.path)
+        #expect(here.status == 1)
+        #expect(try lore(["trailers", "-C", "repo", "msg.txt"], in: repo.base) == here)
     }
 }

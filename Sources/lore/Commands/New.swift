@@ -103,7 +103,7 @@ struct New: ParsableCommand {
                 Console.out("\(entry.path)\n")
             } else {
                 Console.out("created \(entry.path) (\(entry.id))\n")
-                for path in entry.updated { Console.out("updated \(path): superseded by \(entry.id)\n") }
+                for path in entry.updated { Console.out("updated \(Escaping.terminal(path.description)): superseded by \(entry.id)\n") }
             }
             if let editor, let root = memory.repository.workingDirectory {
                 try openEditor(editor, root + entry.path.description)

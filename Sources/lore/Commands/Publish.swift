@@ -119,11 +119,14 @@ struct Publish: ParsableCommand {
         if repository.workingDirectory != nil {
             var kept: [GitPath] = [GitPath(".lore")]
             do throws(LoreError) {
-                for source in [snapshot.source, .workingTree] {
-                    kept += try memory.configuration(in: memory.snapshot(source)).kinds.map { GitPath($0.dir) }
-                }
+                kept += try memory.configuration(in: memory.snapshot(snapshot.source)).kinds.map { GitPath($0.dir) }
             } catch {
                 throw .lore(error)
+            }
+            // The working tree's kinds too (publishing --rev must not replace today's entries);
+            // its configuration being invalid is no reason to refuse publishing another snapshot.
+            if let working = try? memory.configuration(in: memory.snapshot(.workingTree)) {
+                kept += working.kinds.map { GitPath($0.dir) }
             }
             // An index libgit2 cannot list (a sparse index) leaves `paths` nil: nothing in the
             // working tree is then allowed.

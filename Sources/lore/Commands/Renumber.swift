@@ -53,7 +53,7 @@ struct Renumber: ParsableCommand {
                 target = path
             }
             let plan = try LoreKit.Renumber.plan(memory, target: target, newID: new)
-            for note in plan.notes { Console.err("note: \(note)\n") }
+            for note in plan.notes { Console.err("note: \(Escaping.terminal(note))\n") }
             if dryRun {
                 Console.out(plan.diff())
                 return
@@ -62,7 +62,7 @@ struct Renumber: ParsableCommand {
             let count = plan.changes.count
             Console.out("renumbered \(plan.oldID) to \(plan.newID): \(count) file\(count == 1 ? "" : "s") changed\n")
             for change in plan.changes {
-                Console.out("  \(change.path) (\(change.editCount) edit\(change.editCount == 1 ? "" : "s"))\n")
+                Console.out("  \(Escaping.terminal(change.path.description)) (\(change.editCount) edit\(change.editCount == 1 ? "" : "s"))\n")
             }
         } catch {
             throw Failure(error)

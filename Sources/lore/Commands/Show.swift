@@ -49,7 +49,7 @@ struct Show: ParsableCommand {
             Console.out(matches.map(text).joined(separator: "\n"))
         }
         if matches.count > 1 {
-            Console.err("warning: \(matches.count) entries have the id '\(id)': \(matches.map(\.path.description).joined(separator: ", "))\n")
+            Console.err("warning: \(matches.count) entries have the id '\(id)': \(Escaping.terminal(matches.map(\.path.description).joined(separator: ", ")))\n")
         }
         if Console.report(ownDiagnostics) { throw ExitCode(1) }
     }

@@ -13,7 +13,9 @@ struct Trailers: ParsableCommand {
     var file: String
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        // -C means "as if started there": a relative FILE is relative to that folder too.
+        let path = snapshot.repo.map { !file.hasPrefix("/") ? $0 + "/" + file : file } ?? file
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure.usage("cannot read the message file \(file)")
         }
         let corpus = try snapshot.corpus()

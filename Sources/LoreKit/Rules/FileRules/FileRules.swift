@@ -77,8 +77,8 @@ public struct FileTooLargeRule: FileRule {
 /// The body's Markdown is too deeply nested to parse safely.
 public struct MarkdownTooComplexRule: FileRule {
     public static let description = RuleDescription(
-        id: "markdown-too-complex", summary: "the body nests or repeats Markdown so deeply that parsing it could stall",
-        rationale: "Debian's cmark-gfm takes seconds to minutes on such input; its headings and links are not read",
+        id: "markdown-too-complex", summary: "the body nests or repeats Markdown so deeply (or holds so many tiny blocks) that parsing it could stall or take memory out of proportion",
+        rationale: "Debian's cmark-gfm takes seconds to minutes, or hundreds of times the body's size in memory, on such input; its headings and links are not read",
         defaultSeverity: .error,
         triggering: [.postmortem(fence + "↓" + String(repeating: "> ", count: 70) + "x\n")],
         nonTriggering: [.postmortem(fence + "> > quoted twice\n")])
