@@ -146,18 +146,24 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-/// `--today`, shared by the commands that judge due dates against the local date (`check`,
-/// `actions`, `stats`); setting it makes a run reproducible.
+/// `--today`, shared by the commands that judge due dates (`check`, `actions`, `stats`,
+/// `publish`): the clock's date unless `--today` or `SOURCE_DATE_EPOCH` (the reproducible-builds
+/// convention, a UTC date) says otherwise, so a run can be reproduced byte for byte.
 struct TodayOption: ParsableArguments {
-    @Option(help: ArgumentHelp("The day due dates are judged against (default: the local date).", valueName: "YYYY-MM-DD"))
+    @Option(help: ArgumentHelp("The day due dates are judged against (default: SOURCE_DATE_EPOCH's UTC date when set, else the local date).", valueName: "YYYY-MM-DD"))
     var today: String?
 
     func validate() throws {
         try validateToday(today)
+        if today == nil, case .failure(let error)? = LocalDate.sourceDateEpoch() { throw ValidationError(error.description) }
     }
 
-    /// `--today`, else the local date.
-    var date: String { today ?? LocalDate.today() }
+    /// `--today`, else `SOURCE_DATE_EPOCH`'s date, else the local date.
+    var date: String {
+        if let today { return today }
+        if case .success(let date)? = LocalDate.sourceDateEpoch() { return date }
+        return LocalDate.today()
+    }
 }
 
 /// Writes to standard output and standard error with write(2): whole texts, in order, unbuffered.

@@ -94,7 +94,9 @@ private func files(_ repo: TemporaryRepository, under folder: String) -> [String
             process.executableURL = URL(fileURLWithPath: loreBinary)
             process.arguments = ["new", "postmortem", "Same title", "--set", "severity=SEV2", "--date", "2025-03-14", "--print-path"]
             process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
-            process.environment = gitEnvironment()
+            // Each run waits its turn for the creation lock; on a loaded machine 40 turns can take
+            // longer than the default 30 s give-up, which is not what this test is about.
+            process.environment = gitEnvironment(["LORE_LOCK_TIMEOUT": "600"])
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice

@@ -40,7 +40,10 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         let repo = try Self.scenario()
         let out = repo.path + "-site"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let result = try lore(["publish", "--out", out, "--repo-url", "git@github.com:acme/memory.git"], in: repo.path)
+        // SOURCE_DATE_EPOCH (2025-02-03T10:00:00Z, HEAD's commit time) fixes "today" for the build,
+        // as the reproducible-builds convention asks; without it, the clock's date is used.
+        let result = try lore(["publish", "--out", out, "--repo-url", "git@github.com:acme/memory.git"], in: repo.path,
+                              environment: ["SOURCE_DATE_EPOCH": "1738576800"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "published 2 entries (22 files) to \(out)\n")
         #expect(result.stderr == "")
@@ -56,11 +59,11 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         #expect(String(decoding: files["index.json"]!, as: UTF8.self) == index.stdout)
         try GraphCLITests.validate(out + "/index.json")
         // Every page, byte for byte, as the fixture holds it (`LORE_UPDATE_FIXTURES=1` rewrites the
-        // fixture from this run; review the diff). Overdue is judged against the date of HEAD's
-        // commit (2025-02-03): nothing is overdue.
+        // fixture from this run; review the diff). Overdue is judged against 2025-02-03: nothing is
+        // overdue.
         try Self.expectSite(out, equals: "site")
         // With --today, the open item is overdue: the actions page and the home page say so.
-        let later = try lore(["publish", "--out", out, "--today", "2025-04-01"], in: repo.path)
+        let later = try lore(["publish", "--out", out, "--today", "2025-04-01"], in: repo.path, environment: ["SOURCE_DATE_EPOCH": "1738576800"])
         #expect(later == ProcessResult(stdout: "published 2 entries (22 files) to \(out)\n", stderr: "", status: 0))
         try Self.expectSite(out, equals: "site-2025-04-01")
     }

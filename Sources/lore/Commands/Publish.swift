@@ -16,9 +16,10 @@ struct Publish: ParsableCommand {
 
         Entry content is untrusted: Markdown is rendered in safe mode (raw HTML
         left out), every value is escaped, only http, https, mailto and relative
-        links are kept. The same snapshot gives the same bytes on any machine,
-        time zone or locale: times come from git history, and action items are
-        overdue against the date of the snapshot's commit (or --today).
+        links are kept. Times come from git history; action items are overdue
+        against today's date, as in `lore actions`. With --today (or
+        SOURCE_DATE_EPOCH, the reproducible-builds convention) the same
+        snapshot gives the same bytes on any machine, time zone or locale.
 
         The site is built in a temporary folder beside --out and renamed into
         place, so a failed publish leaves the previous site as it was. --out
@@ -47,8 +48,7 @@ struct Publish: ParsableCommand {
     @Option(name: .customLong("repo-url"), help: ArgumentHelp("The repository's web address for view-source and commit links (default: the origin remote).", valueName: "URL"))
     var repoURL: String?
 
-    @Option(help: ArgumentHelp("Action items due before this date are overdue (default: the date of the snapshot's commit).", valueName: "YYYY-MM-DD"))
-    var today: String?
+    @OptionGroup var today: TodayOption
 
     @Flag(help: "Replace --out even when it is a non-empty folder lore publish did not write.")
     var force = false
@@ -58,7 +58,6 @@ struct Publish: ParsableCommand {
 
     func validate() throws {
         if out == nil && printTheme == nil { throw ValidationError("give --out DIR (or --print-theme DIR)") }
-        try validateToday(today)
         if let baseURL {
             let lower = baseURL.lowercased()
             guard (lower.hasPrefix("https://") || lower.hasPrefix("http://")), SiteEscaping.safeURL(baseURL) != nil,
@@ -85,7 +84,7 @@ struct Publish: ParsableCommand {
         let roots = [memory.repository.workingDirectory, memory.repository.gitDirectory, memory.repository.commonDirectory].compactMap { $0 }
         var base = baseURL
         if let value = base, !value.hasSuffix("/") { base = value + "/" }
-        let options = PublishOptions(title: title, baseURL: base, repositoryURL: repoURL, today: today)
+        let options = PublishOptions(title: title, baseURL: base, repositoryURL: repoURL, today: today.date)
         let site: Site
         let target: String
         do {
