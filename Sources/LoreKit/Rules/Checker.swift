@@ -237,7 +237,7 @@ public enum Checker {
 
     /// Runs the collection rules over the verdicts' summaries and gives every finding its
     /// configured severity.
-    private static func assemble(_ verdicts: [FileVerdict], summaries: [EntrySummary], extra: [Diagnostic], facts: SnapshotFacts,
+    static func assemble(_ verdicts: [FileVerdict], summaries: [EntrySummary], extra: [Diagnostic], facts: SnapshotFacts,
                                  notes: [String]) -> CheckReport {
         let severities = facts.configuration.ruleSeverities
         func severity(_ id: String, _ defaultSeverity: RuleSeverity) -> RuleSeverity {
