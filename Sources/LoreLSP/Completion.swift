@@ -53,7 +53,7 @@ extension Features {
         let needle = partial.lowercased()
         var items: [JSONObject] = []
         var incomplete = false
-        for entry in workspace.entries {
+        for entry in workspace.entriesByID {
             guard let id = entry.id, id != own else { continue }
             guard needle.isEmpty || id.lowercased().hasPrefix(needle) || (entry.title ?? "").lowercased().contains(needle) else { continue }
             if items.count == Self.idLimit { incomplete = true; break }

@@ -51,6 +51,7 @@ final class Workspace {
     private var stale = false
     private var cachedEntries: [Entry]?
     private var cachedIDs: [String: GitPath]?
+    private var cachedByID: [Entry]?
     private var cachedSuccessors: [String: String]?
     private var cachedHistory: RepositoryHistory?
 
@@ -135,7 +136,10 @@ final class Workspace {
         document.text = text
         document.lines = TextLines(text)
         documents[uri] = document
-        if let path = document.path, entryKind(path) != nil { apply(path: path, bytes: document.lines.bytes, open: true) }
+        if let path = document.path, entryKind(path) != nil {
+            apply(path: path, bytes: document.lines.bytes, open: true)
+            mustPublish.insert(path)   // every version of an open entry gets its diagnostics, even unchanged
+        }
     }
 
     func close(uri: String) {
@@ -162,6 +166,7 @@ final class Workspace {
 
     private func invalidate() {
         cachedEntries = nil
+        cachedByID = nil
         cachedIDs = nil
         cachedSuccessors = nil
         diagnosticsPending = true
@@ -205,6 +210,14 @@ final class Workspace {
         for (path, entry) in overlay { all[path] = entry }
         let list = all.values.sorted { $0.path < $1.path }
         cachedEntries = list
+        return list
+    }
+
+    /// Every entry with an id, ordered by id (then path).
+    var entriesByID: [Entry] {
+        if let cachedByID { return cachedByID }
+        let list = entries.filter { $0.id != nil }.sorted { ($0.id!, $0.path) < ($1.id!, $1.path) }
+        cachedByID = list
         return list
     }
 
