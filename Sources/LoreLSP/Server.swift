@@ -149,9 +149,11 @@ final class Server {
             return ["textDocument/hover", "textDocument/definition", "textDocument/prepareRename", "textDocument/rename"].contains(method)
                 ? nil : [JSONObject]()
         }
+        workspace.checkDisk()
         do {
             try workspace.refreshIfStale()
         } catch {
+            connection.notify("window/showMessage", ["type": 1, "message": "lore lsp: \(error)"])
             throw ResponseError.failed("\(error)")
         }
         let features = Features(workspace: workspace, encoding: encoding)

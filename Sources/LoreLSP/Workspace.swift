@@ -69,6 +69,26 @@ final class Workspace {
         diskEntries = [:]
         diskEntries = try Self.entries(memory, snapshot: snapshot, configuration: configuration)
         known = Self.grouped(check.report(today: today ?? LocalDate.today()).diagnostics)
+        diskStamp = currentStamp()
+        stampChecked = Date()
+    }
+
+    /// The stamp of the disk when last read (see `DiskStamp`).
+    private var diskStamp: UInt64 = 0
+    private var stampChecked = Date.distantPast
+
+    private func currentStamp() -> UInt64 {
+        DiskStamp.compute(root: root, folders: configuration.kinds.map { root + $0.dir } + [root + ".lore"],
+                          files: [gitDirectory + "HEAD", gitDirectory + "logs/HEAD"])
+    }
+
+    /// The server's own check of the snapshot (for clients that do not report file changes): at
+    /// most once a second, compares the stamp of the entry folders with the one read; when it
+    /// differs, everything is read again (through the caches) before the next answer.
+    func checkDisk() {
+        guard !stale, Date().timeIntervalSince(stampChecked) >= 1 else { return }
+        stampChecked = Date()
+        if currentStamp() != diskStamp { diskChanged() }
     }
 
     private static func entries(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration) throws(LoreError) -> [GitPath: Entry] {
@@ -99,7 +119,10 @@ final class Workspace {
     /// The path and whether a URI is inside the repository at all.
     func locate(_ uri: String) -> (path: GitPath?, inRepository: Bool) {
         guard let file = FileURI.path(uri) else { return (nil, false) }
-        let standard = (file as NSString).standardizingPath
+        var standard = (file as NSString).standardizingPath
+        if !standard.hasPrefix(root) && !standard.hasPrefix(gitDirectory) {
+            standard = (standard as NSString).resolvingSymlinksInPath   // a folder opened through a symbolic link
+        }
         if let path = repositoryPath(ofFile: standard) { return (path, true) }
         return (nil, standard.hasPrefix(gitDirectory) || standard.hasPrefix(root))
     }
@@ -183,10 +206,15 @@ final class Workspace {
     func refreshIfStale() throws(LoreError) {
         guard stale else { return }
         stale = false
+        // Read once per state of the disk, even when it fails (then again once the files change).
+        diskStamp = currentStamp()
+        stampChecked = Date()
+        // All or nothing: a configuration that does not read leaves the last good state in place.
         let snapshot = try memory.snapshot(.workingTree)
-        configuration = try memory.configuration(in: snapshot)
-        check = try LiveCheck(memory, snapshot: snapshot, configuration: configuration)
-        diskEntries = try Self.entries(memory, snapshot: snapshot, configuration: configuration)
+        let configuration = try memory.configuration(in: snapshot)
+        let check = try LiveCheck(memory, snapshot: snapshot, configuration: configuration)
+        let entries = try Self.entries(memory, snapshot: snapshot, configuration: configuration)
+        (self.configuration, self.check, diskEntries) = (configuration, check, entries)
         overlay = [:]
         cachedHistory = nil
         for document in documents.values.sorted(by: { $0.uri < $1.uri }) {

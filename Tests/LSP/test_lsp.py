@@ -355,3 +355,14 @@ async def test_follows_disk_changes(client: LanguageClient):
     assert [item[0] for item in await complete(client, LL1, 12, 41)] == ["LL-0002", "LL-0004"]
     assert await published(client, LL2) == [
         (5, 16, 5, 23, "error", "broken-link", "'superseded_by' names LL-0003, which no entry has")]
+
+
+@pytest.mark.asyncio
+async def test_own_check_of_the_disk_without_watched_files(client: LanguageClient):
+    """A client that reports no file changes (Neovim 0.7): the server notices by itself."""
+    repo = client.repo
+    open_doc(client, LL1, repo.read(LL1).replace("in [[PM-0001]].", "in [[LL-000"))
+    assert [item[0] for item in await complete(client, LL1, 12, 41)] == ["LL-0002", "LL-0003"]
+    repo.write("lessons/new-lesson.md", repo.read(LL3).replace("LL-0003", "LL-0004").replace("supersedes: [LL-0002]\n", ""))
+    await asyncio.sleep(1.1)   # the server looks at the disk at most once a second
+    assert [item[0] for item in await complete(client, LL1, 12, 41)] == ["LL-0002", "LL-0003", "LL-0004"]
