@@ -108,6 +108,9 @@ def test_malformed_messages_are_answered_and_the_server_goes_on(server, repo):
     body = b"[1, 2]"
     server.send_bytes(b"Content-Length: %d\r\n\r\n" % len(body) + body)
     assert error_of(server.receive()) == (None, -32600)
+    for body in [b"[" * 100000, b"\xff\xfe{}", b"42"]:   # nesting no parser should follow, not UTF-8, not an object
+        server.send_bytes(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        assert error_of(server.receive())[0] is None
     server.send({"jsonrpc": "2.0", "id": 7})
     assert error_of(server.receive()) == (7, -32600)
     server.send({"jsonrpc": "2.0", "id": {"not": "an id"}, "method": "shutdown"})
