@@ -7,8 +7,9 @@ import Git
 public struct LiveCheck: Sendable {
     /// The configuration and templates entries are judged with.
     public let context: CheckContext
-    /// Every file path of the snapshot (for `affects` globs and relative links).
-    public let files: FileIndex
+    /// Every file path of the snapshot (for `affects` globs and relative links), with the entry
+    /// files added and removed since.
+    public private(set) var files: FileIndex
     /// History is incomplete (a shallow clone): missing commits are not findings.
     public let historyIsIncomplete: Bool
     private var verdicts: [GitPath: FileVerdict]
@@ -76,6 +77,7 @@ public struct LiveCheck: Sendable {
         }
         if verdicts.updateValue(verdict, forKey: path) == nil {
             order.insert(path, at: insertionIndex(path))
+            if let text = path.string, !files.contains(text) { files = FileIndex(files.all + [text]) }
         }
         return result
     }
@@ -85,6 +87,7 @@ public struct LiveCheck: Sendable {
         guard verdicts.removeValue(forKey: path) != nil else { return }
         let index = insertionIndex(path)
         if index < order.count, order[index] == path { order.remove(at: index) }
+        if let text = path.string, files.contains(text) { files = FileIndex(files.all.filter { $0 != text }) }
     }
 
     /// Every finding, at its configured severity, as `lore check` reports the snapshot; `today`
