@@ -51,7 +51,7 @@ final class Workspace {
     private var stale = false
     private var cachedEntries: [Entry]?
     private var cachedIDs: [String: GitPath]?
-    private var cachedByID: [Entry]?
+    private var cachedByID: [GitPath]?
     private var cachedSuccessors: [String: String]?
     private var cachedHistory: RepositoryHistory?
 
@@ -68,7 +68,7 @@ final class Workspace {
         check = try LiveCheck(memory, snapshot: snapshot, configuration: configuration)
         diskEntries = [:]
         diskEntries = try Self.entries(memory, snapshot: snapshot, configuration: configuration)
-        known = Self.grouped(check.report(today: today ?? LocalDate.today()).diagnostics)
+        known = check.findingsByFile(today: today ?? LocalDate.today()).files
         diskStamp = currentStamp()
         stampChecked = Date()
     }
@@ -182,16 +182,24 @@ final class Workspace {
     private func apply(path: GitPath, bytes: [UInt8], open: Bool) {
         guard let kind = entryKind(path) else { return }
         let repository = memory.repository
+        let before = entry(at: path)
         let result = check.update(path: path, kind: kind.name, bytes: bytes, commitExists: { repository.commitExists($0) })
         if open { overlay[path] = .some(result.entry) } else { diskEntries[path] = result.entry }
-        invalidate()
+        // Keystrokes rarely change an id or a supersession: the indexes of ids stay then.
+        func facts(_ entry: Entry?) -> [[String]] {
+            guard let entry else { return [] }
+            return [[entry.id ?? "\u{0}"], entry.frontMatter.list("supersedes"), entry.frontMatter.list("superseded_by")]
+        }
+        invalidate(all: facts(before) != facts(result.entry))
     }
 
-    private func invalidate() {
+    private func invalidate(all: Bool = true) {
         cachedEntries = nil
-        cachedByID = nil
-        cachedIDs = nil
-        cachedSuccessors = nil
+        if all {
+            cachedByID = nil
+            cachedIDs = nil
+            cachedSuccessors = nil
+        }
         diagnosticsPending = true
     }
 
@@ -243,10 +251,10 @@ final class Workspace {
 
     /// Every entry with an id, ordered by id (then path).
     var entriesByID: [Entry] {
-        if let cachedByID { return cachedByID }
-        let list = entries.filter { $0.id != nil }.sorted { ($0.id!, $0.path) < ($1.id!, $1.path) }
-        cachedByID = list
-        return list
+        if cachedByID == nil {
+            cachedByID = entries.compactMap { entry in entry.id.map { ($0, entry.path) } }.sorted { $0 < $1 }.map(\.1)
+        }
+        return (cachedByID ?? []).compactMap { entry(at: $0) }
     }
 
     /// The entry holding an id (the first by path when it is duplicated).
@@ -302,9 +310,10 @@ final class Workspace {
     /// just opened), all of its findings. Every file is judged as `lore check` would.
     func diagnosticsToPublish() -> [(path: GitPath, diagnostics: [Diagnostic])] {
         diagnosticsPending = false
-        let current = Self.grouped(check.report(today: today ?? LocalDate.today()).diagnostics)
+        let (current, changed) = check.findingsByFile(today: today ?? LocalDate.today())
         var out: [(GitPath, [Diagnostic])] = []
-        for path in Set(current.keys).union(known.keys).union(mustPublish).sorted() {
+        let candidates = changed.map { $0.union(mustPublish) } ?? Set(current.keys).union(known.keys).union(mustPublish)
+        for path in candidates.sorted() {
             let now = current[path] ?? []
             if mustPublish.contains(path) || now != known[path] ?? [] {
                 out.append((path, now))

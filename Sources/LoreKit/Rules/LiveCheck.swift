@@ -19,6 +19,16 @@ public struct LiveCheck: Sendable {
     private let extra: [Diagnostic]
     /// Commit ids (lowercased) named by `commits` that exist in the repository.
     private var existingCommits: Set<String>
+    /// Each file's own findings (reading it, its entry rules), at their severities.
+    private var own: [GitPath: [Diagnostic]] = [:]
+    /// The snapshot-wide rules' findings by file, as of the last run (`nil`: to run again).
+    private var collection: [GitPath: [Diagnostic]]?
+    /// The date the snapshot-wide rules last ran with.
+    private var collectionToday = ""
+    /// Every file's findings, sorted, as last reported.
+    private var merged: [GitPath: [Diagnostic]] = [:]
+    /// Files whose findings may have changed since last reported (`nil`: any).
+    private var touched: Set<GitPath>? = nil
 
     /// Judges every entry file of `snapshot` by itself, through the check cache (only files changed
     /// since the last check are parsed).
@@ -48,6 +58,13 @@ public struct LiveCheck: Sendable {
             }
         }
         existingCommits = existing
+        let configuration = context.configuration
+        for (path, verdict) in verdicts {
+            own[path] = Checker.ownDiagnostics([verdict], extra: [], configuration: configuration)
+        }
+        for diagnostic in Checker.ownDiagnostics([], extra: extra, configuration: configuration) {
+            own[diagnostic.path, default: []].append(diagnostic)
+        }
     }
 
     /// The summary of the entry at `path`, as last judged.
@@ -75,9 +92,23 @@ public struct LiveCheck: Sendable {
             let key = item.text.lowercased()
             if !existingCommits.contains(key), commitExists(item.text) { existingCommits.insert(key) }
         }
-        if verdicts.updateValue(verdict, forKey: path) == nil {
+        let old = verdicts.updateValue(verdict, forKey: path)
+        if old == nil {
             order.insert(path, at: insertionIndex(path))
             if let text = path.string, !files.contains(text) { files = FileIndex(files.all + [text]) }
+        }
+        own[path] = Checker.ownDiagnostics([verdict], extra: extra.filter { $0.path == path }, configuration: context.configuration)
+        // The snapshot-wide rules see only summaries: when the summary says the same (positions
+        // aside), their findings stay, moved with the file's items; otherwise they run again.
+        if old != nil, var found = collection, let moved = Self.moves(from: old?.summary, to: verdict.summary) {
+            if let mine = found[path] {
+                found[path] = mine.map { Diagnostic(path: $0.path, position: moved[$0.position] ?? $0.position, severity: $0.severity,
+                                                    code: $0.code, message: $0.message) }
+            }
+            collection = found
+            touched?.insert(path)
+        } else {
+            collection = nil
         }
         return result
     }
@@ -88,15 +119,70 @@ public struct LiveCheck: Sendable {
         let index = insertionIndex(path)
         if index < order.count, order[index] == path { order.remove(at: index) }
         if let text = path.string, files.contains(text) { files = FileIndex(files.all.filter { $0 != text }) }
+        own.removeValue(forKey: path)
+        collection = nil
     }
 
     /// Every finding, at its configured severity, as `lore check` reports the snapshot; `today`
     /// (`YYYY-MM-DD`) is the date overdue action items are judged against.
-    public func report(today: String) -> CheckReport {
-        let current = order.compactMap { verdicts[$0] }
-        let facts = SnapshotFacts(configuration: context.configuration, today: today, files: files,
-                                  existingCommits: existingCommits, historyIsIncomplete: historyIsIncomplete)
-        return Checker.assemble(current, summaries: current.compactMap(\.summary), extra: extra, facts: facts, notes: [])
+    public mutating func report(today: String) -> CheckReport {
+        var all = findingsByFile(today: today).files.values.flatMap { $0 }
+        all.sort()
+        return CheckReport(diagnostics: all, entryCount: verdicts.values.filter { $0.summary != nil }.count, notes: [])
+    }
+
+    /// Every file's findings, sorted, by path (files without any are absent), as `lore check`
+    /// reports them; and the files whose findings may have changed since the last call (`nil`:
+    /// any). The snapshot-wide rules run again only when a summary changed other than by moving.
+    public mutating func findingsByFile(today: String) -> (files: [GitPath: [Diagnostic]], changed: Set<GitPath>?) {
+        if collection == nil || today != collectionToday {
+            let facts = SnapshotFacts(configuration: context.configuration, today: today, files: files,
+                                      existingCommits: existingCommits, historyIsIncomplete: historyIsIncomplete)
+            var found: [GitPath: [Diagnostic]] = [:]
+            for diagnostic in Checker.collectionDiagnostics(order.compactMap { verdicts[$0]?.summary }, facts: facts) {
+                found[diagnostic.path, default: []].append(diagnostic)
+            }
+            collection = found
+            collectionToday = today
+            touched = nil
+        }
+        let found = collection ?? [:]
+        func combined(_ path: GitPath) -> [Diagnostic]? {
+            let all = (own[path] ?? []) + (found[path] ?? [])
+            return all.isEmpty ? nil : all.sorted()
+        }
+        let changed = touched
+        if let changed {
+            for path in changed { merged[path] = combined(path) }
+        } else {
+            var all: [GitPath: [Diagnostic]] = [:]
+            for path in Set(own.keys).union(found.keys) { all[path] = combined(path) }
+            merged = all
+        }
+        touched = []
+        return (merged, changed)
+    }
+
+    /// How the items of a summary moved, when `new` says the same as `old` but for positions;
+    /// `nil` when it says something else.
+    static func moves(from old: EntrySummary?, to new: EntrySummary?) -> [SourcePosition: SourcePosition]? {
+        guard let old, let new else { return old == nil && new == nil ? [:] : nil }
+        guard old.kind == new.kind, old.id?.text == new.id?.text,
+              old.relations.map({ [$0.field, $0.item.text] }) == new.relations.map({ [$0.field, $0.item.text] }),
+              old.links.map({ [$0.item.text, $0.target ?? "\u{0}"] }) == new.links.map({ [$0.item.text, $0.target ?? "\u{0}"] }),
+              old.affects.map(\.text) == new.affects.map(\.text), old.commits.map(\.text) == new.commits.map(\.text),
+              old.dueItems.map({ [$0.title, $0.due] }) == new.dueItems.map({ [$0.title, $0.due] }) else { return nil }
+        var moves: [SourcePosition: SourcePosition] = [:]
+        func pair(_ from: [SourcePosition], _ to: [SourcePosition]) {
+            for (a, b) in zip(from, to) where a != b { moves[a] = b }
+        }
+        pair(old.id.map { [$0.position] } ?? [], new.id.map { [$0.position] } ?? [])
+        pair(old.relations.map(\.item.position), new.relations.map(\.item.position))
+        pair(old.links.map(\.item.position), new.links.map(\.item.position))
+        pair(old.affects.map(\.position), new.affects.map(\.position))
+        pair(old.commits.map(\.position), new.commits.map(\.position))
+        pair(old.dueItems.map(\.position), new.dueItems.map(\.position))
+        return moves
     }
 
     private func insertionIndex(_ path: GitPath) -> Int {

@@ -19,7 +19,11 @@ import TestSupport
         var live = try Self.live(repo)
         #expect(live.report(today: Self.today).diagnostics == (try CheckCacheTests.check(repo, .workingTree)))
 
+        let pm = try String(contentsOfFile: repo.path + "/postmortems/2025/a.md", encoding: .utf8)
         let edits: [(path: String, text: String?)] = [
+            // Lines added above the links: the same summary, moved (the snapshot-wide findings move too).
+            ("postmortems/2025/a.md", pm.replacingOccurrences(of: "## Summary", with: "Intro.\n\n## Summary")),
+            ("postmortems/2025/a.md", pm.replacingOccurrences(of: "title: A\n", with: "title: A\ntags: [x]\n")),
             // The id others link to changes: their links break.
             ("lessons/l.md", "---\nid: LL-0009\ntitle: L\ndate: 2025-03-14\nstatus: active\n---\n\n## Context\n\nc\n"),
             // A duplicate disappears; a relative link to it breaks.
@@ -34,7 +38,8 @@ import TestSupport
             let full = repo.path + "/" + edit.path
             if let text = edit.text {
                 try repo.write(edit.path, text)
-                live.update(path: GitPath(edit.path), kind: edit.path.hasPrefix("lessons") ? "lesson" : "decision",
+                let kind = edit.path.hasPrefix("lessons") ? "lesson" : edit.path.hasPrefix("decisions") ? "decision" : "postmortem"
+                live.update(path: GitPath(edit.path), kind: kind,
                             bytes: Array(text.utf8), commitExists: { _ in false })
             } else {
                 try FileManager.default.removeItem(atPath: full)
