@@ -16,6 +16,7 @@ VENV       := $(CURDIR)/.build/venv
 BROWSER_PACKAGES := chromium chromium-driver python3-venv
 LSP_VENV   := $(CURDIR)/.build/venv-lsp
 LSP_PYTHON_PACKAGES := pytest-lsp==1.0.1 pygls==2.1.1 lsprotocol==2025.0.0
+LSP_PACKAGES := neovim emacs-nox elpa-eglot python3-venv
 
 .PHONY: all deps browser-deps lsp-deps build release install demo test browser-test lsp-test screenshots bench embed clean
 
@@ -49,13 +50,15 @@ browser-deps:
 	    || echo "note: could not install selenium; the browser test will be skipped"; \
 	fi
 
-# The end-to-end tests of `lore lsp`: Debian's neovim (a real client, headless) and pytest-lsp
-# (PyPI) in a virtual environment under .build. Without network the LSP tests are skipped with a note.
+# The end-to-end tests of `lore lsp`: Debian's neovim and Emacs with eglot (real clients, headless)
+# and pytest-lsp (PyPI) in a virtual environment under .build. Without network the LSP tests are
+# skipped with a note.
 lsp-deps:
-	@if ! command -v nvim >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then \
-	  echo "installing neovim python3-venv"; \
-	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends neovim python3-venv ) \
-	    || echo "note: could not install neovim; the Neovim test of lore lsp will be skipped"; \
+	@if ! command -v nvim >/dev/null || ! command -v emacs >/dev/null || ! [ -d /usr/share/emacs/site-lisp/elpa-src ] \
+	    || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then \
+	  echo "installing $(LSP_PACKAGES)"; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(LSP_PACKAGES) ) \
+	    || echo "note: could not install $(LSP_PACKAGES); the editor tests of lore lsp will be skipped"; \
 	fi
 	@if ! "$(LSP_VENV)/bin/python" -c 'import pytest_lsp' 2>/dev/null; then \
 	  echo "installing $(LSP_PYTHON_PACKAGES) into $(LSP_VENV)"; \
