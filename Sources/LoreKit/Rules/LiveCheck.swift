@@ -29,6 +29,13 @@ public struct LiveCheck: Sendable {
     private var merged: [GitPath: [Diagnostic]] = [:]
     /// Files whose findings may have changed since last reported (`nil`: any).
     private var touched: Set<GitPath>? = nil
+    /// Every entry's summary reduced to what other entries' findings depend on (its id and its
+    /// supersession items), in path order, as of the last run of the snapshot-wide rules; and where
+    /// each path is in it.
+    private var skeletons: [EntrySummary] = []
+    private var skeletonIndex: [GitPath: Int] = [:]
+    /// Files whose snapshot-wide findings are to be judged again by themselves (see `findingsByFile`).
+    private var rejudge: Set<GitPath> = []
 
     /// Judges every entry file of `snapshot` by itself, through the check cache (only files changed
     /// since the last check are parsed).
@@ -107,6 +114,10 @@ public struct LiveCheck: Sendable {
             }
             collection = found
             touched?.insert(path)
+        } else if old != nil, collection != nil, skeletonIndex[path] != nil,
+                  let before = old?.summary, let after = verdict.summary, Self.sameIdentity(before, after) {
+            rejudge.insert(path)
+            touched?.insert(path)
         } else {
             collection = nil
         }
@@ -145,6 +156,25 @@ public struct LiveCheck: Sendable {
             collection = found
             collectionToday = today
             touched = nil
+            rejudge = []
+            skeletons = order.compactMap { verdicts[$0]?.summary.map(Self.skeleton) }
+            skeletonIndex = Dictionary(uniqueKeysWithValues: skeletons.enumerated().map { ($1.path, $0) })
+        }
+        if !rejudge.isEmpty, var found = collection {
+            // A file whose id and supersession items did not change cannot change other files'
+            // findings; its own are those of the rules run over the other files' skeletons and its
+            // whole summary (what the other files contribute to its findings is in their skeletons).
+            let facts = SnapshotFacts(configuration: context.configuration, today: today, files: files,
+                                      existingCommits: existingCommits, historyIsIncomplete: historyIsIncomplete)
+            for path in rejudge {
+                guard let index = skeletonIndex[path], let summary = verdicts[path]?.summary else { continue }
+                var input = skeletons
+                input[index] = summary
+                let mine = Checker.collectionDiagnostics(input, facts: facts).filter { $0.path == path }
+                found[path] = mine.isEmpty ? nil : mine
+            }
+            collection = found
+            rejudge = []
         }
         let found = collection ?? [:]
         func combined(_ path: GitPath) -> [Diagnostic]? {
@@ -161,6 +191,20 @@ public struct LiveCheck: Sendable {
         }
         touched = []
         return (merged, changed)
+    }
+
+    /// What other entries' findings depend on in a summary: its id and supersession items.
+    static func skeleton(_ summary: EntrySummary) -> EntrySummary {
+        EntrySummary(path: summary.path, kind: summary.kind, id: summary.id,
+                     relations: summary.relations.filter { $0.field == "supersedes" || $0.field == "superseded_by" },
+                     links: [], affects: [], commits: [], dueItems: [])
+    }
+
+    /// The summaries give the same skeleton, but for positions.
+    static func sameIdentity(_ old: EntrySummary, _ new: EntrySummary) -> Bool {
+        let before = skeleton(old), after = skeleton(new)
+        return before.kind == after.kind && before.id?.text == after.id?.text
+            && before.relations.map { [$0.field, $0.item.text] } == after.relations.map { [$0.field, $0.item.text] }
     }
 
     /// How the items of a summary moved, when `new` says the same as `old` but for positions;

@@ -24,6 +24,9 @@ import TestSupport
             // Lines added above the links: the same summary, moved (the snapshot-wide findings move too).
             ("postmortems/2025/a.md", pm.replacingOccurrences(of: "## Summary", with: "Intro.\n\n## Summary")),
             ("postmortems/2025/a.md", pm.replacingOccurrences(of: "title: A\n", with: "title: A\ntags: [x]\n")),
+            // Links change, the id does not: the file is judged again by itself.
+            ("postmortems/2025/a.md", pm.replacingOccurrences(of: "LL-0404", with: "DR-0002").replacingOccurrences(of: "[[LL-0405]]", with: "[[LL-0406]]")),
+            ("decisions/0001-a.md", "---\nid: DR-0001\ntitle: A\ndate: 2025-03-14\nstatus: superseded\nsupersedes: [DR-0002]\nrelated: [PM-0404]\naffects: [nowhere/**]\n---\n"),
             // The id others link to changes: their links break.
             ("lessons/l.md", "---\nid: LL-0009\ntitle: L\ndate: 2025-03-14\nstatus: active\n---\n\n## Context\n\nc\n"),
             // A duplicate disappears; a relative link to it breaks.
