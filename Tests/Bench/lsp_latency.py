@@ -98,34 +98,58 @@ def main():
 
     lines = text.split("\n")
     title = next(i for i, l in enumerate(lines) if l.startswith("title:"))
-    times = []
-    for n in range(args.edits):
-        version = n + 2
+    related = next((i for i, l in enumerate(lines) if l.startswith("related:")), None)
+    id_line = next(i for i, l in enumerate(lines) if l.startswith("id:"))
+    version = 1
+
+    def measure(kind, make, check=None):
+        nonlocal version
+        times = []
+        for n in range(args.edits):
+            version += 1
+            body = "\n".join(make(n))
+            t = time.monotonic()
+            server.send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": body}]}})
+            diagnostics = server.wait_diagnostics(uri, version)
+            times.append(time.monotonic() - t)
+            if check:
+                check(n, diagnostics)
+        times.sort()
+        print(f"didChange → publishDiagnostics, {kind} ({len(times)} edits): median {ms(statistics.median(times))}, "
+              f"p90 {ms(times[int(len(times) * 0.9) - 1])}, max {ms(times[-1])}")
+
+    def typing(n):
         changed = list(lines)
-        if n % 2 == 0:
-            changed[title] = lines[title] + f" edit {n}"
+        changed[title] = lines[title] + " " + "x" * n          # a word typed into the title
+        changed.insert(len(changed) - 1, "more text " * (n % 3))   # and into the body
+        return changed
+
+    def linking(n):
+        changed = list(lines)
+        value = f"related: [LL-{99990 + n % 2}]"
+        if related is None:
+            changed.insert(title + 1, value)
         else:
-            related = [i for i, l in enumerate(lines) if l.startswith("related:")]
-            if related:
-                changed[related[0]] = "related: [LL-99999]"
-            else:
-                changed.insert(title + 1, "related: [LL-99999]")
-        body = "\n".join(changed)
-        t = time.monotonic()
-        server.send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": body}]}})
-        diagnostics = server.wait_diagnostics(uri, version)
-        times.append(time.monotonic() - t)
-        if n % 2 == 1:
-            assert any(d["code"] == "broken-link" for d in diagnostics), diagnostics
-    times.sort()
-    print(f"didChange → publishDiagnostics over {len(times)} edits: median {ms(statistics.median(times))}, "
-          f"p90 {ms(times[int(len(times) * 0.9) - 1])}, max {ms(times[-1])}")
+            changed[related] = value
+        return changed
+
+    def renaming(n):
+        changed = list(lines)
+        changed[id_line] = f"id: LL-{99990 + n % 2}"
+        return changed
+
+    def broken(n, diagnostics):
+        assert any(d["code"] == "broken-link" for d in diagnostics), diagnostics
+
+    measure("typing in the title and body (no link, id or supersession changes)", typing)
+    measure("a relation changed (the file judged again by itself)", linking, broken)
+    measure("the id changed (every snapshot-wide rule over every entry)", renaming)
 
     body = text.rstrip("\n") + "\n\nSee [[LL-\n"
     server.send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
         "textDocument": {"uri": uri, "version": 1000}, "contentChanges": [{"text": body}]}})
-    server.wait_diagnostics(uri, 1000)
+    server.wait_diagnostics(uri, 1000)   # a body change: the snapshot-wide rules did not run
     line = body.count("\n") - 1
     samples = []
     for _ in range(10):
