@@ -99,12 +99,6 @@ final class Workspace {
         return entries
     }
 
-    private static func grouped(_ diagnostics: [Diagnostic]) -> [GitPath: [Diagnostic]] {
-        var grouped: [GitPath: [Diagnostic]] = [:]
-        for diagnostic in diagnostics { grouped[diagnostic.path, default: []].append(diagnostic) }
-        return grouped
-    }
-
     // MARK: Files and documents
 
     /// The repository path of an absolute path inside the working tree (not inside `.git`).
