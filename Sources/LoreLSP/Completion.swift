@@ -48,6 +48,15 @@ extension Features {
         return [JSONObject]()
     }
 
+    /// `completionItem/resolve`: an id's item gets the entry's hover text as its documentation.
+    func resolveCompletion(_ params: JSONObject) throws(ResponseError) -> Any? {
+        var item = params
+        if let id = params.object("data")?.string("id"), let entry = workspace.entry(id: id) {
+            item["documentation"] = ["kind": "markdown", "value": hoverText(entry)] as JSONObject
+        }
+        return item
+    }
+
     /// Entries whose id starts with `partial` (or whose title contains it), with title and status.
     func idItems(_ partial: String, range: LSPRange, excluding own: String?) -> JSONObject {
         let needle = partial.lowercased()
@@ -59,9 +68,9 @@ extension Features {
             if items.count == Self.idLimit { incomplete = true; break }
             var detail = entry.title ?? "(untitled)"
             if let status = entry.status { detail += " — \(status)" }
+            // The documentation (the hover text) comes with completionItem/resolve, for the item shown.
             items.append(["label": id, "kind": 18, "detail": detail, "filterText": "\(id) \(entry.title ?? "")", "sortText": id,
-                          "documentation": ["kind": "markdown", "value": hoverText(entry)] as JSONObject,
-                          "textEdit": ["range": range.json, "newText": id] as JSONObject])
+                          "data": ["id": id], "textEdit": ["range": range.json, "newText": id] as JSONObject])
         }
         return ["isIncomplete": incomplete, "items": items]
     }

@@ -146,6 +146,7 @@ final class Server {
             throw ResponseError(code: ResponseError.methodNotFound, message: "unknown method \(method)")
         }
         guard let workspace else {
+            if method == "completionItem/resolve" { return params }
             return ["textDocument/hover", "textDocument/definition", "textDocument/prepareRename", "textDocument/rename"].contains(method)
                 ? nil : [JSONObject]()
         }
@@ -159,6 +160,7 @@ final class Server {
         let features = Features(workspace: workspace, encoding: encoding)
         switch method {
         case "textDocument/completion": return try features.completion(params)
+        case "completionItem/resolve": return try features.resolveCompletion(params)
         case "textDocument/hover": return try features.hover(params)
         case "textDocument/definition": return try features.definition(params)
         case "textDocument/references": return try features.references(params)
@@ -172,7 +174,7 @@ final class Server {
     }
 
     private static let requestMethods: Set<String> = [
-        "textDocument/completion", "textDocument/hover", "textDocument/definition", "textDocument/references",
+        "textDocument/completion", "completionItem/resolve", "textDocument/hover", "textDocument/definition", "textDocument/references",
         "textDocument/documentSymbol", "workspace/symbol", "textDocument/prepareRename", "textDocument/rename",
         "textDocument/codeAction",
     ]
@@ -203,7 +205,7 @@ final class Server {
             "capabilities": [
                 "positionEncoding": encoding.rawValue,
                 "textDocumentSync": ["openClose": true, "change": 1, "save": ["includeText": false]] as JSONObject,
-                "completionProvider": ["triggerCharacters": ["[", ":", " ", ",", "#", "-"], "resolveProvider": false] as JSONObject,
+                "completionProvider": ["triggerCharacters": ["[", ":", " ", ",", "#", "-"], "resolveProvider": true] as JSONObject,
                 "hoverProvider": true,
                 "definitionProvider": true,
                 "referencesProvider": true,

@@ -147,6 +147,11 @@ async def test_completion_ids_after_wiki_brackets(client: LanguageClient):
     text = repo.read(LL1).replace("in [[PM-0001]].", "in [[PM-0001]] and [[LL-00")
     open_doc(client, LL1, text)
     line = "Replica lag broke checkout in [[PM-0001]] and [[LL-00"
+    result = await client.text_document_completion_async(types.CompletionParams(
+        text_document=doc(client, LL1), position=pos(12, len(line))))
+    # The documentation (the hover text) comes when the client resolves the item it shows.
+    resolved = await client.completion_item_resolve_async(result.items[0])
+    assert resolved.documentation.value.startswith("**LL-0002** Pin connection pool sizes\n\nlesson · superseded")
     assert await complete(client, LL1, 12, len(line)) == [
         ("LL-0002", "Pin connection pool sizes — superseded", "LL-0002", (12, len(line) - 5, 12, len(line))),
         ("LL-0003", "Size connection pools from measured load — active", "LL-0003", (12, len(line) - 5, 12, len(line))),
