@@ -1,6 +1,7 @@
 # Lore — organizational memory kept in git.
 #   make demo    build lore and run it on a freshly built example memory repository
 #   make test    run every test (installs the Debian packages it needs when missing)
+#   make lsp-test  the end-to-end tests of `lore lsp` (pytest-lsp and headless Neovim)
 #   make bench   measure lore against its peers on generated corpora (slow; not run by CI)
 #   make screenshots  refresh docs/images/site-*.png from the browser test
 #   make install install .build/release/lore to $(PREFIX)/bin (PREFIX=/usr/local by default)
@@ -14,8 +15,11 @@ PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite
 
 VENV       := $(CURDIR)/.build/venv
 BROWSER_PACKAGES := chromium chromium-driver python3-venv
+LSP_VENV   := $(CURDIR)/.build/venv-lsp
+LSP_PYTHON_PACKAGES := pytest-lsp==1.0.1 pygls==2.1.1 lsprotocol==2025.0.0
+LSP_PACKAGES := neovim emacs-nox elpa-eglot python3-venv
 
-.PHONY: all deps browser-deps build release install demo test browser-test screenshots bench embed fuzz clean
+.PHONY: all deps browser-deps lsp-deps build release install demo test browser-test lsp-test screenshots bench embed fuzz clean
 
 all: build
 
@@ -45,6 +49,22 @@ browser-deps:
 	  echo "installing selenium into $(VENV)"; \
 	  ( python3 -m venv "$(VENV)" && "$(VENV)/bin/pip" install -q selenium ) \
 	    || echo "note: could not install selenium; the browser test will be skipped"; \
+	fi
+
+# The end-to-end tests of `lore lsp`: Debian's neovim and Emacs with eglot (real clients, headless)
+# and pytest-lsp (PyPI) in a virtual environment under .build. Without network the LSP tests are
+# skipped with a note.
+lsp-deps:
+	@if ! command -v nvim >/dev/null || ! command -v emacs >/dev/null || ! [ -d /usr/share/emacs/site-lisp/elpa-src ] \
+	    || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then \
+	  echo "installing $(LSP_PACKAGES)"; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(LSP_PACKAGES) ) \
+	    || echo "note: could not install $(LSP_PACKAGES); the editor tests of lore lsp will be skipped"; \
+	fi
+	@if ! "$(LSP_VENV)/bin/python" -c 'import pytest_lsp' 2>/dev/null; then \
+	  echo "installing $(LSP_PYTHON_PACKAGES) into $(LSP_VENV)"; \
+	  ( python3 -m venv "$(LSP_VENV)" && "$(LSP_VENV)/bin/pip" install -q $(LSP_PYTHON_PACKAGES) ) \
+	    || echo "note: could not install pytest-lsp (is PyPI reachable?); the tests of lore lsp will be skipped"; \
 	fi
 
 build: deps
@@ -85,10 +105,17 @@ demo: build
 	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."; \
 	echo "Open the published site: file://$$dir-site/index.html"
 
-test: deps browser-deps
+test: deps browser-deps lsp-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory browser-test
+	@$(MAKE) --no-print-directory lsp-test
+
+# Runs when pytest-lsp is installed (lsp-deps); the Neovim test inside it skips itself without nvim.
+lsp-test:
+	@if "$(LSP_VENV)/bin/python" -c 'import pytest_lsp' 2>/dev/null; then \
+	  LORE="$(CURDIR)/.build/debug/lore" "$(LSP_VENV)/bin/python" -m pytest -p no:cacheprovider Tests/LSP; \
+	else echo "lore lsp tests skipped: pytest-lsp missing (make lsp-deps could not install it from PyPI)"; fi
 
 # Runs when chromium, chromedriver and selenium are all there (browser-deps installs them).
 browser-test:

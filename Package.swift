@@ -48,8 +48,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // `lore lsp`: the Language Server Protocol over standard input and output (JSON-RPC framing
+        // written here, Foundation's JSON), its features over LoreKit's.
+        .target(name: "LoreLSP", dependencies: ["LoreKit", "Git"]),
         .executableTarget(name: "lore", dependencies: [
-            "LoreKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LoreKit", "LoreLSP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),

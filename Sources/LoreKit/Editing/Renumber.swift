@@ -13,6 +13,8 @@ public struct FileEdit: Sendable, Hashable {
     public let editCount: Int
     /// The file differs from `HEAD` (or is not committed at all).
     public let hasUncommittedChanges: Bool
+    /// The edits of `original` that make `changed`, each the bytes of one id.
+    public let edits: [ByteEdit]
 }
 
 /// Every edit of a renumbering, planned before anything is written.
@@ -51,8 +53,11 @@ public struct RenumberPlan: Sendable {
 /// links — across the working tree, editing only the bytes of the id.
 public enum Renumber {
     /// Plans renumbering the entry `target` (an id, or an entry's path when several share the id)
-    /// to `newID` (the kind's next id when `nil`). Nothing is written.
-    public static func plan(_ memory: MemoryRepository, target: String, newID requested: String?) throws(EditError) -> RenumberPlan {
+    /// to `newID` (the kind's next id when `nil`). Nothing is written. `overlay` holds texts that
+    /// stand for files of the working tree (an editor's unsaved buffers): they are planned on
+    /// instead of the files' bytes on disk.
+    public static func plan(_ memory: MemoryRepository, target: String, newID requested: String?,
+                            overlay: [GitPath: [UInt8]] = [:]) throws(EditError) -> RenumberPlan {
         guard let root = memory.repository.workingDirectory else {
             throw .repository(.repository(GitError(.bareRepository, "a bare repository has no working tree to renumber in",
                                                    context: "lore renumber")))
@@ -121,13 +126,33 @@ public enum Renumber {
 
         let head: Snapshot? = memory.repository.isHeadUnborn ? nil : (try? memory.snapshot(.revision("HEAD")))
         var changes: [FileEdit] = []
-        for candidate in corpus.entries {
-            let mentions = candidate.path == entry.path || candidate.links.contains { $0.kind == .wiki && $0.destination == oldID }
-                || idFields(of: candidate, configuration).contains { candidate.frontMatter.list($0).contains(oldID) }
-            guard mentions else { continue }
-            let file = root + candidate.path.description
-            guard let data = FileManager.default.contents(atPath: file) else { throw .write("cannot read \(candidate.path)") }
-            let editor = try FrontMatterEditor(path: candidate.path, kind: candidate.kind, bytes: Array(data))
+        var candidates = corpus.entries.map { (path: $0.path, kind: $0.kind, entry: Optional($0)) }
+        let known = Set(candidates.map(\.path))
+        for path in overlay.keys.sorted() where !known.contains(path) {
+            if let kind = configuration.kind(containing: path), EntryFileFilter.isEntry(path) { candidates.append((path, kind.name, nil)) }
+        }
+        for candidate in candidates {
+            if overlay[candidate.path] == nil, let disk = candidate.entry {
+                let mentions = candidate.path == entry.path || disk.links.contains { $0.kind == .wiki && $0.destination == oldID }
+                    || idFields(of: disk, configuration).contains { disk.frontMatter.list($0).contains(oldID) }
+                guard mentions else { continue }
+            }
+            let bytes: [UInt8]
+            if let text = overlay[candidate.path] {
+                bytes = text
+            } else {
+                guard let data = FileManager.default.contents(atPath: root + candidate.path.description) else {
+                    throw .write("cannot read \(candidate.path)")
+                }
+                bytes = Array(data)
+            }
+            let editor: FrontMatterEditor
+            do throws(EditError) {
+                editor = try FrontMatterEditor(path: candidate.path, kind: candidate.kind, bytes: bytes)
+            } catch {
+                if overlay[candidate.path] != nil { continue }   // an unsaved text that does not read: left alone
+                throw error
+            }
             let parsed = editor.entry
             var edits: [ByteEdit] = []
             if candidate.path == entry.path, let id = parsed.frontMatter["id"]?.scalar {
@@ -154,7 +179,7 @@ public enum Renumber {
             var dirty = true
             if let head, case .bytes(let committed)? = try? head.contents(at: candidate.path) { dirty = committed != original }
             changes.append(FileEdit(path: candidate.path, original: original, changed: ByteEdit.apply(edits, to: original),
-                                      editCount: edits.count, hasUncommittedChanges: dirty))
+                                      editCount: edits.count, hasUncommittedChanges: dirty, edits: edits))
         }
         changes.sort { $0.path < $1.path }
         return RenumberPlan(oldID: oldID, newID: newID, entryPath: entry.path, changes: changes, notes: notes)

@@ -247,41 +247,59 @@ public enum Checker {
 
     /// Runs the collection rules over the verdicts' summaries and gives every finding its
     /// configured severity.
-    private static func assemble(_ verdicts: [FileVerdict], summaries: [EntrySummary], extra: [Diagnostic], facts: SnapshotFacts,
-                                 notes: [String]) -> CheckReport {
-        let severities = facts.configuration.ruleSeverities
-        func severity(_ id: String, _ defaultSeverity: RuleSeverity) -> RuleSeverity {
-            severities[id].flatMap(RuleSeverity.init(rawValue:)) ?? defaultSeverity
-        }
-        let defaults = Self.defaultSeverities
+    static func assemble(_ verdicts: [FileVerdict], summaries: [EntrySummary], extra: [Diagnostic], facts: SnapshotFacts,
+                         notes: [String]) -> CheckReport {
+        var diagnostics = ownDiagnostics(verdicts, extra: extra, configuration: facts.configuration)
+        diagnostics += collectionDiagnostics(summaries, facts: facts)
+        diagnostics.sort()
+        let checked = Set(summaries.map(\.path)).union(diagnostics.map(\.path))
+        return CheckReport(diagnostics: diagnostics, entryCount: summaries.count, notes: notes, checkedPaths: checked.sorted())
+    }
+
+    /// The configured severity of a rule.
+    private static func severity(_ id: String, _ configuration: Configuration) -> RuleSeverity {
+        configuration.ruleSeverities[id].flatMap(RuleSeverity.init(rawValue:)) ?? defaultSeverities[id] ?? .error
+    }
+
+    /// A finding at its configured severity (a rule may only lower it), `nil` when the rule is off.
+    private static func diagnostic(_ rule: String, _ finding: Finding, _ configuration: Configuration) -> Diagnostic? {
+        let configured = severity(rule, configuration)
+        guard configured != .off else { return nil }
+        let base: Diagnostic.Severity = configured == .error ? .error : .warning
+        let final = finding.severity.map { max(base, $0) } ?? base   // a rule may only lower it
+        return Diagnostic(path: finding.path, position: finding.position, severity: final, code: rule, message: finding.message)
+    }
+
+    /// What each file says by itself — problems reading it and its entry rules' findings — at the
+    /// configured severities, unsorted.
+    static func ownDiagnostics(_ verdicts: [FileVerdict], extra: [Diagnostic], configuration: Configuration) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for diagnostic in verdicts.flatMap(\.diagnostics) + extra {
-            switch severity(diagnostic.code, defaults[diagnostic.code] ?? .error) {
+            switch severity(diagnostic.code, configuration) {
             case .off: continue
             case .warning: diagnostics.append(diagnostic.with(severity: .warning))
             case .error: diagnostics.append(diagnostic)
             }
         }
-        func add(_ rule: String, _ finding: Finding) {
-            let configured = severity(rule, defaults[rule] ?? .error)
-            guard configured != .off else { return }
-            let base: Diagnostic.Severity = configured == .error ? .error : .warning
-            let final = finding.severity.map { max(base, $0) } ?? base   // a rule may only lower it
-            diagnostics.append(Diagnostic(path: finding.path, position: finding.position, severity: final, code: rule,
-                                          message: finding.message))
-        }
         for verdict in verdicts {
-            for item in verdict.findings { add(item.rule, item.finding) }
+            for item in verdict.findings {
+                if let found = diagnostic(item.rule, item.finding, configuration) { diagnostics.append(found) }
+            }
         }
+        return diagnostics
+    }
+
+    /// The snapshot-wide rules' findings over the summaries, at the configured severities, unsorted.
+    static func collectionDiagnostics(_ summaries: [EntrySummary], facts: SnapshotFacts) -> [Diagnostic] {
+        let configuration = facts.configuration
         // The snapshot-wide rules are independent of each other: they run side by side.
-        let active = collectionRules.filter { severity(type(of: $0).description.id, type(of: $0).description.defaultSeverity) != .off }
+        let active = collectionRules.filter { severity(type(of: $0).description.id, configuration) != .off }
         let found = active.parallelMap(batch: 1) { rule in (type(of: rule).description.id, rule.check(summaries, in: facts)) }
+        var diagnostics: [Diagnostic] = []
         for (id, findings) in found {
-            for finding in findings { add(id, finding) }
+            for finding in findings { if let found = diagnostic(id, finding, configuration) { diagnostics.append(found) } }
         }
-        diagnostics.sort()
-        let checked = Set(summaries.map(\.path)).union(diagnostics.map(\.path))
-        return CheckReport(diagnostics: diagnostics, entryCount: summaries.count, notes: notes, checkedPaths: checked.sorted())
+        return diagnostics
     }
 
     /// Each rule's default severity, by id.

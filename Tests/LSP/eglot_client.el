@@ -1,0 +1,38 @@
+;; Emacs 28 with Debian's elpa-eglot 1.9 as a client of `lore lsp`, in batch mode: opens an entry,
+;; breaks a link, reads the diagnostics flymake got, completes an id after `[[`. Prints one
+;; `lore-result:` line of JSON.
+(dolist (dir (directory-files "/usr/share/emacs/site-lisp/elpa" t "^[a-z]"))
+  (add-to-list 'load-path dir))
+(require 'eglot)
+(require 'flymake)
+(require 'json)
+(defvar lore-root (getenv "LORE_REPO"))
+(defvar lore-bin (getenv "LORE"))
+(find-file (concat lore-root "/lessons/replica-reads.md"))
+(text-mode)
+(eglot '(text-mode) (project-current) 'eglot-lsp-server (list lore-bin "lsp") "markdown")
+(defun lore-wait (seconds) (dotimes (_ (* seconds 10)) (accept-process-output nil 0.1)))
+(lore-wait 2)
+(goto-char (point-min))
+(search-forward "LL-0002]")
+(replace-match "LL-0404]")
+;; Batch mode is never idle: send the change eglot's idle timer would send, start flymake.
+(eglot--signal-textDocument/didChange)
+(lore-wait 2)
+(flymake-start)
+(lore-wait 2)
+(defvar lore-diagnostics
+  (vconcat (mapcar (lambda (d) (vector (line-number-at-pos (flymake-diagnostic-beg d)) (symbol-name (flymake-diagnostic-type d))
+                                       (flymake-diagnostic-text d)))
+                   (flymake-diagnostics))))
+(goto-char (point-min))
+(search-forward "in [[PM-0001]]")
+(insert " and [[LL-00")
+(eglot--signal-textDocument/didChange)
+(lore-wait 1)
+(defvar lore-completion
+  (let ((capf (eglot-completion-at-point)))
+    (vconcat (mapcar #'substring-no-properties (all-completions "LL-00" (nth 2 capf))))))
+(princ (format "lore-result: %s\n" (json-encode (list (cons 'diagnostics lore-diagnostics) (cons 'completion lore-completion)))))
+(eglot-shutdown (eglot-current-server))
+(kill-emacs 0)
