@@ -93,9 +93,11 @@ public enum RecordImport {
                 block += Array("\(name): \(text)".utf8) + newline
             }
             var changed: [UInt8]
+            let edit: ByteEdit
             let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
             let start = original.starts(with: bom) ? 3 : 0
             if frontMatter.syntax == .none {
+                edit = ByteEdit(range: start..<start, replacement: Array("---".utf8) + newline + block + Array("---".utf8) + newline)
                 changed = Array(original[..<start]) + Array("---".utf8) + newline + block + Array("---".utf8) + newline + Array(original[start...])
             } else {
                 // Before the closing fence: the line before the body.
@@ -103,6 +105,7 @@ public enum RecordImport {
                 let closing = entry.bodyLine - 1
                 guard closing >= 2, closing <= lines.count else { skipped.append((entry.path, "front-matter not found")); continue }
                 let offset = lines.lineRange(closing).lowerBound
+                edit = ByteEdit(range: offset..<offset, replacement: block)
                 changed = Array(original[..<offset]) + block + Array(original[offset...])
             }
             // Proof: read back, the record is the same and the body is untouched.
@@ -114,7 +117,8 @@ public enum RecordImport {
             }
             var dirty = true
             if let head, case .bytes(let committed)? = try? head.contents(at: entry.path) { dirty = committed != original }
-            changes.append(FileEdit(path: entry.path, original: original, changed: changed, editCount: names.count, hasUncommittedChanges: dirty))
+            changes.append(FileEdit(path: entry.path, original: original, changed: changed, editCount: names.count, hasUncommittedChanges: dirty,
+                                    edits: [edit]))
         }
         changes.sort { $0.path < $1.path }
         return Plan(changes: changes, skipped: skipped)
