@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        // The official MCP SDK, used by LoreMCP only (`lore mcp`); LoreKit does not depend on it.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         // System libraries from Debian (libgit2-dev, libcmark-gfm-dev); see Makefile `deps`.
@@ -38,8 +40,12 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // The MCP server over stdio (`lore mcp`): tools, resources and prompts over LoreKit.
+        .target(name: "LoreMCP", dependencies: [
+            "LoreKit", .product(name: "MCP", package: "swift-sdk"),
+        ]),
         .executableTarget(name: "lore", dependencies: [
-            "LoreKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LoreKit", "LoreMCP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),

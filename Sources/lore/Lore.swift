@@ -28,7 +28,7 @@ struct Lore: ParsableCommand {
         """,
         version: "lore \(LoreVersion.current)",
         subcommands: [Init.self, New.self, List.self, Search.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
-                      Renumber.self, Index.self, Links.self, Graph.self, Publish.self, Rules.self, Hooks.self, Trailers.self]
+                      Renumber.self, Index.self, Links.self, Graph.self, Publish.self, Rules.self, Hooks.self, Trailers.self, MCP.self]
     )
 }
 
