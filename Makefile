@@ -4,15 +4,18 @@
 #   make bench   measure lore against its peers on generated corpora (slow; not run by CI)
 #   make screenshots  refresh docs/images/site-*.png from the browser test
 #   make embed   recompile the templates, theme and hooks into the library after editing them
+#   make mcp-test  the end-to-end test of `lore mcp` with the official MCP Python SDK (part of make test)
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config git python3 python3-jsonschema
 
 VENV       := $(CURDIR)/.build/venv
+MCP_VENV   := $(CURDIR)/.build/venv-mcp
+MCP_PYPI   := mcp==2.3.0 pytest
 BROWSER_PACKAGES := chromium chromium-driver python3-venv
 
-.PHONY: all deps browser-deps build release demo test browser-test screenshots bench embed clean
+.PHONY: all deps browser-deps mcp-deps build release demo test browser-test mcp-test screenshots bench embed clean
 
 all: build
 
@@ -42,6 +45,15 @@ browser-deps:
 	  echo "installing selenium into $(VENV)"; \
 	  ( python3 -m venv "$(VENV)" && "$(VENV)/bin/pip" install -q selenium ) \
 	    || echo "note: could not install selenium; the browser test will be skipped"; \
+	fi
+
+# The client of the `lore mcp` test: the official MCP Python SDK and pytest (PyPI) in a virtual
+# environment under .build. Best effort: without PyPI the test is skipped, saying so.
+mcp-deps:
+	@if ! "$(MCP_VENV)/bin/python" -c 'import mcp, pytest' 2>/dev/null; then \
+	  echo "installing $(MCP_PYPI) into $(MCP_VENV)"; \
+	  ( python3 -m venv "$(MCP_VENV)" && "$(MCP_VENV)/bin/pip" install -q $(MCP_PYPI) ) \
+	    || echo "note: could not install $(MCP_PYPI) (is PyPI reachable?); the lore mcp test will be skipped"; \
 	fi
 
 build: deps
@@ -77,10 +89,17 @@ demo: build
 	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."; \
 	echo "Open the published site: file://$$dir-site/index.html"
 
-test: deps browser-deps
+test: deps browser-deps mcp-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory mcp-test
 	@$(MAKE) --no-print-directory browser-test
+
+# Runs when the MCP SDK is installed (mcp-deps); a failure fails `make test`.
+mcp-test:
+	@if "$(MCP_VENV)/bin/python" -c 'import mcp, pytest' 2>/dev/null; then \
+	  LORE="$(CURDIR)/.build/debug/lore" "$(MCP_VENV)/bin/python" -m pytest -q -p no:cacheprovider Tests/MCP/mcp_test.py; \
+	else echo "lore mcp test skipped: the mcp Python SDK is not installed (make mcp-deps; PyPI unreachable?)"; fi
 
 # Runs when chromium, chromedriver and selenium are all there (browser-deps installs them).
 browser-test:
