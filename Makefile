@@ -8,7 +8,7 @@
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config git python3 python3-jsonschema
+PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libcurl4-openssl-dev pkg-config git python3 python3-jsonschema
 
 VENV       := $(CURDIR)/.build/venv
 MCP_VENV   := $(CURDIR)/.build/venv-mcp
@@ -22,10 +22,11 @@ all: build
 # System libraries from Debian: libgit2 1.5 and cmark-gfm (with its extensions) through pkg-config,
 # SQLite 3 with FTS5 for GRDB (the search index); git and python3 for the tests (temporary
 # repositories, the shared corpus generator), and python3-jsonschema to validate `lore index`
-# output against docs/index.schema.json.
+# output against docs/index.schema.json. libcurl4-openssl-dev: the MCP SDK (lore mcp) links
+# FoundationNetworking, which `make release` (--static-swift-stdlib) links against -lcurl.
 deps:
 	@if pkg-config --exists libgit2 libcmark-gfm sqlite3 2>/dev/null \
-	    && [ -f /usr/include/cmark-gfm-core-extensions.h ] \
+	    && [ -f /usr/include/cmark-gfm-core-extensions.h ] && pkg-config --exists libcurl \
 	    && command -v git >/dev/null && command -v python3 >/dev/null \
 	    && python3 -c 'import jsonschema' 2>/dev/null; then :; else \
 	  echo "installing $(PACKAGES)"; \
