@@ -7,29 +7,33 @@
 #   make install install .build/release/lore to $(PREFIX)/bin (PREFIX=/usr/local by default)
 #   make embed   recompile the templates, theme and hooks into the library after editing them
 #   make fuzz    run each libFuzzer target for FUZZ_SECONDS (default 600) from the seed corpus
+#   make mcp-test  the end-to-end test of `lore mcp` with the official MCP Python SDK (part of make test)
 
 SWIFT      ?= swift
 PREFIX     ?= /usr/local
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config git python3 python3-jsonschema
+PACKAGES   := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libcurl4-openssl-dev pkg-config git python3 python3-jsonschema
 
 VENV       := $(CURDIR)/.build/venv
+MCP_VENV   := $(CURDIR)/.build/venv-mcp
+MCP_PYPI   := mcp==2.3.0 pytest
 BROWSER_PACKAGES := chromium chromium-driver python3-venv
 LSP_VENV   := $(CURDIR)/.build/venv-lsp
 LSP_PYTHON_PACKAGES := pytest-lsp==1.0.1 pygls==2.1.1 lsprotocol==2025.0.0
 LSP_PACKAGES := neovim emacs-nox elpa-eglot python3-venv
 
-.PHONY: all deps browser-deps lsp-deps build release install demo test browser-test lsp-test screenshots bench embed fuzz clean
+.PHONY: all deps browser-deps lsp-deps mcp-deps build release install demo test browser-test lsp-test mcp-test screenshots bench embed fuzz clean
 
 all: build
 
 # System libraries from Debian: libgit2 1.5 and cmark-gfm (with its extensions) through pkg-config,
 # SQLite 3 with FTS5 for GRDB (the search index); git and python3 for the tests (temporary
 # repositories, the shared corpus generator), and python3-jsonschema to validate `lore index`
-# output against docs/index.schema.json.
+# output against docs/index.schema.json. libcurl4-openssl-dev: the MCP SDK (lore mcp) links
+# FoundationNetworking, which `make release` (--static-swift-stdlib) links against -lcurl.
 deps:
 	@if pkg-config --exists libgit2 libcmark-gfm sqlite3 2>/dev/null \
-	    && [ -f /usr/include/cmark-gfm-core-extensions.h ] \
+	    && [ -f /usr/include/cmark-gfm-core-extensions.h ] && pkg-config --exists libcurl \
 	    && command -v git >/dev/null && command -v python3 >/dev/null \
 	    && python3 -c 'import jsonschema' 2>/dev/null; then :; else \
 	  echo "installing $(PACKAGES)"; \
@@ -65,6 +69,15 @@ lsp-deps:
 	  echo "installing $(LSP_PYTHON_PACKAGES) into $(LSP_VENV)"; \
 	  ( python3 -m venv "$(LSP_VENV)" && "$(LSP_VENV)/bin/pip" install -q $(LSP_PYTHON_PACKAGES) ) \
 	    || echo "note: could not install pytest-lsp (is PyPI reachable?); the tests of lore lsp will be skipped"; \
+	fi
+
+# The client of the `lore mcp` test: the official MCP Python SDK and pytest (PyPI) in a virtual
+# environment under .build. Best effort: without PyPI the test is skipped, saying so.
+mcp-deps:
+	@if ! "$(MCP_VENV)/bin/python" -c 'import mcp, pytest' 2>/dev/null; then \
+	  echo "installing $(MCP_PYPI) into $(MCP_VENV)"; \
+	  ( python3 -m venv "$(MCP_VENV)" && "$(MCP_VENV)/bin/pip" install -q $(MCP_PYPI) ) \
+	    || echo "note: could not install $(MCP_PYPI) (is PyPI reachable?); the lore mcp test will be skipped"; \
 	fi
 
 build: deps
@@ -105,9 +118,10 @@ demo: build
 	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."; \
 	echo "Open the published site: file://$$dir-site/index.html"
 
-test: deps browser-deps lsp-deps
+test: deps browser-deps lsp-deps mcp-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory mcp-test
 	@$(MAKE) --no-print-directory browser-test
 	@$(MAKE) --no-print-directory lsp-test
 
@@ -116,6 +130,12 @@ lsp-test:
 	@if "$(LSP_VENV)/bin/python" -c 'import pytest_lsp' 2>/dev/null; then \
 	  LORE="$(CURDIR)/.build/debug/lore" "$(LSP_VENV)/bin/python" -m pytest -p no:cacheprovider Tests/LSP; \
 	else echo "lore lsp tests skipped: pytest-lsp missing (make lsp-deps could not install it from PyPI)"; fi
+
+# Runs when the MCP SDK is installed (mcp-deps); a failure fails `make test`.
+mcp-test:
+	@if "$(MCP_VENV)/bin/python" -c 'import mcp, pytest' 2>/dev/null; then \
+	  LORE="$(CURDIR)/.build/debug/lore" "$(MCP_VENV)/bin/python" -m pytest -q -p no:cacheprovider Tests/MCP/mcp_test.py; \
+	else echo "lore mcp test skipped: the mcp Python SDK is not installed (make mcp-deps; PyPI unreachable?)"; fi
 
 # Runs when chromium, chromedriver and selenium are all there (browser-deps installs them).
 browser-test:

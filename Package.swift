@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        // The official MCP SDK, used by LoreMCP only (`lore mcp`); LoreKit does not depend on it.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         // System libraries from Debian (libgit2-dev, libcmark-gfm-dev); see Makefile `deps`.
@@ -51,13 +53,18 @@ let package = Package(
         // `lore lsp`: the Language Server Protocol over standard input and output (JSON-RPC framing
         // written here, Foundation's JSON), its features over LoreKit's.
         .target(name: "LoreLSP", dependencies: ["LoreKit", "Git"]),
+        // The MCP server over stdio (`lore mcp`): tools, resources and prompts over LoreKit.
+        .target(name: "LoreMCP", dependencies: [
+            "LoreKit", .product(name: "MCP", package: "swift-sdk"),
+        ]),
         .executableTarget(name: "lore", dependencies: [
-            "LoreKit", "LoreLSP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LoreKit", "LoreLSP", "LoreMCP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "LoreKitTests", dependencies: ["LoreKit", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LoreMCPTests", dependencies: ["LoreMCP", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "CLITests", dependencies: ["lore", "TestSupport"], exclude: ["Fixtures"]),
     ] + fuzzTargets,
     swiftLanguageModes: [.v6]

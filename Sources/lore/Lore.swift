@@ -40,7 +40,7 @@ struct Lore: ParsableCommand {
         version: "lore \(LoreVersion.current)",
         subcommands: [Init.self, New.self, List.self, Search.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
                       Renumber.self, Import.self, Index.self, Links.self, Graph.self, Publish.self, Rules.self, Hooks.self, Trailers.self,
-                      LSP.self]
+                      LSP.self, MCP.self]
     )
 }
 

@@ -179,9 +179,13 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         let repo = try Self.scenario()
         let first = repo.path + "-one", second = repo.path + "-two"
         defer { try? FileManager.default.removeItem(atPath: first); try? FileManager.default.removeItem(atPath: second) }
-        let one = try lore(["publish", "--out", first], in: repo.path, environment: ["TZ": "UTC", "LANG": "C", "LC_ALL": "C"])
+        // "Today" is the clock's date, which differs between time zones; SOURCE_DATE_EPOCH (read as a
+        // UTC date) fixes it, as a reproducible build does.
+        let epoch = "1738576800"
+        let one = try lore(["publish", "--out", first], in: repo.path, environment: ["TZ": "UTC", "LANG": "C", "LC_ALL": "C", "SOURCE_DATE_EPOCH": epoch])
         let two = try lore(["publish", "--out", second], in: repo.path,
-                           environment: ["TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "tr_TR.UTF-8", "LORE_NO_CACHE": "1"])
+                           environment: ["TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "tr_TR.UTF-8", "LORE_NO_CACHE": "1",
+                                         "SOURCE_DATE_EPOCH": epoch])
         #expect(one.status == 0 && two.status == 0, "\(one.stderr)\(two.stderr)")
         let a = try tree(first), b = try tree(second)
         #expect(a.keys.sorted() == b.keys.sorted())

@@ -140,6 +140,47 @@ public enum Checker {
                         notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
     }
 
+    /// The findings `lore check` would report for the file at `path` if it held `text`, judged
+    /// with the rest of `source` as it is (so a duplicate id or a broken link is found too),
+    /// without writing anything: `lore mcp`'s `check_draft`. `path` must be an entry file of a
+    /// kind's folder (`kind(containing:)`); a draft larger than `max_file_size` is refused as
+    /// `lore check` refuses such a file.
+    public static func checkDraft(_ memory: MemoryRepository, source: SnapshotSource, path: GitPath, text: [UInt8],
+                                  today: String? = nil) throws(LoreError) -> CheckReport {
+        let snapshot = try memory.snapshot(source)
+        let configuration = try memory.configuration(in: snapshot)
+        let listing: [SnapshotFile]
+        do {
+            listing = try snapshot.files().filter { $0.path != path }
+        } catch {
+            throw .repository(error)
+        }
+        let files = CorpusLoader.entryFiles(among: listing, configuration: configuration)
+        var verdicts = try fileVerdicts(memory, snapshot: snapshot, configuration: configuration, files: files)
+        let context = try Self.context(for: configuration, in: snapshot)
+        let kind = configuration.kind(containing: path)?.name ?? ""
+        if text.count > configuration.maxFileSize {
+            verdicts.append(FileVerdict(EntryParser.Result(entry: nil, diagnostics: [Diagnostic(
+                path: path, position: SourcePosition(line: 1, column: 1), code: "file-too-large",
+                message: "file of \(text.count) bytes is larger than max_file_size (\(configuration.maxFileSize) bytes); not read")]),
+                rules: entryRules, context: context))
+        } else {
+            verdicts.append(FileVerdict(EntryParser.parse(path: path, kind: kind, bytes: text), rules: entryRules, context: context))
+        }
+        let summaries = verdicts.compactMap(\.summary)
+        let repository = memory.repository
+        var existing = Set<String>()
+        for summary in summaries {
+            for item in summary.commits where FieldType.isCommitID(item.text) && repository.commitExists(item.text) {
+                existing.insert(item.text.lowercased())
+            }
+        }
+        let facts = SnapshotFacts(configuration: configuration, today: today ?? LocalDate.today(),
+                                  files: FileIndex(listing.map(\.path) + [path]), existingCommits: existing,
+                                  historyIsIncomplete: repository.isShallow)
+        return assemble(verdicts, summaries: summaries, extra: [], facts: facts, notes: []).keeping({ $0.path == path }, inScope: { $0 == path })
+    }
+
     /// Each entry file judged by itself (read, parsed, entry rules, summary), from the check cache
     /// (`lore/check-cache`, by blob, path, kind and check context) when it has the file; what is
     /// made is added to the cache. In the order of `files`.
