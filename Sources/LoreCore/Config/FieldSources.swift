@@ -94,8 +94,18 @@ public enum FieldDerivation {
                !DateText.isISODate(scalar.text), let date = DateText.normalize(scalar.text, format: spec.format) {
                 set(spec.name, date, scalar.position, from: "front-matter (\(scalar.text))")
             }
+            // A title that starts with the record's own number (`ADR005: Catalog`, `RFC-0042 - X`).
+            if spec.name == "title", let index = has("title"), let scalar = fields[index].value.scalar {
+                let title = Self.cleanTitle(scalar.text, id: name.id(pattern: idPattern ?? nil))
+                if title != scalar.text && !title.isEmpty { set("title", title, scalar.position, from: "front-matter (\(scalar.text))") }
+            }
             if spec.name == "status", let index = has("status"), let scalar = fields[index].value.scalar {
-                statusText = (scalar.text, scalar.position)
+                if isPlaceholder(scalar.text) {
+                    // MADR 3's template status left as written: no status (the sources are tried).
+                    fields.remove(at: index)
+                } else {
+                    statusText = (scalar.text, scalar.position)
+                }
             }
             guard has(spec.name) == nil else { continue }
             var found: (text: String, position: SourcePosition, source: String)?
@@ -116,7 +126,7 @@ public enum FieldDerivation {
                     }
                 case .heading:
                     if let heading = entry.headings.first(where: { $0.level == 1 }) ?? entry.headings.first {
-                        let title = Self.cleanTitle(heading.text)
+                        let title = Self.cleanTitle(heading.text, id: name.id(pattern: idPattern ?? nil))
                         if !title.isEmpty { found = (title, SourcePosition(line: heading.line, column: 1), "heading") }
                     }
                 case .section(let names):
@@ -135,6 +145,9 @@ public enum FieldDerivation {
                 }
                 guard var value = found else { continue }
                 if spec.name == "status" {
+                    // A template's placeholder (`[ accepted | deprecated | … ]`, `{proposed | accepted}`,
+                    // `[change when approved]`) is no status: the next source is tried.
+                    if isPlaceholder(value.text) { found = nil; continue }
                     statusText = (value.text, value.position)
                     value.text = value.text.split(separator: "\n").first.map(String.init) ?? value.text
                 } else if spec.type == .date || spec.type == .datetime {
@@ -196,20 +209,46 @@ public enum FieldDerivation {
         }
     }
 
-    /// A heading as a title: inline numbering `1. `, `12. ` (adr-tools) removed.
-    static func cleanTitle(_ text: String) -> String {
+    /// A heading as a title: inline numbering `1. `, `12. ` (adr-tools) removed, and the record's
+    /// own number written before it (`ADR005: `, `ADR-0001 - `, `RFC 42: `) when `id` has that number.
+    static func cleanTitle(_ text: String, id: String? = nil) -> String {
         var title = text.trimmingBlanks
         let digits = title.prefix { $0.isASCII && $0.isNumber }
         if !digits.isEmpty, title.dropFirst(digits.count).hasPrefix(". ") {
-            title = String(title.dropFirst(digits.count + 2)).trimmingBlanks
+            return String(title.dropFirst(digits.count + 2)).trimmingBlanks
+        }
+        // `LETTERS[-_ ]DIGITS` then `:`, `. ` or a spaced dash, with DIGITS the id's number.
+        guard let id, let idNumber = Int(id.drop { !($0.isASCII && $0.isNumber) }.prefix { $0.isASCII && $0.isNumber }) else { return title }
+        let letters = title.prefix { $0.isASCII && $0.isLetter }
+        guard letters.count <= 5 else { return title }
+        var rest = title.dropFirst(letters.count)
+        if !letters.isEmpty, let separator = rest.first, separator == "-" || separator == "_" || separator == " " { rest = rest.dropFirst() }
+        let number = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !number.isEmpty, Int(number) == idNumber else { return title }
+        rest = rest.dropFirst(number.count)
+        for mark in [":", ". ", " - ", " – ", " — ", " : "] where rest.hasPrefix(mark) {
+            let cleaned = String(rest.dropFirst(mark.count)).trimmingBlanks
+            if !cleaned.isEmpty { title = cleaned }
+            break
         }
         return title
     }
 
-    /// Misspellings of statuses (adr-tools writes "Superceded").
+    /// A template's placeholder rather than a value: text wrapped in `[…]` or `{…}` (not a link),
+    /// or alternatives separated by `|` (`proposed | accepted`), an HTML comment after it ignored.
+    static func isPlaceholder(_ raw: String) -> Bool {
+        var text = (raw.split(separator: "\n").first.map(String.init) ?? raw).trimmingBlanks
+        if let comment = text.range(of: "<!--") { text = String(text[..<comment.lowerBound]).trimmingBlanks }
+        guard !text.isEmpty else { return false }
+        if (text.hasPrefix("[") && text.hasSuffix("]")) || (text.hasPrefix("{") && text.hasSuffix("}")) { return true }
+        return text.split(separator: "|").count >= 3 && !text.hasPrefix("|")
+    }
+
+    /// Misspellings of statuses (adr-tools writes "Superceded"), and words teams use for one.
     static let statusSynonyms: [String: String] = [
         "superceded": "superseded", "supersede": "superseded", "superseeded": "superseded", "supercede": "superseded",
         "depreciated": "deprecated", "accept": "accepted", "propose": "proposed", "reject": "rejected",
+        "approved": "accepted", "approve": "accepted", "adopted": "accepted",
     ]
 
     /// The kind's status for a status as written, or `nil` when none fits (the text is kept).
@@ -415,6 +454,10 @@ public enum DateText {
         }
         // YYYY-MM-DD, YYYY/MM/DD, and timestamps starting so.
         if numbers.count >= 3, numbers[0].digits == 4 {
+            // `2024-14-02`: a month above 12 and a day that can be one were written the other way.
+            if numbers[1].value > 12, numbers[2].value <= 12, numbers[1].digits <= 2, numbers[2].digits <= 2 {
+                return make(numbers[0].value, numbers[2].value, numbers[1].value)
+            }
             return make(numbers[0].value, numbers[1].value, numbers[2].value)
         }
         let format = format?.uppercased()

@@ -112,6 +112,42 @@ private let adrKind = """
         #expect(fields["superseded_by"] == "0014")
     }
 
+    @Test func templatePlaceholdersAreNoStatus() throws {
+        // A record that kept its template's status line: no status, and no relation from its example link.
+        let bullets = derive("""
+            # Pick a queue
+
+            - Status: [ proposed | accepted | superseded by [x](yyyymmdd-x.md)] <!-- optional -->
+            - Date: [YYYY-MM-DD when decided] <!-- optional -->
+            """, path: "docs/adr/20230301-pick-a-queue.md", kind: try kind(adrKind))
+        #expect(bullets["status"] == nil)
+        #expect(bullets["superseded_by"] == nil)
+        #expect(bullets["date"] == nil)
+        let section = derive("# 9. Cache pages\n\nDate: 2024-02-01\n\n## Status\n\n[fill in once decided]\n\n## Context\n",
+                             path: "docs/adr/0009-cache-pages.md", kind: try kind(adrKind))
+        #expect(section["status"] == nil)
+        // The section is a placeholder; a `Status:` line further on still gives one.
+        let both = derive("# 9. Cache pages\n\n## Status\n\n{proposed | accepted | rejected}\n\nStatus: accepted\n",
+                          path: "docs/adr/0009-cache-pages.md", kind: try kind(adrKind))
+        #expect(both["status"] == "accepted")
+        let frontMatter = derive("---\nstatus: \"{proposed | rejected | accepted | deprecated}\"\n---\n# Cache pages\n",
+                                 path: "docs/adr/0009-cache-pages.md", kind: try kind(adrKind))
+        #expect(frontMatter["status"] == nil)
+        #expect(FieldDerivation.isPlaceholder("Accepted") == false)
+        #expect(FieldDerivation.isPlaceholder("Superseded by [ADR-0007](0007-x.md)") == false)
+    }
+
+    @Test func titlesWithoutTheRecordsOwnNumber() throws {
+        let adr = try kind(adrKind)
+        #expect(derive("# ADR007: Pick a queue\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        #expect(derive("# ADR-0007 - Pick a queue\n", path: "docs/adr/0007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        #expect(derive("---\ntitle: 'RFC 7: Pick a queue'\n---\n", path: "docs/adr/0007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        // Another number, or no separator after it: the title as written.
+        #expect(derive("# ADR008: Pick a queue\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["title"] == "ADR008: Pick a queue")
+        #expect(derive("# 7 queues compared\n", path: "docs/adr/0007-queues.md", kind: adr)["title"] == "7 queues compared")
+        #expect(FieldDerivation.cleanTitle("1.77.0 pre-release testing", id: "1.77.0-prerelease") == "1.77.0 pre-release testing")
+    }
+
     @Test func derivedFieldsPointAtTheirText() throws {
         let result = FieldDerivation.apply(parse("# 3. Title\n\n* Status: ✅ Accepted.\n* Date: 2020-01-31\n"), kind: try kind(adrKind))
         let entry = try #require(result.entry)
@@ -157,6 +193,7 @@ private let adrKind = """
         ("20190205", nil, "2019-02-05"), ("21/02/2017", nil, "2017-02-21"), ("02/21/2017", nil, "2017-02-21"),
         ("05/02/2019", "DD/MM/YYYY", "2019-02-05"), ("05/02/2019", "MM/DD/YYYY", "2019-05-02"), ("05.02.2019", nil, "2019-02-05"),
         ("February 5th, 2019", nil, "2019-02-05"), ("5 Feb 2019", nil, "2019-02-05"), ("**2019-02-05**", nil, "2019-02-05"),
+        ("2024-14-02", nil, "2024-02-14"), ("[2022-10-05]", nil, "2022-10-05"),
     ] as [(String, String?, String)])
     func datesAsTeamsWriteThem(text: String, format: String?, expected: String) {
         #expect(DateText.normalize(text, format: format) == expected)
@@ -180,6 +217,7 @@ private let adrKind = """
         ("Accepted", "accepted"), ("Accepted.", "accepted"), ("✅ Accepted", "accepted"), ("**Proposed**", "proposed"),
         ("Superceded by [ADR-0007](0007-x.md)", "superseded"), ("superseded by ADR-0007", "superseded"),
         ("Accepted on 2020-01-01", "accepted"), ("In Review", "in-review"), ("Draft", "draft"), ("Rejected in favour of X", "rejected"),
+        ("Approved", "accepted"),
     ])
     func statusesAsTeamsWriteThem(text: String, expected: String) throws {
         let spec = FieldSpec("status", .enumeration(["proposed", "accepted", "rejected", "deprecated", "superseded"]))
