@@ -53,6 +53,19 @@ public enum FieldDerivation {
     /// The entry of `result` with the fields its kind takes from elsewhere; a file without
     /// front-matter is an entry only when the kind reads records as found.
     public static func apply(_ result: EntryParser.Result, kind: Kind?) -> EntryParser.Result {
+        // Front-matter read only leniently (a colon in a plain value): an entry of a kind that reads
+        // records as found, with a warning; for any other, the error alone, as before.
+        if result.entry != nil, result.diagnostics.contains(where: { $0.code == "invalid-yaml" }) {
+            guard let kind, kind.readsRecordsAsFound else { return EntryParser.Result(entry: nil, diagnostics: result.diagnostics) }
+            let diagnostics = result.diagnostics.map { diagnostic in
+                diagnostic.code != "invalid-yaml" ? diagnostic : Diagnostic(
+                    path: diagnostic.path, position: diagnostic.position, severity: .warning, code: diagnostic.code,
+                    message: "\(diagnostic.message); read with the value after the key as text")
+            }
+            var applied = apply(EntryParser.Result(entry: result.entry, diagnostics: diagnostics.filter { $0.code != "invalid-yaml" }), kind: kind)
+            applied.diagnostics += diagnostics.filter { $0.code == "invalid-yaml" }
+            return applied
+        }
         guard var entry = result.entry, let kind else { return result }
         var diagnostics = result.diagnostics
         if entry.frontMatter.syntax == .none {

@@ -73,6 +73,24 @@ private let adrKind = """
         #expect(result.diagnostics.map(\.description) == [expected])
     }
 
+    @Test func aColonInAPlainValueIsReadOnlyForKindsReadingRecordsAsFound() throws {
+        let text = "---\ntitle: ADR002: Pick a queue\nlabel: x\n---\n# Body\n"
+        let result = parse(text, path: "docs/adr/0002-pick-a-queue.md")
+        #expect(result.entry?.frontMatter.text("title") == "ADR002: Pick a queue")
+        #expect(result.diagnostics.map(\.code) == ["invalid-yaml"])
+        // A kind that reads records as found keeps the entry, with a warning.
+        let applied = FieldDerivation.apply(result, kind: try kind(adrKind))
+        #expect(applied.entry?.frontMatter.text("title") == "Pick a queue")
+        #expect(applied.diagnostics.map(\.severity) == [.warning])
+        // A FORMAT.md v1 kind, and the editors (strict parsing): the error alone, as before.
+        let v1 = FieldDerivation.apply(result, kind: try kind("kinds:\n  decision:\n    dir: docs/adr\n"))
+        #expect(v1.entry == nil)
+        #expect(v1.diagnostics.map(\.severity) == [.error])
+        #expect(EntryParser.parse(path: GitPath("docs/adr/0001-x.md"), kind: "decision", bytes: Array(text.utf8)).entry == nil)
+        // Still unreadable when quoting does not help.
+        #expect(parse("---\ntitle: [a: b\n---\n").entry == nil)
+    }
+
     @Test func hostileNestingIsRefusedNotRecursedInto() {
         let deepJSON = String(repeating: "[", count: 100_000)
         #expect(parse("{\"a\": \(deepJSON)").diagnostics.first?.message.contains("nesting deeper than 64 levels") == true)
