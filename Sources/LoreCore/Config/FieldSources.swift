@@ -222,10 +222,20 @@ public enum FieldDerivation {
         }
     }
 
+    /// Names of a record's type written before its title and a colon.
+    static let recordTypes: Set<String> = ["architecture decision record", "architectural decision record", "decision record", "adr",
+                                           "rfc", "postmortem", "post-mortem", "post mortem", "incident report"]
+
     /// A heading as a title: inline numbering `1. `, `12. ` (adr-tools) removed, and the record's
-    /// own number written before it (`ADR005: `, `ADR-0001 - `, `RFC 42: `) when `id` has that number.
+    /// own number written before it (`ADR005: `, `ADR-0001 - `, `RFC 42: `) when `id` has that number,
+    /// and the record's type (`Architecture Decision Record: `, `ADR: `).
     static func cleanTitle(_ text: String, id: String? = nil) -> String {
         var title = text.trimmingBlanks
+        // `Architecture Decision Record: Use ADRs` (the record's type before its title).
+        if let colon = title.firstIndex(of: ":"), recordTypes.contains(title[..<colon].lowercased().trimmingBlanks),
+           case let rest = String(title[title.index(after: colon)...]).trimmingBlanks, !rest.isEmpty {
+            title = rest
+        }
         let digits = title.prefix { $0.isASCII && $0.isNumber }
         if !digits.isEmpty, title.dropFirst(digits.count).hasPrefix(". ") {
             return String(title.dropFirst(digits.count + 2)).trimmingBlanks

@@ -164,6 +164,10 @@ private let adrKind = """
         #expect(derive("# ADR008: Pick a queue\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["title"] == "ADR008: Pick a queue")
         #expect(derive("# 7 queues compared\n", path: "docs/adr/0007-queues.md", kind: adr)["title"] == "7 queues compared")
         #expect(FieldDerivation.cleanTitle("1.77.0 pre-release testing", id: "1.77.0-prerelease") == "1.77.0 pre-release testing")
+        // The record's type before the title.
+        #expect(derive("# Architecture Decision Record: Pick a queue\n", path: "adr-007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        #expect(derive("# ADR: Pick a queue\n", path: "docs/adr/0007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        #expect(derive("# Queues: a comparison\n", path: "docs/adr/0007-queues.md", kind: adr)["title"] == "Queues: a comparison")
     }
 
     @Test func derivedFieldsPointAtTheirText() throws {
