@@ -304,13 +304,14 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         #expect(output.contains("docs/decisions/: 3 decision entries (MADR 4)"))
     }
 
-    /// Records as real collections leave them: a site generator's front-matter with a colon in an
-    /// unquoted title, the record's number before its title, a `| Created | Status |` table, a
+    /// Records as real collections leave them: a site generator's front-matter with its page ids
+    /// (`id: adrs-adr001`) and a colon in an unquoted title, the record's number before its title, a `| Created | Status |` table, a
     /// template's status placeholder, `Approved`, and a date whose month and day were swapped.
     @Test func recordsAsRealCollectionsLeaveThem() throws {
         let repo = try TemporaryRepository()
         try repo.write("docs/architecture-decisions/adr001-keep-a-log.md", """
             ---
+            id: adrs-adr001
             title: ADR001: Keep a decision log
             sidebar_label: ADR001
             ---
@@ -326,6 +327,7 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
             """)
         try repo.write("docs/architecture-decisions/adr002-queue.md", """
             ---
+            id: adrs-adr002
             title: 'ADR002: Pick a queue'
             ---
 
@@ -354,7 +356,7 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         ])
         // The unquoted colon is reported, as a warning: the record is read.
         let checked = try lore(["check"], in: repo.path)
-        #expect(checked.stdout.contains("adr001-keep-a-log.md:2:14: warning: mapping values are not allowed in this context; read with the value after the key as text [invalid-yaml]"),
+        #expect(checked.stdout.contains("adr001-keep-a-log.md:3:14: warning: mapping values are not allowed in this context; read with the value after the key as text [invalid-yaml]"),
                 "\(checked.stdout)")
     }
 

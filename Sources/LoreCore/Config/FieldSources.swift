@@ -107,6 +107,12 @@ public enum FieldDerivation {
                !DateText.isISODate(scalar.text), let date = DateText.normalize(scalar.text, format: spec.format) {
                 set(spec.name, date, scalar.position, from: "front-matter (\(scalar.text))")
             }
+            // A site generator's page id (`id: adrs-adr001` in `adr001-add-adr-log.md`, Docusaurus):
+            // the record's id is the file name's when the kind takes ids from file names.
+            if spec.name == "id", let index = has("id"), let scalar = fields[index].value.scalar, idPattern != nil,
+               let own = name.id(pattern: nil), own != name.stem, isPageID(scalar.text, of: own) {
+                set("id", own, scalar.position, from: "file-name (front-matter '\(scalar.text)' is the page's id)")
+            }
             // A title that starts with the record's own number (`ADR005: Catalog`, `RFC-0042 - X`).
             if spec.name == "title", let index = has("title"), let scalar = fields[index].value.scalar {
                 let title = Self.cleanTitle(scalar.text, id: name.id(pattern: idPattern ?? nil))
@@ -220,6 +226,16 @@ public enum FieldDerivation {
             }
             return EntrySection(title: heading.text, line: heading.line, text: text)
         }
+    }
+
+    /// `adrs-adr001`, `decisions/0001`: a longer name that ends with the record's id after a `/`,
+    /// or after `-`, `_` or `.` when the id has a prefix of its own (`DR-0001` for `0001` is an id
+    /// scheme, not a page); case ignored.
+    public static func isPageID(_ text: String, of id: String) -> Bool {
+        let lower = text.lowercased(), own = id.lowercased()
+        guard lower != own, lower.hasSuffix(own), let before = lower.dropLast(own.count).last else { return false }
+        if before == "/" { return true }
+        return (before == "-" || before == "_" || before == ".") && own.first?.isLetter == true
     }
 
     /// Names of a record's type written before its title and a colon.

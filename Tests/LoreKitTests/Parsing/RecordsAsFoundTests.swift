@@ -155,6 +155,17 @@ private let adrKind = """
         #expect(FieldDerivation.isPlaceholder("Superseded by [ADR-0007](0007-x.md)") == false)
     }
 
+    @Test func aSitesPageIDIsNotTheRecordsID() throws {
+        let adr = try kind(adrKind)
+        let page = derive("---\nid: docs-adr007\ntitle: Pick a queue\n---\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)
+        #expect(page["id"] == "adr007")
+        // An id of the team's own, or one that merely ends with the same digits: as written.
+        #expect(derive("---\nid: DEC-12\n---\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["id"] == "DEC-12")
+        #expect(derive("---\nid: xadr007\n---\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["id"] == "xadr007")
+        #expect(FieldDerivation.isPageID("decisions/0007", of: "0007"))
+        #expect(!FieldDerivation.isPageID("DR-0007", of: "0007"))
+    }
+
     @Test func titlesWithoutTheRecordsOwnNumber() throws {
         let adr = try kind(adrKind)
         #expect(derive("# ADR007: Pick a queue\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
