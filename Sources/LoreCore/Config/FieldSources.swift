@@ -141,6 +141,8 @@ public enum FieldDerivation {
                     default:
                         if spec.type == .date || spec.type == .datetime, let date = DateText.inName(name.stem) {
                             found = (date, position, "file-name")
+                        } else if spec.type == .date || spec.type == .datetime, let (date, at) = DateText.inPagePath(fields) {
+                            found = (date, at, "file-name (the page's path)")
                         }
                     }
                 case .heading:
@@ -512,6 +514,22 @@ public enum DateText {
         if let month = words.lazy.compactMap({ word in months.firstIndex { word.hasPrefix($0) && (word.count == 3 || word.count >= 4) } }).first,
            let year = numbers.first(where: { $0.digits == 4 }), let day = numbers.first(where: { $0.digits <= 2 }) {
             return make(year.value, month + 1, day.value)
+        }
+        return nil
+    }
+
+    /// The date in the name a site gives a page in its front-matter (`path = "2024/03/17/x.html"`,
+    /// `url: /2019/09/25/welcome/`, Zola and Hugo): a `YYYY/MM/DD` between slashes, before year 2900
+    /// (`9999/12/31` marks a draft), with the position of the value.
+    public static func inPagePath(_ fields: [YAMLPair]) -> (String, SourcePosition)? {
+        for key in ["path", "url"] {
+            guard let scalar = fields.first(where: { $0.key.text == key })?.value.scalar,
+                  let regex = RegexCache.shared.regex("(?:^|/)([0-9]{4})/([0-9]{2})/([0-9]{2})(?:/|$)"),
+                  let match = regex.firstMatch(in: scalar.text, range: NSRange(scalar.text.startIndex..., in: scalar.text)),
+                  let range = Range(match.range, in: scalar.text) else { continue }
+            let numbers = scalar.text[range].split(separator: "/").compactMap { Int($0) }
+            guard numbers.count == 3, numbers[0] < 2900, let date = normalize("\(numbers[0])-\(numbers[1])-\(numbers[2])") else { continue }
+            return (date, scalar.position)
         }
         return nil
     }

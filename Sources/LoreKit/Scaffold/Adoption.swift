@@ -296,7 +296,8 @@ public enum Adoption {
             let usedKeys = lineKeys.filter { key in parsed.contains { hasLine($0, key) } }
             let usedLaterKeys = laterKeys.filter { key in parsed.contains { hasLine($0, key) } }
             if !usedKeys.isEmpty { dateSources.append(.line(usedKeys)) }
-            if parsed.contains(where: { DateText.inName(EntryName($0.path, bundles: kind.bundles).stem) != nil }) {
+            if parsed.contains(where: { DateText.inName(EntryName($0.path, bundles: kind.bundles).stem) != nil
+                || DateText.inPagePath($0.frontMatter.fields) != nil }) {
                 dateSources.append(.fileName(pattern: nil))
             }
             if !usedLaterKeys.isEmpty { dateSources.append(.line(usedLaterKeys)) }

@@ -155,6 +155,18 @@ private let adrKind = """
         #expect(FieldDerivation.isPlaceholder("Superseded by [ADR-0007](0007-x.md)") == false)
     }
 
+    @Test func aDateInThePathASiteGivesThePage() throws {
+        let post = try kind("kinds:\n  post:\n    dir: content/blog\n    prefix: POST\n    statuses: [draft, published]\n    fields:\n      date: { from: [file-name, git] }\n")
+        func date(_ frontMatter: String) -> String? {
+            derive("+++\n\(frontMatter)\ntitle = \"X\"\n+++\nText\n", path: "content/blog/welcome.md", kind: post)["date"]
+        }
+        #expect(date("path = \"2019/09/25/Welcome.html\"") == "2019-09-25")
+        #expect(date("url = \"/blog/2024/03/17/release/\"") == "2024-03-17")
+        // A draft's far date, or no date in the path: the next source.
+        #expect(date("path = \"blog/9999/12/31/draft\"") == nil)
+        #expect(date("path = \"blog/welcome\"") == nil)
+    }
+
     @Test func aSitesPageIDIsNotTheRecordsID() throws {
         let adr = try kind(adrKind)
         let page = derive("---\nid: docs-adr007\ntitle: Pick a queue\n---\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)
