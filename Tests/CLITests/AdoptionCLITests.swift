@@ -304,6 +304,62 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         #expect(output.contains("docs/decisions/: 3 decision entries (MADR 4)"))
     }
 
+    /// Records as real collections leave them: a site generator's front-matter with its page ids
+    /// (`id: adrs-adr001`) and a colon in an unquoted title, the record's number before its title, a `| Created | Status |` table, a
+    /// template's status placeholder, `Approved`, and a date whose month and day were swapped.
+    @Test func recordsAsRealCollectionsLeaveThem() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("docs/architecture-decisions/adr001-keep-a-log.md", """
+            ---
+            id: adrs-adr001
+            title: ADR001: Keep a decision log
+            sidebar_label: ADR001
+            ---
+
+            | Created    | Status |
+            | ---------- | ------ |
+            | 2021-03-04 | Approved |
+
+            ## Context
+
+            Why.
+
+            """)
+        try repo.write("docs/architecture-decisions/adr002-queue.md", """
+            ---
+            id: adrs-adr002
+            title: 'ADR002: Pick a queue'
+            ---
+
+            ## Context
+
+            Queues.
+
+            """)
+        try repo.write("docs/architecture-decisions/adr003-cache.md", """
+            # ADR003 - Cache pages
+
+            - Status: [ proposed | accepted | superseded by [x](adr00x-x.md)] <!-- optional -->
+            - Date: 2022-14-03
+
+            ## Context
+
+            Pages.
+
+            """)
+        try commit(repo, "decisions", on: "2024-02-29")
+        let (records, _) = try adopt(repo)
+        #expect(records == [
+            Record("adr001", "Keep a decision log", "2021-03-04", "accepted"),
+            Record("adr002", "Pick a queue", "2024-02-29", nil),
+            Record("adr003", "Cache pages", "2022-03-14", nil),
+        ])
+        // The unquoted colon is reported, as a warning: the record is read.
+        let checked = try lore(["check"], in: repo.path)
+        #expect(checked.stdout.contains("adr001-keep-a-log.md:3:14: warning: mapping values are not allowed in this context; read with the value after the key as text [invalid-yaml]"),
+                "\(checked.stdout)")
+    }
+
     /// log4brains: `.log4brains.yml` names the folder; dated slugs are the ids; `- Status:` and
     /// `- Date:` bullets; `index.md` and `template.md` are not records.
     @Test func log4brains() throws {

@@ -53,6 +53,19 @@ public enum FieldDerivation {
     /// The entry of `result` with the fields its kind takes from elsewhere; a file without
     /// front-matter is an entry only when the kind reads records as found.
     public static func apply(_ result: EntryParser.Result, kind: Kind?) -> EntryParser.Result {
+        // Front-matter read only leniently (a colon in a plain value): an entry of a kind that reads
+        // records as found, with a warning; for any other, the error alone, as before.
+        if result.entry != nil, result.diagnostics.contains(where: { $0.code == "invalid-yaml" }) {
+            guard let kind, kind.readsRecordsAsFound else { return EntryParser.Result(entry: nil, diagnostics: result.diagnostics) }
+            let diagnostics = result.diagnostics.map { diagnostic in
+                diagnostic.code != "invalid-yaml" ? diagnostic : Diagnostic(
+                    path: diagnostic.path, position: diagnostic.position, severity: .warning, code: diagnostic.code,
+                    message: "\(diagnostic.message); read with the value after the key as text")
+            }
+            var applied = apply(EntryParser.Result(entry: result.entry, diagnostics: diagnostics.filter { $0.code != "invalid-yaml" }), kind: kind)
+            applied.diagnostics += diagnostics.filter { $0.code == "invalid-yaml" }
+            return applied
+        }
         guard var entry = result.entry, let kind else { return result }
         var diagnostics = result.diagnostics
         if entry.frontMatter.syntax == .none {
@@ -94,8 +107,24 @@ public enum FieldDerivation {
                !DateText.isISODate(scalar.text), let date = DateText.normalize(scalar.text, format: spec.format) {
                 set(spec.name, date, scalar.position, from: "front-matter (\(scalar.text))")
             }
+            // A site generator's page id (`id: adrs-adr001` in `adr001-add-adr-log.md`, Docusaurus):
+            // the record's id is the file name's when the kind takes ids from file names.
+            if spec.name == "id", let index = has("id"), let scalar = fields[index].value.scalar, idPattern != nil,
+               let own = name.id(pattern: nil), own != name.stem, isPageID(scalar.text, of: own) {
+                set("id", own, scalar.position, from: "file-name (front-matter '\(scalar.text)' is the page's id)")
+            }
+            // A title that starts with the record's own number (`ADR005: Catalog`, `RFC-0042 - X`).
+            if spec.name == "title", let index = has("title"), let scalar = fields[index].value.scalar {
+                let title = Self.cleanTitle(scalar.text, id: name.id(pattern: idPattern ?? nil))
+                if title != scalar.text && !title.isEmpty { set("title", title, scalar.position, from: "front-matter (\(scalar.text))") }
+            }
             if spec.name == "status", let index = has("status"), let scalar = fields[index].value.scalar {
-                statusText = (scalar.text, scalar.position)
+                if isPlaceholder(scalar.text) {
+                    // MADR 3's template status left as written: no status (the sources are tried).
+                    fields.remove(at: index)
+                } else {
+                    statusText = (scalar.text, scalar.position)
+                }
             }
             guard has(spec.name) == nil else { continue }
             var found: (text: String, position: SourcePosition, source: String)?
@@ -112,11 +141,13 @@ public enum FieldDerivation {
                     default:
                         if spec.type == .date || spec.type == .datetime, let date = DateText.inName(name.stem) {
                             found = (date, position, "file-name")
+                        } else if spec.type == .date || spec.type == .datetime, let (date, at) = DateText.inPagePath(fields) {
+                            found = (date, at, "file-name (the page's path)")
                         }
                     }
                 case .heading:
                     if let heading = entry.headings.first(where: { $0.level == 1 }) ?? entry.headings.first {
-                        let title = Self.cleanTitle(heading.text)
+                        let title = Self.cleanTitle(heading.text, id: name.id(pattern: idPattern ?? nil))
                         if !title.isEmpty { found = (title, SourcePosition(line: heading.line, column: 1), "heading") }
                     }
                 case .section(let names):
@@ -135,6 +166,9 @@ public enum FieldDerivation {
                 }
                 guard var value = found else { continue }
                 if spec.name == "status" {
+                    // A template's placeholder (`[ accepted | deprecated | … ]`, `{proposed | accepted}`,
+                    // `[change when approved]`) is no status: the next source is tried.
+                    if isPlaceholder(value.text) { found = nil; continue }
                     statusText = (value.text, value.position)
                     value.text = value.text.split(separator: "\n").first.map(String.init) ?? value.text
                 } else if spec.type == .date || spec.type == .datetime {
@@ -196,20 +230,66 @@ public enum FieldDerivation {
         }
     }
 
-    /// A heading as a title: inline numbering `1. `, `12. ` (adr-tools) removed.
-    static func cleanTitle(_ text: String) -> String {
+    /// `adrs-adr001`, `decisions/0001`: a longer name that ends with the record's id after a `/`,
+    /// or after `-`, `_` or `.` when the id has a prefix of its own (`DR-0001` for `0001` is an id
+    /// scheme, not a page); case ignored.
+    public static func isPageID(_ text: String, of id: String) -> Bool {
+        let lower = text.lowercased(), own = id.lowercased()
+        guard lower != own, lower.hasSuffix(own), let before = lower.dropLast(own.count).last else { return false }
+        if before == "/" { return true }
+        return (before == "-" || before == "_" || before == ".") && own.first?.isLetter == true
+    }
+
+    /// Names of a record's type written before its title and a colon.
+    static let recordTypes: Set<String> = ["architecture decision record", "architectural decision record", "decision record", "adr",
+                                           "rfc", "postmortem", "post-mortem", "post mortem", "incident report"]
+
+    /// A heading as a title: inline numbering `1. `, `12. ` (adr-tools) removed, and the record's
+    /// own number written before it (`ADR005: `, `ADR-0001 - `, `RFC 42: `) when `id` has that number,
+    /// and the record's type (`Architecture Decision Record: `, `ADR: `).
+    static func cleanTitle(_ text: String, id: String? = nil) -> String {
         var title = text.trimmingBlanks
+        // `Architecture Decision Record: Use ADRs` (the record's type before its title).
+        if let colon = title.firstIndex(of: ":"), recordTypes.contains(title[..<colon].lowercased().trimmingBlanks),
+           case let rest = String(title[title.index(after: colon)...]).trimmingBlanks, !rest.isEmpty {
+            title = rest
+        }
         let digits = title.prefix { $0.isASCII && $0.isNumber }
         if !digits.isEmpty, title.dropFirst(digits.count).hasPrefix(". ") {
-            title = String(title.dropFirst(digits.count + 2)).trimmingBlanks
+            return String(title.dropFirst(digits.count + 2)).trimmingBlanks
+        }
+        // `LETTERS[-_ ]DIGITS` then `:`, `. ` or a spaced dash, with DIGITS the id's number.
+        guard let id, let idNumber = Int(id.drop { !($0.isASCII && $0.isNumber) }.prefix { $0.isASCII && $0.isNumber }) else { return title }
+        let letters = title.prefix { $0.isASCII && $0.isLetter }
+        guard letters.count <= 5 else { return title }
+        var rest = title.dropFirst(letters.count)
+        if !letters.isEmpty, let separator = rest.first, separator == "-" || separator == "_" || separator == " " { rest = rest.dropFirst() }
+        let number = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !number.isEmpty, Int(number) == idNumber else { return title }
+        rest = rest.dropFirst(number.count)
+        for mark in [":", ". ", " - ", " – ", " — ", " : "] where rest.hasPrefix(mark) {
+            let cleaned = String(rest.dropFirst(mark.count)).trimmingBlanks
+            if !cleaned.isEmpty { title = cleaned }
+            break
         }
         return title
     }
 
-    /// Misspellings of statuses (adr-tools writes "Superceded").
+    /// A template's placeholder rather than a value: text wrapped in `[…]` or `{…}` (not a link),
+    /// or alternatives separated by `|` (`proposed | accepted`), an HTML comment after it ignored.
+    static func isPlaceholder(_ raw: String) -> Bool {
+        var text = (raw.split(separator: "\n").first.map(String.init) ?? raw).trimmingBlanks
+        if let comment = text.range(of: "<!--") { text = String(text[..<comment.lowerBound]).trimmingBlanks }
+        guard !text.isEmpty else { return false }
+        if (text.hasPrefix("[") && text.hasSuffix("]")) || (text.hasPrefix("{") && text.hasSuffix("}")) { return true }
+        return text.split(separator: "|").count >= 3 && !text.hasPrefix("|")
+    }
+
+    /// Misspellings of statuses (adr-tools writes "Superceded"), and words teams use for one.
     static let statusSynonyms: [String: String] = [
         "superceded": "superseded", "supersede": "superseded", "superseeded": "superseded", "supercede": "superseded",
         "depreciated": "deprecated", "accept": "accepted", "propose": "proposed", "reject": "rejected",
+        "approved": "accepted", "approve": "accepted", "adopted": "accepted",
     ]
 
     /// The kind's status for a status as written, or `nil` when none fits (the text is kept).
@@ -415,6 +495,10 @@ public enum DateText {
         }
         // YYYY-MM-DD, YYYY/MM/DD, and timestamps starting so.
         if numbers.count >= 3, numbers[0].digits == 4 {
+            // `2024-14-02`: a month above 12 and a day that can be one were written the other way.
+            if numbers[1].value > 12, numbers[2].value <= 12, numbers[1].digits <= 2, numbers[2].digits <= 2 {
+                return make(numbers[0].value, numbers[2].value, numbers[1].value)
+            }
             return make(numbers[0].value, numbers[1].value, numbers[2].value)
         }
         let format = format?.uppercased()
@@ -430,6 +514,22 @@ public enum DateText {
         if let month = words.lazy.compactMap({ word in months.firstIndex { word.hasPrefix($0) && (word.count == 3 || word.count >= 4) } }).first,
            let year = numbers.first(where: { $0.digits == 4 }), let day = numbers.first(where: { $0.digits <= 2 }) {
             return make(year.value, month + 1, day.value)
+        }
+        return nil
+    }
+
+    /// The date in the name a site gives a page in its front-matter (`path = "2024/03/17/x.html"`,
+    /// `url: /2019/09/25/welcome/`, Zola and Hugo): a `YYYY/MM/DD` between slashes, before year 2900
+    /// (`9999/12/31` marks a draft), with the position of the value.
+    public static func inPagePath(_ fields: [YAMLPair]) -> (String, SourcePosition)? {
+        for key in ["path", "url"] {
+            guard let scalar = fields.first(where: { $0.key.text == key })?.value.scalar,
+                  let regex = RegexCache.shared.regex("(?:^|/)([0-9]{4})/([0-9]{2})/([0-9]{2})(?:/|$)"),
+                  let match = regex.firstMatch(in: scalar.text, range: NSRange(scalar.text.startIndex..., in: scalar.text)),
+                  let range = Range(match.range, in: scalar.text) else { continue }
+            let numbers = scalar.text[range].split(separator: "/").compactMap { Int($0) }
+            guard numbers.count == 3, numbers[0] < 2900, let date = normalize("\(numbers[0])-\(numbers[1])-\(numbers[2])") else { continue }
+            return (date, scalar.position)
         }
         return nil
     }

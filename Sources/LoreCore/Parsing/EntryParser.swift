@@ -22,7 +22,9 @@ public enum EntryParser {
     /// Reads `bytes` as the entry at `path` of kind `kind`.
     /// With `readsFilesWithoutFrontMatter`, a file without front-matter is read as an entry with
     /// no fields (`syntax` `.none`) and a `missing-front-matter` diagnostic, so a kind that takes
-    /// its fields from elsewhere can use it; without, it is only the diagnostic.
+    /// its fields from elsewhere can use it; without, it is only the diagnostic. With it too, YAML
+    /// front-matter with a colon in a plain value (`title: ADR002: X`) is read as if that value were
+    /// quoted, the `invalid-yaml` error kept beside the entry (see `FieldDerivation.apply`).
     public static func parse(path: GitPath, kind: String, bytes: [UInt8],
                              yamlLimits: YAMLReader.Limits = .standard, readsFilesWithoutFrontMatter: Bool = false) -> Result {
         func failure(_ position: SourcePosition, _ code: String, _ message: String) -> Result {
@@ -51,11 +53,19 @@ public enum EntryParser {
                                "front-matter opened here is never closed with a line '---'")
             }
             split = found
-            let value: YAMLValue?
+            var value: YAMLValue?
             do {
                 value = try YAMLReader.read(split.yaml, lineOffset: 1, limits: yamlLimits)
             } catch {
-                return failure(error.position, "invalid-yaml", error.message)
+                // `title: ADR002: Catalog format` — a colon in a plain value, as people write titles.
+                // Read again with such values as text; the error stays, and only a kind that reads
+                // records as found keeps the entry (`FieldDerivation.apply`).
+                guard readsFilesWithoutFrontMatter, let lenient = plainValuesQuoted(split.yaml), let read = try? YAMLReader.read(lenient, lineOffset: 1, limits: yamlLimits),
+                      case .mapping = read else {
+                    return failure(error.position, "invalid-yaml", error.message)
+                }
+                value = read
+                missing = Diagnostic(path: path, position: error.position, code: "invalid-yaml", message: error.message)
             }
             switch value {
             case nil: fields = []
@@ -248,6 +258,26 @@ public enum EntryParser {
             return String(scalars[index...])
         }
         return text
+    }
+
+    /// The front-matter with each top-level `key: value` line whose plain value holds `: ` written
+    /// as a single-quoted scalar; `nil` when there is no such line.
+    static func plainValuesQuoted(_ yaml: String) -> String? {
+        var changed = false
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard let first = line.unicodeScalars.first, first.properties.isAlphabetic || first == "_",
+                  let colon = line.range(of: ": ") else { return String(line) }
+            let key = line[..<colon.lowerBound]
+            guard key.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }) else {
+                return String(line)
+            }
+            let value = line[colon.upperBound...].trimmingBlanksSub
+            guard value.contains(": "), let start = value.unicodeScalars.first,
+                  !"'\"[{|>&*!%@`#".unicodeScalars.contains(start) else { return String(line) }
+            changed = true
+            return "\(key): '\(value.replacingOccurrences(of: "'", with: "''"))'"
+        }
+        return changed ? lines.joined(separator: "\n") : nil
     }
 
     package struct Split {

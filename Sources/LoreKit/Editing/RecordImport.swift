@@ -70,8 +70,12 @@ public enum RecordImport {
             guard let data = FileManager.default.contents(atPath: file) else { throw .write("cannot read \(entry.path)") }
             let original = Array(data)
             // Values taken from elsewhere than the front-matter, for keys it does not have (even empty).
-            let rawKeys = Set(EntryParser.parse(path: entry.path, kind: kind.name, bytes: original, readsFilesWithoutFrontMatter: true)
-                .entry?.frontMatter.fields.map(\.key.text) ?? [])
+            let raw = EntryParser.parse(path: entry.path, kind: kind.name, bytes: original, readsFilesWithoutFrontMatter: true)
+            guard !raw.diagnostics.contains(where: { $0.code == "invalid-yaml" }) else {
+                skipped.append((entry.path, "its YAML front-matter is not valid (a colon in a plain value): quote the value first"))
+                continue
+            }
+            let rawKeys = Set(raw.entry?.frontMatter.fields.map(\.key.text) ?? [])
             let derived = frontMatter.derived.filter { !$0.value.hasPrefix("front-matter") && $0.value != FieldDerivation.pendingGit && !rawKeys.contains($0.key) }
             var names = leading.filter { derived[$0] != nil }
             names += kind.fields.map(\.name).filter { derived[$0] != nil && !names.contains($0) }

@@ -269,6 +269,13 @@ public enum Adoption {
             let wholeStem = hint == "log4brains" || hint == "site" || Double(collisions) > 0.1 * Double(leading.count)
                 || Double(datedSlugs) >= 0.5 * Double(leading.count)
             sources["id"] = [.fileName(pattern: wholeStem ? "^(.+)$" : nil)]
+        } else if share({ entry in
+            let name = EntryName(entry.path, bundles: kind.bundles)
+            guard let own = name.id(pattern: nil), own != name.stem, let written = entry.frontMatter.text("id") else { return false }
+            return FieldDerivation.isPageID(written, of: own)
+        }) >= 0.5 {
+            // Front-matter ids that are a site's page ids (`id: adrs-adr001`): the file names give the records'.
+            sources["id"] = [.fileName(pattern: nil)]
         }
         // Titles: front-matter, else the first `#` heading (not a section name), else the file name.
         if share({ hasKey($0, "title") }) < 0.9 {
@@ -289,7 +296,8 @@ public enum Adoption {
             let usedKeys = lineKeys.filter { key in parsed.contains { hasLine($0, key) } }
             let usedLaterKeys = laterKeys.filter { key in parsed.contains { hasLine($0, key) } }
             if !usedKeys.isEmpty { dateSources.append(.line(usedKeys)) }
-            if parsed.contains(where: { DateText.inName(EntryName($0.path, bundles: kind.bundles).stem) != nil }) {
+            if parsed.contains(where: { DateText.inName(EntryName($0.path, bundles: kind.bundles).stem) != nil
+                || DateText.inPagePath($0.frontMatter.fields) != nil }) {
                 dateSources.append(.fileName(pattern: nil))
             }
             if !usedLaterKeys.isEmpty { dateSources.append(.line(usedLaterKeys)) }

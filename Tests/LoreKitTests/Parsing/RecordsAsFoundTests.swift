@@ -73,6 +73,24 @@ private let adrKind = """
         #expect(result.diagnostics.map(\.description) == [expected])
     }
 
+    @Test func aColonInAPlainValueIsReadOnlyForKindsReadingRecordsAsFound() throws {
+        let text = "---\ntitle: ADR002: Pick a queue\nlabel: x\n---\n# Body\n"
+        let result = parse(text, path: "docs/adr/0002-pick-a-queue.md")
+        #expect(result.entry?.frontMatter.text("title") == "ADR002: Pick a queue")
+        #expect(result.diagnostics.map(\.code) == ["invalid-yaml"])
+        // A kind that reads records as found keeps the entry, with a warning.
+        let applied = FieldDerivation.apply(result, kind: try kind(adrKind))
+        #expect(applied.entry?.frontMatter.text("title") == "Pick a queue")
+        #expect(applied.diagnostics.map(\.severity) == [.warning])
+        // A FORMAT.md v1 kind, and the editors (strict parsing): the error alone, as before.
+        let v1 = FieldDerivation.apply(result, kind: try kind("kinds:\n  decision:\n    dir: docs/adr\n"))
+        #expect(v1.entry == nil)
+        #expect(v1.diagnostics.map(\.severity) == [.error])
+        #expect(EntryParser.parse(path: GitPath("docs/adr/0001-x.md"), kind: "decision", bytes: Array(text.utf8)).entry == nil)
+        // Still unreadable when quoting does not help.
+        #expect(parse("---\ntitle: [a: b\n---\n").entry == nil)
+    }
+
     @Test func hostileNestingIsRefusedNotRecursedInto() {
         let deepJSON = String(repeating: "[", count: 100_000)
         #expect(parse("{\"a\": \(deepJSON)").diagnostics.first?.message.contains("nesting deeper than 64 levels") == true)
@@ -110,6 +128,69 @@ private let adrKind = """
         #expect(fields["date"] == "2017-02-21")
         #expect(fields["status"] == "superseded")
         #expect(fields["superseded_by"] == "0014")
+    }
+
+    @Test func templatePlaceholdersAreNoStatus() throws {
+        // A record that kept its template's status line: no status, and no relation from its example link.
+        let bullets = derive("""
+            # Pick a queue
+
+            - Status: [ proposed | accepted | superseded by [x](yyyymmdd-x.md)] <!-- optional -->
+            - Date: [YYYY-MM-DD when decided] <!-- optional -->
+            """, path: "docs/adr/20230301-pick-a-queue.md", kind: try kind(adrKind))
+        #expect(bullets["status"] == nil)
+        #expect(bullets["superseded_by"] == nil)
+        #expect(bullets["date"] == nil)
+        let section = derive("# 9. Cache pages\n\nDate: 2024-02-01\n\n## Status\n\n[fill in once decided]\n\n## Context\n",
+                             path: "docs/adr/0009-cache-pages.md", kind: try kind(adrKind))
+        #expect(section["status"] == nil)
+        // The section is a placeholder; a `Status:` line further on still gives one.
+        let both = derive("# 9. Cache pages\n\n## Status\n\n{proposed | accepted | rejected}\n\nStatus: accepted\n",
+                          path: "docs/adr/0009-cache-pages.md", kind: try kind(adrKind))
+        #expect(both["status"] == "accepted")
+        let frontMatter = derive("---\nstatus: \"{proposed | rejected | accepted | deprecated}\"\n---\n# Cache pages\n",
+                                 path: "docs/adr/0009-cache-pages.md", kind: try kind(adrKind))
+        #expect(frontMatter["status"] == nil)
+        #expect(FieldDerivation.isPlaceholder("Accepted") == false)
+        #expect(FieldDerivation.isPlaceholder("Superseded by [ADR-0007](0007-x.md)") == false)
+    }
+
+    @Test func aDateInThePathASiteGivesThePage() throws {
+        let post = try kind("kinds:\n  post:\n    dir: content/blog\n    prefix: POST\n    statuses: [draft, published]\n    fields:\n      date: { from: [file-name, git] }\n")
+        func date(_ frontMatter: String) -> String? {
+            derive("+++\n\(frontMatter)\ntitle = \"X\"\n+++\nText\n", path: "content/blog/welcome.md", kind: post)["date"]
+        }
+        #expect(date("path = \"2019/09/25/Welcome.html\"") == "2019-09-25")
+        #expect(date("url = \"/blog/2024/03/17/release/\"") == "2024-03-17")
+        // A draft's far date, or no date in the path: the next source.
+        #expect(date("path = \"blog/9999/12/31/draft\"") == nil)
+        #expect(date("path = \"blog/welcome\"") == nil)
+    }
+
+    @Test func aSitesPageIDIsNotTheRecordsID() throws {
+        let adr = try kind(adrKind)
+        let page = derive("---\nid: docs-adr007\ntitle: Pick a queue\n---\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)
+        #expect(page["id"] == "adr007")
+        // An id of the team's own, or one that merely ends with the same digits: as written.
+        #expect(derive("---\nid: DEC-12\n---\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["id"] == "DEC-12")
+        #expect(derive("---\nid: xadr007\n---\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["id"] == "xadr007")
+        #expect(FieldDerivation.isPageID("decisions/0007", of: "0007"))
+        #expect(!FieldDerivation.isPageID("DR-0007", of: "0007"))
+    }
+
+    @Test func titlesWithoutTheRecordsOwnNumber() throws {
+        let adr = try kind(adrKind)
+        #expect(derive("# ADR007: Pick a queue\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        #expect(derive("# ADR-0007 - Pick a queue\n", path: "docs/adr/0007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        #expect(derive("---\ntitle: 'RFC 7: Pick a queue'\n---\n", path: "docs/adr/0007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        // Another number, or no separator after it: the title as written.
+        #expect(derive("# ADR008: Pick a queue\n", path: "docs/adr/adr007-pick-a-queue.md", kind: adr)["title"] == "ADR008: Pick a queue")
+        #expect(derive("# 7 queues compared\n", path: "docs/adr/0007-queues.md", kind: adr)["title"] == "7 queues compared")
+        #expect(FieldDerivation.cleanTitle("1.77.0 pre-release testing", id: "1.77.0-prerelease") == "1.77.0 pre-release testing")
+        // The record's type before the title.
+        #expect(derive("# Architecture Decision Record: Pick a queue\n", path: "adr-007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        #expect(derive("# ADR: Pick a queue\n", path: "docs/adr/0007-pick-a-queue.md", kind: adr)["title"] == "Pick a queue")
+        #expect(derive("# Queues: a comparison\n", path: "docs/adr/0007-queues.md", kind: adr)["title"] == "Queues: a comparison")
     }
 
     @Test func derivedFieldsPointAtTheirText() throws {
@@ -157,6 +238,7 @@ private let adrKind = """
         ("20190205", nil, "2019-02-05"), ("21/02/2017", nil, "2017-02-21"), ("02/21/2017", nil, "2017-02-21"),
         ("05/02/2019", "DD/MM/YYYY", "2019-02-05"), ("05/02/2019", "MM/DD/YYYY", "2019-05-02"), ("05.02.2019", nil, "2019-02-05"),
         ("February 5th, 2019", nil, "2019-02-05"), ("5 Feb 2019", nil, "2019-02-05"), ("**2019-02-05**", nil, "2019-02-05"),
+        ("2024-14-02", nil, "2024-02-14"), ("[2022-10-05]", nil, "2022-10-05"),
     ] as [(String, String?, String)])
     func datesAsTeamsWriteThem(text: String, format: String?, expected: String) {
         #expect(DateText.normalize(text, format: format) == expected)
@@ -180,6 +262,7 @@ private let adrKind = """
         ("Accepted", "accepted"), ("Accepted.", "accepted"), ("✅ Accepted", "accepted"), ("**Proposed**", "proposed"),
         ("Superceded by [ADR-0007](0007-x.md)", "superseded"), ("superseded by ADR-0007", "superseded"),
         ("Accepted on 2020-01-01", "accepted"), ("In Review", "in-review"), ("Draft", "draft"), ("Rejected in favour of X", "rejected"),
+        ("Approved", "accepted"),
     ])
     func statusesAsTeamsWriteThem(text: String, expected: String) throws {
         let spec = FieldSpec("status", .enumeration(["proposed", "accepted", "rejected", "deprecated", "superseded"]))
