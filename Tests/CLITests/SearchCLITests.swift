@@ -24,6 +24,14 @@ private func searchFixture() throws -> TemporaryRepository {
 }
 
 @Suite struct SearchCLITests {
+    /// No hit is said on standard error (text), and is an empty array in JSON; exit 0 either way.
+    @Test func noHitsIsSaid() throws {
+        let repo = try searchFixture()
+        #expect(try lore(["search", "zebra", "quokka"], in: repo.path) ==
+                ProcessResult(stdout: "", stderr: "no entry matches zebra quokka\n", status: 0))
+        #expect(try lore(["search", "zebra", "--format", "json"], in: repo.path) == ProcessResult(stdout: "[\n\n]\n", stderr: "", status: 0))
+    }
+
     @Test func ranksTitleThenFieldsThenBody() throws {
         let repo = try searchFixture()
         let result = try lore(["search", "replica"], in: repo.path)

@@ -68,6 +68,8 @@ struct Search: ParsableCommand {
         case .json:
             Console.out(stableJSON(hits))
         case .text:
+            // Nothing found is said (on standard error, so a pipe still receives no lines).
+            if hits.isEmpty { Console.err("no entry matches \(Escaping.terminal(words.joined(separator: " ")))\n") }
             Console.out(hits.map { hit in
                 let line = [hit.id ?? "-", hit.kind, hit.date ?? "-", hit.title ?? hit.path].map { Escaping.terminal($0) }.joined(separator: "  ")
                 return line + "\n  \(Escaping.terminal(hit.path))\n  \(Escaping.terminal(hit.snippet))\n"
