@@ -112,7 +112,7 @@ async def test_diagnostics_on_unsaved_buffer_match_lore_check(client: LanguageCl
     change_doc(client, LL1, broken)
     diagnostics = await published(client, LL1)
     assert diagnostics == [
-        (4, 8, 4, 12, "error", "invalid-value", "'status' must be one of active, superseded, archived, not 'done'"),
+        (4, 8, 4, 12, "error", "invalid-value", "'status' must be one of draft, active, superseded, archived, not 'done'"),
         (5, 19, 5, 26, "error", "broken-link", "'related' names LL-0404, which no entry has"),
         (6, 0, 6, 3, "error", "missing-section", "missing section '## Evidence'"),
     ]
@@ -187,7 +187,7 @@ async def test_completion_field_names_values_and_sections(client: LanguageClient
     assert names[2][2:] == ("tags: ", (5, 0, 5, 2))
     # Allowed values: statuses.
     change_doc(client, LL1, text.replace("status: active", "status: "))
-    assert [item[0] for item in await complete(client, LL1, 4, 8)] == ["active", "superseded", "archived"]
+    assert [item[0] for item in await complete(client, LL1, 4, 8)] == ["draft", "active", "superseded", "archived"]
     # Allowed values: severities, and an enum field of an action item.
     pm = repo.read(PM1)
     open_doc(client, PM1, pm.replace("severity: SEV2", "severity: S").replace("    status: open", "    status: "))

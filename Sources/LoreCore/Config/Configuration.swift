@@ -205,7 +205,7 @@ package enum BuiltInKinds {
                             declared: [])
         case "lesson":
             return assemble(Kind(name: name, dir: "lessons", prefix: "LL", path: "{slug}.md", ids: .sequence, template: name,
-                                 statuses: ["active", "superseded", "archived"], severities: [], optionalSections: [], fields: []),
+                                 statuses: ["draft", "active", "superseded", "archived"], severities: [], optionalSections: [], fields: []),
                             declared: [])
         case "decision":
             return assemble(Kind(name: name, dir: "decisions", prefix: "DR", path: "{nnnn}-{slug}.md", ids: .sequence, template: name,

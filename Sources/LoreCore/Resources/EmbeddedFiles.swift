@@ -125,7 +125,7 @@ What becomes easier, what becomes harder, and what to watch.
 id: {{id}}
 title: {{title}}
 date: {{date}}
-status: active
+status: draft
 authors: [{{author}}]
 tags: []
 related: []

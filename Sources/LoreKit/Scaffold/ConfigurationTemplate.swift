@@ -23,7 +23,7 @@ extension Configuration {
         dir: lessons
         prefix: LL
         path: "{slug}.md"
-        statuses: [active, superseded, archived]
+        statuses: [draft, active, superseded, archived]
       decision:
         dir: decisions
         prefix: DR
