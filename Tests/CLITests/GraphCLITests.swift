@@ -144,6 +144,9 @@ import TestSupport
               file     LL-0004  lessons/d.md:13:23
 
             """)
+        // The entry's file names it as well as its id, as with `lore show` (from a subfolder too).
+        #expect(try lore(["links", "decisions/0001-b.md"], in: repo.path) == text)
+        #expect(try lore(["links", "0001-b.md"], in: repo.path + "/decisions") == text)
         let unknown = try lore(["links", "LL-0777"], in: repo.path)
         #expect(unknown.status == 2 && unknown.stderr == "error: no entry has the id 'LL-0777'\n")
 

@@ -21,12 +21,18 @@ struct Links: ParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .text
 
-    @Argument(help: "The entry's id.")
+    @Argument(help: "The entry's id, or its file (as `lore show` takes it).")
     var id: String
 
     func run() throws {
         let index = try snapshot.index()
-        guard let entry = index.graph.entry(id: id) else { throw Failure.usage("no entry has the id '\(id)'") }
+        var found = index.graph.entry(id: id)
+        if found == nil {
+            // A path, as `lore show` reads it: relative to where the command runs, else to the top.
+            let path = RepositoryPaths(repo: snapshot.repo, repository: try snapshot.open().repository).relative(id)
+            for candidate in [path, id].compactMap({ $0 }) where found == nil { found = index.graph.entry(at: GitPath(candidate)) }
+        }
+        guard let entry = found else { throw Failure.usage("no entry has the id '\(id)'") }
         let outgoing = index.graph.outgoing(entry.path), incoming = index.graph.incoming(entry.path)
         switch format {
         case .json:
