@@ -403,7 +403,8 @@ private struct ConfigurationReader {
 
     func string(_ value: YAMLValue, _ key: String) throws(ConfigurationError) -> String {
         guard let scalar = value.scalar, !scalar.isNull, !scalar.text.isEmpty else {
-            throw fail(value.position, "'\(key)' must be a single value, not \(value.isNull ? "empty" : value.shapeName)")
+            let found = value.isNull || value.scalar?.text.isEmpty == true ? "empty" : value.shapeName
+            throw fail(value.position, "'\(key)' must be a single value, not \(found)")
         }
         return scalar.text
     }

@@ -38,7 +38,7 @@ public enum YAMLReader {
             parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
             root = try parser.singleRoot()
         } catch let error as YamlError {
-            throw problem(from: error, lineOffset: lineOffset)
+            throw problem(from: error, in: text, lineOffset: lineOffset)
         } catch {
             throw YAMLProblem(position: SourcePosition(line: lineOffset + 1, column: 1), message: "\(error)")
         }
@@ -50,6 +50,21 @@ public enum YAMLReader {
         return try withExtendedLifetime(parser) { () throws(YAMLProblem) -> YAMLValue in
             try convert(root, lineOffset: lineOffset, anchors: mayHaveAnchors)
         }
+    }
+
+    /// The character at a libyaml mark (line and column counted from 1, columns in characters).
+    private static func character(at mark: Mark?, in text: String) -> Character? {
+        guard let mark, mark.line >= 1, mark.column >= 1 else { return nil }
+        var line = 1
+        var index = text.startIndex
+        while line < mark.line {
+            guard let newline = text[index...].firstIndex(of: "\n") else { return nil }
+            index = text.index(after: newline)
+            line += 1
+        }
+        let rest = text[index...].prefix { $0 != "\n" }
+        guard mark.column <= rest.count else { return nil }
+        return rest[rest.index(rest.startIndex, offsetBy: mark.column - 1)]
     }
 
     private static func position(_ mark: Mark?, _ lineOffset: Int) -> SourcePosition {
@@ -105,15 +120,18 @@ public enum YAMLReader {
         return YAMLScalar(text: scalar.string, style: style, position: position(scalar.mark, lineOffset))
     }
 
-    private static func problem(from error: YamlError, lineOffset: Int) -> YAMLProblem {
+    private static func problem(from error: YamlError, in text: String, lineOffset: Int) -> YAMLProblem {
         func clean(_ text: String) -> String {
             text.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
         }
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             var message = clean(problem)
-            if message.contains("cannot start any token") && message.contains("\\t") || message.contains("found character that cannot start any token") {
-                message += " (tabs cannot indent YAML; use spaces)"
+            if message.contains("cannot start any token"), let character = character(at: mark, in: text) {
+                // Name what was found: a tab (which YAML never takes as indentation), or the
+                // character an unquoted value may not start with (`@`, a backtick).
+                message += character == "\t" ? " (tabs cannot indent YAML; use spaces)"
+                    : " ('\(character)' cannot start a plain value; quote the value)"
             }
             if let context { message = clean(context.text) + ": " + message }
             return YAMLProblem(position: position(mark, lineOffset), message: message)

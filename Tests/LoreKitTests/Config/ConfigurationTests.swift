@@ -103,6 +103,7 @@ private func error(_ text: String) -> String? {
         ("rules:\n  broken-link: fatal\n", ".lore/config.yml:2:16: error: the severity of rule 'broken-link' must be error, warning or off"),
         ("kinds: [a]\n", ".lore/config.yml:1:8: error: 'kinds' must map kind names to their settings"),
         ("kinds:\n  lesson:\n\tdir: x\n", ".lore/config.yml:3:1: error: while scanning for the next token: found character that cannot start any token (tabs cannot indent YAML; use spaces)"),
+        ("kinds:\n  lesson:\n    dir: \"\"\n", ".lore/config.yml:3:10: error: 'dir' must be a single value, not empty"),
         ("- a\n", ".lore/config.yml:1:1: error: the configuration must be a mapping (version, kinds, rules), not a list"),
         ("max_file_size: lots\n", ".lore/config.yml:1:16: error: 'max_file_size' must be a size such as 1048576, 512KiB or 2MiB, not 'lots'"),
         // Overflow is a positioned error, never a trap (issue 20, item 1).

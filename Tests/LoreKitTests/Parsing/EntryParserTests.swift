@@ -58,6 +58,8 @@ private func message(_ result: EntryParser.Result) -> String? {
 
     @Test func tabIndentation() {
         #expect(message(parse("---\nid: PM-1\naction_items:\n\t- title: x\n---\n")) == "postmortems/x.md:4:1: error: while scanning for the next token: found character that cannot start any token (tabs cannot indent YAML; use spaces) [invalid-yaml]")
+        // Only a tab is blamed on tabs: an unquoted value starting with `@` says so.
+        #expect(message(parse("---\nid: PM-1\nauthor: @ana\n---\n")) == "postmortems/x.md:3:9: error: while scanning for the next token: found character that cannot start any token ('@' cannot start a plain value; quote the value) [invalid-yaml]")
     }
 
     @Test func duplicateKeys() {
