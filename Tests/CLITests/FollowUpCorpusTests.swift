@@ -55,6 +55,17 @@ import TestSupport
     print(json.dumps(out))
     """#
 
+    /// Severities are counted in the configured order (SEV1 first), not by frequency.
+    @Test func statsOrdersSeveritiesAsConfigured() throws {
+        let repo = try TemporaryRepository()
+        for (number, severity) in [(1, "SEV3"), (2, "SEV3"), (3, "SEV1")] {
+            try repo.write("postmortems/p\(number).md", "---\nid: PM-000\(number)\ntitle: T\(number)\ndate: 2025-0\(number)-10\nstatus: draft\nseverity: \(severity)\n---\n")
+        }
+        let stats = try lore(["stats", "--today", "2025-06-01"], in: repo)
+        let section = stats.stdout.components(separatedBy: "\n\n").first { $0.hasPrefix("BY SEVERITY") }
+        #expect(section == "BY SEVERITY PER QUARTER\nQUARTER  SEV1  SEV3\n2025-Q1  1     2\ntotal    1     2")
+    }
+
     @Test func actionsAndStatsMatchTheFiles() throws {
         try #require(FileManager.default.fileExists(atPath: GeneratedCorpusTests.generator))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-followup-\(UUID().uuidString)").path

@@ -70,7 +70,11 @@ public struct MemoryStats: Sendable, Hashable, Codable {
         }
         self.entries = dated.count
         undated = entries.count - dated.count
-        func breakdown(_ dimension: String, _ values: (Entry) -> [String]) -> Breakdown {
+        var severityOrder: [String] = []
+        for kind in corpus.configuration.kinds {
+            for severity in kind.severities where !severityOrder.contains(severity) { severityOrder.append(severity) }
+        }
+        func breakdown(_ dimension: String, order configured: [String] = [], _ values: (Entry) -> [String]) -> Breakdown {
             var periods: [String: [String: Int]] = [:]
             var totals: [String: Int] = [:]
             for (name, entry) in dated {
@@ -79,12 +83,14 @@ public struct MemoryStats: Sendable, Hashable, Codable {
                     totals[value, default: 0] += 1
                 }
             }
-            let order = totals.keys.sorted { (totals[$0]!, $1) > (totals[$1]!, $0) }
-            return Breakdown(dimension: dimension, values: order, periods: periods, totals: totals)
+            // A configured order (severities: SEV1 before SEV2) comes first; the rest by frequency.
+            let known = configured.filter { totals[$0] != nil }
+            let rest = totals.keys.filter { !known.contains($0) }.sorted { (totals[$0] ?? 0, $1) > (totals[$1] ?? 0, $0) }
+            return Breakdown(dimension: dimension, values: known + rest, periods: periods, totals: totals)
         }
         breakdowns = [
             breakdown("kind") { [$0.kind] },
-            breakdown("severity") { $0.frontMatter.text("severity").map { [$0] } ?? [] },
+            breakdown("severity", order: severityOrder) { $0.frontMatter.text("severity").map { [$0] } ?? [] },
             breakdown("service") { $0.frontMatter.list("services") },
             breakdown("tag") { $0.tags },
         ]
