@@ -376,8 +376,21 @@ struct SiteBuilder: Sendable {
         }
         context["outgoing"] = outgoing
         context["affects"] = affects
-        context["incoming"] = graph.incoming(entry.path).map { link -> [String: Any] in
-            var item: [String: Any] = ["label": link.field ?? link.kind.rawValue]
+        // One backlink per entry (or commit) that links here, labelled with every way it does
+        // (`related, wiki`), in the order first met.
+        var incoming: [[String: Any]] = []
+        var bySource: [String: Int] = [:]
+        for link in graph.incoming(entry.path) {
+            let label = link.field ?? link.kind.rawValue
+            let key = link.source.map { "e:" + $0.description } ?? link.commit.map { "c:" + $0 } ?? "w:" + link.written
+            if let index = bySource[key] {
+                var labels = incoming[index]["labels"] as? [String] ?? []
+                if !labels.contains(label) { labels.append(label) }
+                incoming[index]["labels"] = labels
+                incoming[index]["label"] = labels.joined(separator: ", ")
+                continue
+            }
+            var item: [String: Any] = ["label": label, "labels": [label]]
             if let source = link.source, let from = graph.entry(at: source) {
                 item["text"] = [from.id, displayTitle(from)].compactMap { $0 }.joined(separator: " · ")
                 item["url"] = pages[source].map { root + $0 }
@@ -387,8 +400,10 @@ struct SiteBuilder: Sendable {
             } else {
                 item["text"] = link.written
             }
-            return item
+            bySource[key] = incoming.count
+            incoming.append(item)
         }
+        context["incoming"] = incoming
         do {
             context["body"] = linkEntries(in: try renderHTML(Self.droppingTitle(body)), entry: entry, root: root)
         } catch {
