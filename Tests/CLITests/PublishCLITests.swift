@@ -88,6 +88,21 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         }
     }
 
+    /// A postmortem written from the template has its own `## Action items` prose: the tracked list
+    /// from the front-matter is headed differently, so the page does not say "Action items" twice.
+    @Test func trackedActionItemsAreNotASecondActionItemsHeading() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("postmortems/p.md", entryText(
+            id: "PM-0001", title: "P", extra: "severity: SEV2\naction_items:\n  - title: Cap the pool\n    owner: Ada\n    due: 2025-03-20\n",
+            body: "## Summary\n\nS.\n\n## Action items\n\nWhat we will change.\n"))
+        try repo.commitAll("P")
+        let out = repo.base + "/site"
+        #expect(try lore(["publish", "--out", out, "--today", "2025-03-01"], in: repo).status == 0)
+        let page = try read(out + "/entries/pm-0001.html")
+        #expect(page.components(separatedBy: "<h2 id=\"action-items\">Tracked action items</h2>").count == 2)
+        #expect(page.components(separatedBy: ">Action items</h2>").count == 2)   // the body's own section, once
+    }
+
     @Test func feedIsAtomWithStableIDs() throws {
         let repo = try Self.scenario()
         let out = repo.path + "-site"

@@ -330,7 +330,7 @@ What the team will change, each with an owner and a due date.
 </div>
 {{#hasActionItems}}
 <section aria-labelledby="action-items">
-<h2 id="action-items">Action items</h2>
+<h2 id="action-items">{{actionItemsHeading}}</h2>
 <table>
 <thead><tr><th scope="col">Item</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
 <tbody>

@@ -349,6 +349,10 @@ struct SiteBuilder: Sendable {
         }
         if let forge, let tip { context["sourceURL"] = forge.fileURL(entry.path.description, commit: tip) }
         context["actionItems"] = ActionItems.items(of: entry).map { itemView(Item(entry: entry, item: $0), root: root) }
+        // The template's own `## Action items` section is the prose; the table is the tracked list,
+        // so the page never shows two headings saying the same.
+        let bodyHasActionItems = entry.headings.contains { $0.text.trimmingCharacters(in: .whitespaces).lowercased() == "action items" }
+        context["actionItemsHeading"] = bodyHasActionItems ? "Tracked action items" : "Action items"
         var outgoing: [[String: Any]] = [], affects: [[String: Any]] = []
         for link in graph.outgoing(entry.path) {
             if link.kind == .affects {
