@@ -480,6 +480,43 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         ])
     }
 
+    /// A key/value table under the heading whose keys are bold (`| **Status** | Accepted |`).
+    @Test func keyValueTableWithBoldKeys() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("docs/adr/0001-pick-a-queue.md", """
+            # 1. Pick a queue
+
+            | Field | Value |
+            | --- | --- |
+            | **Status** | Accepted |
+            | **Date:** | 2022-06-07 |
+
+            ## Context
+
+            We need one.
+
+            """)
+        try repo.write("docs/adr/0002-pick-a-cache.md", """
+            # 2. Pick a cache
+
+            | Field | Value |
+            | --- | --- |
+            | *Status* | Proposed |
+            | *Date* | 2022-07-08 |
+
+            ## Context
+
+            We need one too.
+
+            """)
+        try repo.commitAll("adrs")
+        let (records, _) = try adopt(repo)
+        #expect(records == [
+            Record("0001", "Pick a queue", "2022-06-07", "accepted"),
+            Record("0002", "Pick a cache", "2022-07-08", "proposed"),
+        ])
+    }
+
     /// Incident records with the field names incident tools use: `start_time`, `end_time`, `sev`
     /// are read as `started`, `resolved`, `severity`; their severities join the kind's.
     @Test func incidentFieldAliases() throws {
