@@ -448,6 +448,75 @@ private func commit(_ repo: TemporaryRepository, _ message: String, on date: Str
         ])
     }
 
+    /// Ids whose prefix is several capitalised words (`OPS-INC-007`, a team's and a category's):
+    /// the whole prefixed number is the id, and the heading loses it.
+    @Test func idsWithSeveralPrefixWords() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("postmortems/OPS-INC-007-queue-backlog.md", """
+            # OPS-INC-007: Queue backlog after failover
+
+            **Date**: March 3, 2021
+
+            ## Summary
+
+            Consumers stalled.
+
+            """)
+        try repo.write("postmortems/OPS-INC-008-dns-expiry.md", """
+            # OPS-INC-008: DNS record expired
+
+            **Date**: April 9, 2021
+
+            ## Summary
+
+            Nobody renewed it.
+
+            """)
+        try repo.commitAll("postmortems")
+        let (records, _) = try adopt(repo)
+        #expect(records == [
+            Record("OPS-INC-007", "Queue backlog after failover", "2021-03-03", "published"),
+            Record("OPS-INC-008", "DNS record expired", "2021-04-09", "published"),
+        ])
+    }
+
+    /// A key/value table under the heading whose keys are bold (`| **Status** | Accepted |`).
+    @Test func keyValueTableWithBoldKeys() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("docs/adr/0001-pick-a-queue.md", """
+            # 1. Pick a queue
+
+            | Field | Value |
+            | --- | --- |
+            | **Status** | Accepted |
+            | **Date:** | 2022-06-07 |
+
+            ## Context
+
+            We need one.
+
+            """)
+        try repo.write("docs/adr/0002-pick-a-cache.md", """
+            # 2. Pick a cache
+
+            | Field | Value |
+            | --- | --- |
+            | *Status* | Proposed |
+            | *Date* | 2022-07-08 |
+
+            ## Context
+
+            We need one too.
+
+            """)
+        try repo.commitAll("adrs")
+        let (records, _) = try adopt(repo)
+        #expect(records == [
+            Record("0001", "Pick a queue", "2022-06-07", "accepted"),
+            Record("0002", "Pick a cache", "2022-07-08", "proposed"),
+        ])
+    }
+
     /// Incident records with the field names incident tools use: `start_time`, `end_time`, `sev`
     /// are read as `started`, `resolved`, `severity`; their severities join the kind's.
     @Test func incidentFieldAliases() throws {

@@ -258,6 +258,15 @@ public enum FieldDerivation {
         if !digits.isEmpty, title.dropFirst(digits.count).hasPrefix(". ") {
             return String(title.dropFirst(digits.count + 2)).trimmingBlanks
         }
+        // The whole prefixed id (`OPS-INC-007: Title`) then `:`, `. ` or a spaced dash.
+        if let id, id.contains(where: { $0.isLetter }), title.hasPrefix(id) {
+            let rest = title.dropFirst(id.count)
+            for mark in [":", ". ", " - ", " – ", " — ", " : "] where rest.hasPrefix(mark) {
+                let cleaned = String(rest.dropFirst(mark.count)).trimmingBlanks
+                if !cleaned.isEmpty { return cleaned }
+                break
+            }
+        }
         // `LETTERS[-_ ]DIGITS` then `:`, `. ` or a spaced dash, with DIGITS the id's number.
         guard let id, let idNumber = Int(id.drop { !($0.isASCII && $0.isNumber) }.prefix { $0.isASCII && $0.isNumber }) else { return title }
         let letters = title.prefix { $0.isASCII && $0.isLetter }
@@ -395,9 +404,11 @@ public struct EntryName: Sendable {
         stem = name
     }
 
-    /// The leading id of a name: a number, a prefixed number, a date; `nil` when none.
+    /// The leading id of a name: a number, a prefixed number, a date; `nil` when none. A prefix
+    /// is one word (`ADR035`, `RFC-0042`) or two or three capitalised words (`SEC-INC-042`,
+    /// `ADR-FE-003`): lower-case words before a number stay a slug (`add-http-2-support`).
     package static let leadingID = try! NSRegularExpression(
-        pattern: "^((?:[A-Za-z]+[-_ ]?)?(?:[0-9]{4}(?:[-_.][0-9]{2,3}){1,2}|[0-9]+))(?=[-_ .]|$)")
+        pattern: "^((?:[A-Za-z]+[-_ ]?|[A-Z]+(?:[-_][A-Z]+){1,2}[-_])?(?:[0-9]{4}(?:[-_.][0-9]{2,3}){1,2}|[0-9]+))(?=[-_ .]|$)")
 
     /// The id the name gives: the first group of `pattern` (or its whole match) when given; else
     /// the leading id, else the whole name.

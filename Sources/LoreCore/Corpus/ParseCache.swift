@@ -11,7 +11,7 @@ final class ParseCache: Sendable {
 
     /// Loads the cache of the repository whose git folder is `gitDirectory`; empty when there is none.
     init(gitDirectory: String) {
-        store = RecordStore(path: gitDirectory + "lore/parse-cache", header: "lore parse cache 5 \(LoreVersion.current)\n")
+        store = RecordStore(path: gitDirectory + "lore/parse-cache", header: "lore parse cache 6 \(LoreVersion.current)\n")
     }
 
     /// The cached result for a blob, with the path and kind it has now.

@@ -1,6 +1,6 @@
 /// Finds the `Key: value` facts records carry in their bodies rather than in front-matter: bullets
 /// and lines (`- Status: accepted`, `* Date: 2020-05-01`, `**Status:** Accepted`, `Date: …`),
-/// two-cell table rows (`| Status | Accepted |`) and the opening lines of short sections
+/// two-cell table rows (`| Status | Accepted |`, keys bold or not) and the opening lines of short sections
 /// (`## Status` then `Accepted`). Only the bytes decide, so the result is cached with the parse;
 /// which of them become fields is the kind's configuration (`from:`), applied after.
 enum BodyFieldScanner {
@@ -163,7 +163,13 @@ enum BodyFieldScanner {
 
     /// A key: a letter first, then letters, digits, spaces, `-` and `_`; at most four words.
     static func cleanKey(_ text: Substring) -> String? {
-        let key = text.trimmingBlanksSub
+        var key = text.trimmingBlanksSub
+        // A table's key cell written in bold or italics, with or without its colon (`| **Status:** | … |`).
+        for marker in ["**", "__", "*", "_"] where key.count > 2 * marker.count && key.hasPrefix(marker) && key.hasSuffix(marker) {
+            key = key.dropFirst(marker.count).dropLast(marker.count).trimmingBlanksSub
+            break
+        }
+        if key.hasSuffix(":") { key = key.dropLast().trimmingBlanksSub }
         guard let first = key.unicodeScalars.first, first.properties.isAlphabetic, key.unicodeScalars.count <= 40,
               key.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == " " || $0 == "-" || $0 == "_" || $0 == "(" || $0 == ")" }),
               key.split(separator: " ").count <= 4 else { return nil }

@@ -252,7 +252,8 @@ private let adrKind = """
         ("0001-record-decisions", "0001"), ("ADR035-rds-broker", "ADR035"), ("PM2019-009 - Database failover", "PM2019-009"),
         ("RFC-0042-config", "RFC-0042"), ("adr001-add-adr-log", "adr001"), ("2019-02-05", "2019-02-05"),
         ("0005-2fa-everywhere", "0005"), ("3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afa6"),
-        ("use-kafka", "use-kafka"),
+        ("use-kafka", "use-kafka"), ("SEC-INC-042-token-leak", "SEC-INC-042"), ("ADR-FE-003-router", "ADR-FE-003"),
+        ("add-http-2-support", "add-http-2-support"), ("API-V2-migration", "API-V2-migration"),
     ])
     func idsFromFileNames(stem: String, expected: String) {
         #expect(EntryName(GitPath("x/\(stem).md"), bundles: false).id(pattern: nil) == expected)
