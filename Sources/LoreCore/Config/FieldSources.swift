@@ -407,7 +407,7 @@ public struct EntryName: Sendable {
     /// The leading id of a name: a number, a prefixed number, a date; `nil` when none. A prefix
     /// is one word (`ADR035`, `RFC-0042`) or two or three capitalised words (`SEC-INC-042`,
     /// `ADR-FE-003`): lower-case words before a number stay a slug (`add-http-2-support`).
-    package static let leadingID = try! NSRegularExpression(
+    package static let leadingID: NSRegularExpression? = try? NSRegularExpression(
         pattern: "^((?:[A-Za-z]+[-_ ]?|[A-Z]+(?:[-_][A-Z]+){1,2}[-_])?(?:[0-9]{4}(?:[-_.][0-9]{2,3}){1,2}|[0-9]+))(?=[-_ .]|$)")
 
     /// The id the name gives: the first group of `pattern` (or its whole match) when given; else
@@ -420,7 +420,7 @@ public struct EntryName: Sendable {
             let group = match.numberOfRanges > 1 && match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range
             return Range(group, in: stem).map { String(stem[$0]) }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        if let match = Self.leadingID.firstMatch(in: stem, range: range), let found = Range(match.range(at: 1), in: stem) {
+        if let match = Self.leadingID?.firstMatch(in: stem, range: range), let found = Range(match.range(at: 1), in: stem) {
             return String(stem[found])
         }
         return stem.isEmpty ? nil : stem

@@ -171,7 +171,7 @@ public struct LinkGraph: Sendable {
                     let name = String(target.split(separator: "/").last ?? "")
                     if let found = resolveLoose(target, name: name) {
                         add(.file, nil, link.item.text, path: found.description, link.item.position, .entry(found))
-                    } else if EntryName.leadingID.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
+                    } else if EntryName.leadingID?.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
                         add(.file, nil, link.item.text, path: target, link.item.position, .unresolved)
                     }
                     continue

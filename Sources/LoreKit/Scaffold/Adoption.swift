@@ -145,7 +145,7 @@ public enum Adoption {
             let bare = files.filter { path in
                 let name = String(decoding: path.nameBytes, as: UTF8.self)
                 return !name.contains(".") && path.components.count == draft.folder.components.count + 1
-                    && EntryName.leadingID.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+                    && EntryName.leadingID?.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
             }
             if !bare.isEmpty {
                 draft.include = (draft.include.isEmpty ? ["*.md"] : draft.include) + bare.map { String(decoding: $0.nameBytes, as: UTF8.self) }

@@ -37,6 +37,11 @@ private let adrKind = """
     """
 
 @Suite struct RecordsAsFoundTests {
+    /// The leading-id pattern is a constant: it compiles (an optional, so no input path can trap).
+    @Test func leadingIDPatternCompiles() {
+        #expect(EntryName.leadingID != nil)
+    }
+
     @Test func tomlFrontMatterKeepsTextAndPositions() throws {
         let result = parse("+++\ntitle = \"Hello\"\ndate = 2021-03-04T10:00:00+01:00\ntags = [\"a\", 'b']\n[params]\nauthor.name = \"Ann\"\n+++\n\nBody\n")
         let entry = try #require(result.entry)
