@@ -293,7 +293,8 @@ final class MemoryService: Sendable {
             let corpus = try memory.corpus(of: snapshot, configuration: memory.configuration(in: snapshot))
             let history = try memory.history(of: snapshot, configuration: corpus.configuration)
             let repository = memory.repository
-            let commits = ActionItemReport.commits(history: history) { repository.commitID(prefix: $0)?.hex }
+            let commits = ActionItemReport.commits(history: history, resolve: { repository.commitID(prefix: $0)?.hex },
+                                                  message: { ObjectID(hex: $0).flatMap { try? repository.readCommitHeader($0).message } })
             report = ActionItemReport(corpus: corpus, query: query, today: today, grouping: grouping, commits: commits) { item in
                 (owner == nil || item.owner == owner) && (service == nil || item.services.contains(service!))
                     && (state == "all" || item.state == .overdue || (state == "open" && item.state == .open))

@@ -130,6 +130,43 @@ public func renderHTML(_ text: String) throws(MarkdownTooComplex) -> String {
     return String(cString: html)
 }
 
+/// The text a reader sees in GitHub-flavoured Markdown: no markup (`**`, backticks, `[text](url)`
+/// keeps `text`), `[[ID]]` as `ID` and `[[ID|text]]` as `text`, raw HTML left out, blocks and
+/// line breaks as one space, runs of white space folded to one.
+public func renderPlainText(_ text: String) throws(MarkdownTooComplex) -> String {
+    try ComplexityGuard.check(text, lineOffset: 0)
+    let tree = ParsedTree(text, options: CMARK_OPT_DEFAULT)
+    cmark_consolidate_text_nodes(tree.root)
+    var out = ""
+    func walk(_ node: OpaquePointer) {
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_TEXT {
+                var literal = string(cmark_node_get_literal(current))
+                for wiki in WikiLinkScanner.scan(literal).reversed() {
+                    if let range = literal.range(of: wiki.source, options: .backwards) {
+                        literal.replaceSubrange(range, with: wiki.text.isEmpty ? wiki.target : wiki.text)
+                    }
+                }
+                out += literal
+            } else if type == CMARK_NODE_CODE || type == CMARK_NODE_CODE_BLOCK {
+                out += string(cmark_node_get_literal(current))
+            } else if type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_HTML_BLOCK {
+                // Raw HTML is not text.
+            } else {
+                walk(current)
+            }
+            // cmark-gfm marks inline node types with 0x4000; blocks end with a space too.
+            let isBlock = UInt32(truncatingIfNeeded: type.rawValue) & 0x4000 == 0
+            if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK || isBlock { out += " " }
+            child = cmark_node_next(current)
+        }
+    }
+    walk(tree.root)
+    return out.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
+}
+
 private func string(_ pointer: UnsafePointer<CChar>?) -> String {
     guard let pointer else { return "" }
     return String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)

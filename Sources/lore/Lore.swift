@@ -37,7 +37,7 @@ struct Lore: ParsableCommand {
         Problems print as `path:line:col: error: message [rule-id]`: on
         standard output for `lore check`, on standard error otherwise.
         """,
-        version: "lore \(LoreVersion.current)",
+        version: LoreVersion.description(commit: LoreVersion.commit),
         subcommands: [Init.self, New.self, List.self, Search.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
                       Renumber.self, Import.self, Index.self, Links.self, Graph.self, Publish.self, Rules.self, Hooks.self, Trailers.self,
                       LSP.self, MCP.self]

@@ -6,7 +6,8 @@ selenium loads published sites from a local HTTP server on 127.0.0.1.
 
 1. The example repository (Examples/build-demo-repo.sh): the home page lists the entries, typing
    in search finds an entry by a word from its body, an entry page shows its backlinks, the site
-   works from file:// too. Screenshots of the home page and of an entry go to --screenshots.
+   works from file:// too. Screenshots of the home page, an entry and the trends page, at desktop
+   (1280 px) and phone (390 px) widths, go to --screenshots (site-home.png, site-home-phone.png …).
 2. An XSS corpus: every page loads without running injected script (no alert, no marker set).
 Exit status 0 when every check passes, 1 otherwise."""
 import argparse
@@ -81,6 +82,24 @@ def browser():
     return webdriver.Chrome(service=service, options=options)
 
 
+WIDTHS = (("", 1280, 900), ("-phone", 390, 844))
+
+
+def shoot(driver, folder, name, checks):
+    """Saves the page at desktop and phone widths (the whole page height); checks that nothing is
+    wider than the window (no sideways scrolling on a phone)."""
+    for suffix, width, height in WIDTHS:
+        driver.set_window_size(width, height)
+        inner = driver.execute_script("return window.innerWidth")
+        wide = driver.execute_script("return document.documentElement.scrollWidth")
+        checks.expect(wide <= inner, "%s at %d px needs no sideways scrolling (%d > %d)" % (name, width, wide, inner))
+        full = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 4000)")
+        driver.set_window_size(width, max(height, full + (height - driver.execute_script("return window.innerHeight"))))
+        if folder:
+            driver.save_screenshot(os.path.join(folder, "site-%s%s.png" % (name, suffix)))
+    driver.set_window_size(1280, 900)
+
+
 class Checks:
     def __init__(self):
         self.failures = []
@@ -97,8 +116,7 @@ def check_demo(driver, base, checks, screenshots):
     checks.expect(len(set(titles)) >= 9, "home lists the entries (%d links)" % len(set(titles)))
     checks.expect("payments-api exhausted payments-db connections during the spring sale" in titles,
                   "home lists PM-0001 by title")
-    if screenshots:
-        driver.save_screenshot(os.path.join(screenshots, "site-home.png"))
+    shoot(driver, screenshots, "home", checks)
 
     # Search as one types, by a word of PM-0001's body that is not in its title.
     driver.get(base + "search.html")
@@ -123,9 +141,10 @@ def check_demo(driver, base, checks, screenshots):
     driver.find_element(By.CSS_SELECTOR, "ul.backlinks a").click()
     checks.expect(driver.current_url.endswith("/entries/pm-0001.html") or driver.current_url.endswith("/entries/dr-0001.html"),
                   "a backlink opens its entry (%s)" % driver.current_url)
-    if screenshots:
-        driver.get(base + "entries/pm-0001.html")
-        driver.save_screenshot(os.path.join(screenshots, "site-entry.png"))
+    driver.get(base + "entries/pm-0001.html")
+    shoot(driver, screenshots, "entry", checks)
+    driver.get(base + "stats.html")
+    shoot(driver, screenshots, "trends", checks)
 
 
 def check_file_url(driver, site, checks):
@@ -166,7 +185,7 @@ def check_xss(driver, base, site, checks):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lore", default=os.path.join(ROOT, ".build/debug/lore"))
-    parser.add_argument("--screenshots", help="save site-home.png and site-entry.png here")
+    parser.add_argument("--screenshots", help="save site-home.png, site-entry.png, site-trends.png (and -phone) here")
     args = parser.parse_args()
     lore = os.path.abspath(args.lore)
     checks = Checks()

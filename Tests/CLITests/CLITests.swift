@@ -22,7 +22,7 @@ private func sampleRepository() throws -> TemporaryRepository {
 @Suite struct CLITests {
     @Test func version() throws {
         let result = try lore(["--version"], in: "/")
-        #expect(result == ProcessResult(stdout: "lore 0.1.0\n", stderr: "", status: 0))
+        #expect(result == ProcessResult(stdout: "lore 0.1.0 (commit unknown)\n", stderr: "", status: 0))
     }
 
     @Test func helpDocumentsExitCodes() throws {

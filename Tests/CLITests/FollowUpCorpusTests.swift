@@ -161,12 +161,46 @@ import TestSupport
             """)
         try repo.git(["add", "-A"])
         try repo.git(["commit", "-q", "-m", "PM-0002"], environment: ["GIT_AUTHOR_DATE": "2025-04-03T14:00:00Z", "GIT_COMMITTER_DATE": "2025-04-03T14:00:00Z"])
-        // A fix whose message names PM-0002: shown with its action items.
+        // A fix whose message names PM-0002 and one of its items: shown with that item.
         try repo.write("src/cache.go", "package cache\n")
         try repo.git(["add", "-A"])
         try repo.git(["commit", "-q", "-m", "Tune the cache\n\nLore: PM-0002"],
                      environment: ["GIT_AUTHOR_DATE": "2025-04-10T09:00:00Z", "GIT_COMMITTER_DATE": "2025-04-10T09:00:00Z"])
         return repo
+    }
+
+    /// Each item shows the commits that followed it up (its title or its issue in the message of a
+    /// commit whose `Lore:` trailer names the entry), not every commit of the postmortem (issue 19).
+    @Test func actionsShowEachItemsOwnCommits() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("postmortems/2025-03-01-down.md", entryText(id: "PM-0001", title: "Down", extra: """
+            severity: SEV2
+            services: [web]
+            action_items:
+              - title: Add an alert
+                owner: ana
+                due: 2025-06-01
+              - title: Fix the flaky retry
+                owner: bo
+                due: 2025-06-01
+                link: https://github.com/acme/web/issues/7
+
+            """))
+        try repo.commitAll("PM-0001")
+        try repo.write("a.txt", "a\n")
+        try repo.commitAll("Add an  ALERT on errors\n\nLore: PM-0001")
+        try repo.write("b.txt", "b\n")
+        try repo.commitAll("Retry with backoff (#7)\n\nLore: PM-0001")
+        try repo.write("c.txt", "c\n")
+        try repo.commitAll("Write the timeline (#71)\n\nLore: PM-0001")
+        let log = try repo.git(["log", "--format=%h", "--abbrev=7"]).split(separator: "\n").map(String.init)
+        #expect(try lore(["actions", "--today", "2025-05-01"], in: repo).stdout == """
+            ENTRY    STATE  DUE         OWNER  COMMITS  ITEM
+            PM-0001  open   2025-06-01  ana    \(log[2])  Add an alert
+            PM-0001  open   2025-06-01  bo     \(log[1])  Fix the flaky retry
+            2 action items: 2 open, 0 overdue, 0 done, 0 won't do (today 2025-05-01)
+
+            """)
     }
 
     @Test func actionsText() throws {
@@ -176,7 +210,7 @@ import TestSupport
             PM-0001  overdue  2025-02-01  ana    -        Add an alert
             PM-0001  done     2025-03-01  bo     -        Write the runbook
             PM-0002  open     2025-09-01  ana    13cc119  Tune the cache
-            PM-0002  wont-do  -           -      13cc119  Rewrite it in Rust
+            PM-0002  wont-do  -           -      -        Rewrite it in Rust
             4 action items: 1 open, 1 overdue, 1 done, 1 won't do (today 2025-05-01)
 
             """, stderr: "", status: 0))
@@ -188,7 +222,8 @@ import TestSupport
             2 action items: 1 open, 1 overdue, 0 done, 0 won't do (today 2025-05-01)
 
             """)
-        // The fix commit carries `Lore: PM-0002`: shown with that postmortem's items.
+        // The fix commit carries `Lore: PM-0002` and says "Tune the cache": shown with that item
+        // only, not with every item of the postmortem (issue 19).
         #expect(try lore(["actions", "--today", "2025-05-01", "--owner", "ana", "--format", "markdown"], in: repo).stdout.contains(
             "- [ ] Tune the cache — ana, due 2025-09-01 (commits 13cc119)\n"))
         #expect(try lore(["actions", "--today", "2025-05-01", "--owner", "bo", "--format", "markdown"], in: repo).stdout == """

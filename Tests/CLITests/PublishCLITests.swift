@@ -103,6 +103,32 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         #expect(page.components(separatedBy: ">Action items</h2>").count == 2)   // the body's own section, once
     }
 
+    /// Summaries on pages and in the feed are plain text; drafts stay out of the site unless
+    /// --include-drafts; a long entry gets a table of contents and an "Edit this page" link (issue 19).
+    @Test func plainSummariesNoDraftsContentsAndEditLink() throws {
+        let repo = try Self.scenario()
+        let long = (1...5).map { "## Part \($0)\n\nText \($0).\n" }.joined(separator: "\n")
+        try repo.write("lessons/long.md", entryText(id: "LL-0002", title: "Long", status: "active", body: long))
+        try repo.write("lessons/draft.md", entryText(id: "LL-0003", title: "Half written", status: "draft",
+                                                     body: "## Context\n\nWhat happened, and why it matters.\n"))
+        try repo.commitAll("More lessons")
+        let out = repo.base + "/site"
+        let result = try lore(["publish", "--out", out, "--today", "2025-03-01", "--repo-url", "https://github.com/acme/memory"], in: repo)
+        #expect(result.stdout == "published 3 entries (23 files) to \(out)\n", "\(result.stderr)")
+        let home = try read(out + "/index.html")
+        #expect(home.contains("<p>The reconciliation batch starved payments of connections. See LL-0001.</p>"))
+        #expect(try read(out + "/feed.xml").contains("Every client gets a budget, written down; see the incident.</summary>"))
+        #expect(!home.contains("Half written") && !FileManager.default.fileExists(atPath: out + "/entries/ll-0003.html"))
+        let page = try read(out + "/entries/ll-0002.html")
+        #expect(page.contains("<nav class=\"toc\" aria-label=\"Contents\">"))
+        #expect(page.contains("<li><a href=\"#section-part-1\">Part 1</a></li>") && page.contains("<h2 id=\"section-part-5\">Part 5</h2>"))
+        #expect(page.contains("<a class=\"edit\" href=\"https://github.com/acme/memory/edit/HEAD/lessons/long.md\">Edit this page</a>"))
+        #expect(!(try read(out + "/entries/ll-0001.html")).contains("class=\"toc\""))
+        let drafts = try lore(["publish", "--out", out, "--today", "2025-03-01", "--include-drafts"], in: repo)
+        #expect(drafts.stdout == "published 4 entries (25 files) to \(out)\n")
+        #expect(try read(out + "/index.html").contains("Half written"))
+    }
+
     @Test func feedIsAtomWithStableIDs() throws {
         let repo = try Self.scenario()
         let out = repo.path + "-site"

@@ -440,3 +440,20 @@ extension PathArgumentTests {
         #expect(try lore(["trailers", "-C", "repo", "msg.txt"], in: repo.base) == here)
     }
 }
+
+extension PathArgumentTests {
+    /// `unknown-trailer` is a rule like the others: `lore rules` lists it and the configuration
+    /// sets its severity (issue 19).
+    @Test func unknownTrailerIsAConfigurableRule() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", entryText(id: "LL-0001", title: "A", status: "active"))
+        try repo.write("msg.txt", "Fix\n\nLore: LL-0404\n")
+        #expect(try lore(["rules"], in: repo).stdout.contains("unknown-trailer              error    a commit message's `Lore: ID` trailer"))
+        #expect(try lore(["trailers", "msg.txt"], in: repo) == ProcessResult(
+            stdout: "", stderr: "msg.txt:3:7: error: trailer 'Lore: LL-0404' names an entry that is not in the working tree [unknown-trailer]\n", status: 1))
+        try repo.write(".lore/config.yml", "rules:\n  unknown-trailer: warning\n")
+        #expect(try lore(["trailers", "msg.txt"], in: repo).status == 0)
+        try repo.write(".lore/config.yml", "rules:\n  unknown-trailer: off\n")
+        #expect(try lore(["trailers", "msg.txt"], in: repo) == ProcessResult(stdout: "", stderr: "", status: 0))
+    }
+}

@@ -38,17 +38,27 @@ private func searchFixture() throws -> TemporaryRepository {
         #expect(result == ProcessResult(stdout: """
             PM-0001  postmortem  2025-03-14  Replica lag broke checkout
               postmortems/2025/2025-03-14-replica-lag.md
-              **Replica** lag broke checkout
+              Replica lag broke checkout
 
             PM-0002  postmortem  2024-11-02  Disk full on the build server
               postmortems/2024/2024-11-02-disk-full.md
-              postmortem PM-0002 2024-11-02 published SEV3 ci **replica**
+              postmortem PM-0002 2024-11-02 published SEV3 ci replica
 
             LL-0001  lesson  2025-03-14  Watch the queue depth
               lessons/watch-the-queue.md
-              ## Lesson A long paragraph about queues, consumers and producers, where a slow **replica** once made the…
+              ## Lesson A long paragraph about queues, consumers and producers, where a slow replica once made the…
 
             """, stderr: "", status: 0))
+    }
+
+    /// Piped, snippets are plain text; with colour (a terminal, or --color always) the matched
+    /// words are bold red as grep shows them; JSON keeps the `**` markers (issue 19).
+    @Test func matchesAreHighlightedWithColour() throws {
+        let repo = try searchFixture()
+        let coloured = try lore(["search", "replica", "--limit", "1", "--color", "always"], in: repo.path)
+        #expect(coloured.stdout.contains("\n  \u{1B}[1;31mReplica\u{1B}[0m lag broke checkout\n"))
+        #expect(try lore(["search", "replica", "--limit", "1", "--color", "always"], in: repo.path, environment: ["NO_COLOR": "1"]) == coloured)
+        #expect(try lore(["search", "replica", "--limit", "1", "--format", "json"], in: repo.path).stdout.contains(#""snippet" : "**Replica** lag broke checkout""#))
     }
 
     @Test func filtersNarrowTheHits() throws {

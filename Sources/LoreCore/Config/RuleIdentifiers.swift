@@ -8,7 +8,7 @@ public enum RuleIdentifiers {
         "incomplete-action-item", "invalid-field", "invalid-front-matter", "invalid-utf8", "invalid-value", "invalid-yaml", "kind-mismatch",
         "markdown-too-complex", "missing-field", "missing-front-matter", "missing-section", "non-utf8-path", "nul-byte",
         "overdue-action-item", "placeholder-section", "supersession-cycle", "supersession-mismatch", "symlink-entry",
-        "unclosed-front-matter", "unicode-normalization-clash", "unknown-commit", "unknown-field",
+        "unclosed-front-matter", "unicode-normalization-clash", "unknown-commit", "unknown-field", "unknown-trailer",
         "unmatched-affects", "unmerged-file", "unreadable-file",
     ]
 

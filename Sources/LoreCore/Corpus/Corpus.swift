@@ -17,6 +17,17 @@ public struct Corpus: Sendable {
 
     /// The entries whose `id` is `id` (more than one when an id is duplicated).
     public func entries(withID id: String) -> [Entry] { entries.filter { $0.id == id } }
+
+    /// The same corpus with only the entries `keep` accepts (and their diagnostics and blobs).
+    package func keeping(_ keep: (Entry) -> Bool) -> Corpus {
+        let kept = entries.filter(keep)
+        let paths = Set(kept.map(\.path))
+        let dropped = Set(entries.map(\.path)).subtracting(paths)
+        var corpus = Corpus(configuration: configuration, source: source, entries: kept,
+                            diagnostics: diagnostics.filter { !dropped.contains($0.path) })
+        corpus.blobs = blobs.filter { paths.contains($0.key) }
+        return corpus
+    }
 }
 
 /// Decides which files of a kind's folder are entries (FORMAT.md "Entries").

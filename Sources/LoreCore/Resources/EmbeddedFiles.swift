@@ -300,6 +300,13 @@ What the team will change, each with an owner and a due date.
 </header>
 <div class="layout">
 <div class="body">
+{{#hasContents}}<nav class="toc" aria-label="Contents">
+<h2>Contents</h2>
+<ol>
+{{#contents}}<li{{#sub}} class="sub"{{/sub}}><a href="#{{id}}">{{{html}}}</a></li>
+{{/contents}}</ol>
+</nav>
+{{/hasContents}}
 {{#complex}}<p class="notice">This entry's Markdown is too complex to render ({{complex}}); it is shown as written.</p>{{/complex}}
 {{{body}}}
 </div>
@@ -325,7 +332,7 @@ What the team will change, each with an owner and a due date.
 {{#partial}}<p class="notice">History is partial: this was published from a shallow clone, so the entry may be older and have more authors than shown.</p>{{/partial}}
 {{/history}}
 {{^history}}<p class="empty">Not committed yet.</p>{{/history}}
-<p>{{#sourceURL}}<a href="{{sourceURL}}">View source</a> {{/sourceURL}}<code class="path">{{path}}</code></p>
+<p>{{#sourceURL}}<a href="{{sourceURL}}">View source</a> {{/sourceURL}}{{#editURL}}· <a class="edit" href="{{editURL}}">Edit this page</a> {{/editURL}}<code class="path">{{path}}</code></p>
 </aside>
 </div>
 {{#hasActionItems}}
@@ -359,6 +366,19 @@ What the team will change, each with an owner and a due date.
         ("Templates/theme/home.mustache", #"""
 <h1>{{siteTitle}}</h1>
 <p class="lead">{{entryCount}} entries{{#asOf}} · as of <time datetime="{{asOf}}">{{asOf}}</time>{{/asOf}}</p>
+<section class="intro" aria-labelledby="about">
+<h2 id="about">What this is</h2>
+<p>This is the team's memory: postmortems of what went wrong, lessons learned and the decisions
+taken, each written as a Markdown file kept in git beside the code and published here by Lore.
+Every page links to the entries it builds on and to those that followed.</p>
+<h3>Where to start</h3>
+<ul class="start">
+<li><a href="search.html">Search</a> for a service, an error or a word you remember.</li>
+<li>Read the <a href="#recent">most recent entries</a>, or <a href="browse.html">browse</a> by kind, tag, service or year.</li>
+<li>See what is still to do in the <a href="actions.html">action items</a>, and how incidents trend in <a href="stats.html">Trends</a>.</li>
+<li>Follow new entries with the <a href="feed.xml">Atom feed</a>.</li>
+</ul>
+</section>
 <section class="counts" aria-labelledby="counts">
 <h2 id="counts">At a glance</h2>
 <div class="grid">
@@ -537,7 +557,11 @@ What the team will change, each with an owner and a due date.
 """#),
         ("Templates/theme/style.css", #"""
 /* Lore's default site theme: plain CSS, no web fonts, readable on any screen. */
-:root { --fg: #1d2327; --muted: #5b6770; --line: #d8dee4; --bg: #fff; --accent: #0b5cad; --warn: #a4330d; --soft: #f5f7f9; }
+:root { color-scheme: light dark; --fg: #1d2327; --muted: #5b6770; --line: #d8dee4; --bg: #fff; --accent: #0b5cad; --warn: #a4330d; --soft: #f5f7f9; --note: #fff5e6; --mark: #fff1a8; }
+/* Dark mode follows the system setting. */
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e3e8ec; --muted: #a3b0ba; --line: #38434c; --bg: #15191c; --accent: #7cb7ff; --warn: #ff9b73; --soft: #1f2529; --note: #3a2f1a; --mark: #5c4f12; }
+}
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--accent); }
@@ -575,18 +599,46 @@ ul.inline li { display: inline-block; margin: 0 .5em .25em 0; }
 .panel dd { margin: 0; }
 .panel .path { word-break: break-all; }
 .person:not(:last-child)::after { content: ","; }
-.notice { background: #fff5e6; border-left: 4px solid #f0b429; padding: .5em .75em; }
+.notice { background: var(--note); border-left: 4px solid #f0b429; padding: .5em .75em; }
 .tag { display: inline-block; min-width: 6em; color: var(--muted); font-size: .85em; }
 .missing, tr.overdue td, li.overdue { color: var(--warn); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35em .5em; border-bottom: 1px solid var(--line); vertical-align: top; }
-mark { background: #fff1a8; }
+mark { background: var(--mark); color: inherit; }
+.intro { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: .25em 1.25em .75em; margin: 1em 0 1.5em; }
+.intro h2 { margin-top: .6em; }
+.intro h3 { margin-bottom: .25em; }
+ul.start { padding-left: 1.2em; margin: 0; }
+nav.toc { border: 1px solid var(--line); border-radius: 6px; padding: .25em 1em .5em; margin: 0 0 1.5em; }
+nav.toc h2 { font-size: 1em; margin: .5em 0 .25em; }
+nav.toc ol { margin: 0; padding-left: 1.4em; }
+nav.toc li.sub { margin-left: 1.2em; list-style-type: circle; }
+.body h2[id], .body h3[id] { scroll-margin-top: 1em; }
+.body img { max-width: 100%; height: auto; }
+.body table { display: block; overflow-x: auto; }
 
 /* Trends: charts drawn by Lore as SVG, with their numbers in tables. */
 figure { margin: 1rem 0; overflow-x: auto; }
-svg.chart { display: block; max-width: 100%; height: auto; font-family: inherit; }
+/* Charts keep their size (labels stay readable) and scroll sideways inside their figure when wider. */
+svg.chart { display: block; max-width: none; height: auto; font-family: inherit; }
+svg.chart .axis { stroke: var(--muted); }
+svg.chart .grid { stroke: var(--line); }
 svg.chart text { fill: currentColor; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; vertical-align: middle; border-radius: 2px; }
+
+/* Print: the entry, not the site around it; links spelled out. */
+@media print {
+  header.site, footer.site, form.search, nav.toc, .skip { display: none; }
+  body { font-size: 11pt; color: #000; background: #fff; }
+  main { max-width: none; padding: 0; }
+  a { color: inherit; }
+  .body a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; word-break: break-all; }
+  .entry .layout { display: block; }
+  .panel { border: 1px solid #999; background: none; break-inside: avoid; margin-top: 1em; }
+  h1, h2, h3 { break-after: avoid; }
+  tr, li, figure { break-inside: avoid; }
+  figure { overflow: visible; }
+}
 
 """#),
         ("Templates/theme/timeline.mustache", #"""

@@ -22,9 +22,10 @@ public struct ActionItemRecord: Sendable, Hashable, Codable {
     public let line: Int
     /// Open, overdue, done or won't do, relative to the report's day.
     public let state: State
-    /// Commits of the repository the item points at: its `link` when that names a commit (an id,
-    /// or a forge URL ending in `/commit/ID`), and commits whose message carries a `Lore:` trailer
-    /// naming the item's entry. Full ids, in history order.
+    /// Commits that followed this item up: its `link` when that names a commit (an id, or a forge
+    /// URL ending in `/commit/ID`), and commits whose message carries a `Lore:` trailer naming the
+    /// item's entry and mentions this item: its title, or the issue or pull request its `link`
+    /// points at (`#123`). Other commits of the entry are not the item's. Full ids: the link's first, then newest first.
     public let commits: [String]
 }
 
@@ -54,10 +55,10 @@ public struct ActionItemReport: Sendable, Hashable, Codable {
     public let counts: [String: Int]
 
     /// The action items of the entries `query` selects, those `keep` accepts, grouped.
-    /// `commits` gives the commits an item points at, from its entry's id and its `link` (see
-    /// `ActionItemReport.commits(history:resolve:)`).
+    /// `commits` gives the commits that followed an item up, from its entry's id, its title and its
+    /// `link` (see `ActionItemReport.commits(history:resolve:message:)`).
     public init(corpus: Corpus, query: EntryQuery, today: String, grouping: Grouping,
-                commits: (_ entryID: String?, _ link: String?) -> [String] = { _, _ in [] },
+                commits: (_ entryID: String?, _ title: String, _ link: String?) -> [String] = { _, _, _ in [] },
                 keep: (ActionItemRecord) -> Bool = { _ in true }) {
         var records: [ActionItemRecord] = []
         for entry in corpus.entries where query.matches(entry, in: corpus.configuration) {
@@ -73,7 +74,7 @@ public struct ActionItemReport: Sendable, Hashable, Codable {
                                               path: entry.path.description, services: entry.frontMatter.list("services"),
                                               title: item.title, owner: item.owner, due: item.due, status: item.status,
                                               link: item.link, line: item.position.line, state: state,
-                                              commits: commits(entry.id, item.link))
+                                              commits: commits(entry.id, item.title, item.link))
                 if keep(record) { records.append(record) }
             }
         }
@@ -103,23 +104,46 @@ public struct ActionItemReport: Sendable, Hashable, Codable {
         self.counts = counts
     }
 
-    /// The commits an action item points at: its `link` when it names a commit of the repository
-    /// (`resolve` gives the full id of an abbreviated one, `nil` when there is none), then the
-    /// commits whose `Lore:` trailer names the entry.
-    public static func commits(history: RepositoryHistory, resolve: @escaping (String) -> String?) -> (String?, String?) -> [String] {
+    /// The commits that followed an action item up: its `link` when it names a commit of the
+    /// repository (`resolve` gives the full id of an abbreviated one, `nil` when there is none),
+    /// then the commits with a `Lore:` trailer naming the entry whose message (`message` reads it)
+    /// mentions the item: its title (case and runs of white space ignored), or `#N` when its `link`
+    /// ends in `/issues/N`, `/pull/N` or `/merge_requests/N`.
+    public static func commits(history: RepositoryHistory, resolve: @escaping (String) -> String?,
+                               message: @escaping (String) -> String?) -> (String?, String, String?) -> [String] {
         var byEntry: [String: [String]] = [:]
         for trailer in history.trailers where byEntry[trailer.id]?.contains(trailer.commit) != true {
             byEntry[trailer.id, default: []].append(trailer.commit)
         }
-        return { entryID, link in
+        func folded(_ text: String) -> String {
+            text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        }
+        return { entryID, title, link in
             var found: [String] = []
+            var issue: String?
             if let link {
                 var candidate = Substring(link.trimmingCharacters(in: .whitespaces))
+                for marker in ["/issues/", "/pull/", "/merge_requests/"] {
+                    if let range = candidate.range(of: marker, options: .backwards) {
+                        let number = candidate[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+                        if !number.isEmpty { issue = "#" + number }
+                    }
+                }
                 if let range = candidate.range(of: "/commit/") { candidate = candidate[range.upperBound...] }
                 if let end = candidate.firstIndex(where: { !$0.isHexDigit }) { candidate = candidate[..<end] }
                 if FieldType.isCommitID(String(candidate)), let full = resolve(String(candidate)) { found.append(full) }
             }
-            for commit in entryID.flatMap({ byEntry[$0] }) ?? [] where !found.contains(commit) { found.append(commit) }
+            let wanted = folded(title)
+            for commit in entryID.flatMap({ byEntry[$0] }) ?? [] where !found.contains(commit) {
+                guard let text = message(commit) else { continue }
+                let mentionsTitle = !wanted.isEmpty && folded(text).contains(wanted)
+                let mentionsIssue = issue.map { number in
+                    text.ranges(of: number).contains { range in
+                        range.upperBound == text.endIndex || !(text[range.upperBound].isNumber)
+                    }
+                } ?? false
+                if mentionsTitle || mentionsIssue { found.append(commit) }
+            }
             return found
         }
     }

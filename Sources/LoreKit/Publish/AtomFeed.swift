@@ -48,7 +48,7 @@ struct AtomFeed {
             for author in authors { out += "    <author><name>\(x(author.name))</name></author>\n" }
             out += "    <category term=\"\(x(entry.kind))\"/>\n"
             out += "    <category term=\"\(isNew ? "new" : "updated")\"/>\n"
-            let summary = (entry.id.map { "\($0): " } ?? "") + (isNew ? "new " : "updated ") + entry.kind + (entry.summary.isEmpty ? "" : ". " + entry.summary)
+            let summary = (entry.id.map { "\($0): " } ?? "") + (isNew ? "new " : "updated ") + entry.kind + (entry.summary.isEmpty ? "" : ". " + builder.plainSummary(entry))
             out += "    <summary type=\"text\">\(x(summary))</summary>\n"
             out += "  </entry>\n"
         }

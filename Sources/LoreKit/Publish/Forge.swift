@@ -62,6 +62,16 @@ public struct Forge: Sendable, Hashable {
         }
     }
 
+    /// The forge's editor for a file on the default branch (`HEAD`): the "edit this page" link.
+    public func editURL(_ path: String) -> String {
+        let escaped = Self.escapePath(path)
+        switch host {
+        case .github: return "\(base)/edit/HEAD/\(escaped)"
+        case .gitlab: return "\(base)/-/edit/HEAD/\(escaped)"
+        case .bitbucket: return "\(base)/src/HEAD/\(escaped)?mode=edit"
+        }
+    }
+
     /// The page of a commit.
     public func commitURL(_ id: String) -> String {
         switch host {

@@ -15,13 +15,18 @@ public struct PublishOptions: Sendable {
     /// The date action items are overdue against (`YYYY-MM-DD`); `nil` takes the UTC date of the
     /// snapshot's commit, so the same snapshot always gives the same site.
     public var today: String?
+    /// Publish entries whose status is one of the configuration's `draft_statuses` (`--include-drafts`);
+    /// by default they are left out of every page, the feed, the search index and `index.json`.
+    public var includeDrafts: Bool
 
     /// Options.
-    public init(title: String? = nil, baseURL: String? = nil, repositoryURL: String? = nil, today: String? = nil) {
+    public init(title: String? = nil, baseURL: String? = nil, repositoryURL: String? = nil, today: String? = nil,
+                includeDrafts: Bool = false) {
         self.title = title
         self.baseURL = baseURL
         self.repositoryURL = repositoryURL
         self.today = today
+        self.includeDrafts = includeDrafts
     }
 }
 
@@ -81,7 +86,10 @@ public struct Site: Sendable {
         do {
             snapshot = try memory.snapshot(source)
             let configuration = try memory.configuration(in: snapshot)
-            let corpus = try memory.corpus(of: snapshot, configuration: configuration)
+            var corpus = try memory.corpus(of: snapshot, configuration: configuration)
+            if !options.includeDrafts {
+                corpus = corpus.keeping { entry in !(entry.status.map(configuration.draftStatuses.contains) ?? false) }
+            }
             let history = try memory.history(of: snapshot, configuration: configuration, progress: progress)
             let graph = try memory.linkGraph(of: corpus, snapshot: snapshot, history: history)
             index = MemoryIndex(corpus: corpus, graph: graph, history: history)

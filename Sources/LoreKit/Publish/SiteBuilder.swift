@@ -186,12 +186,17 @@ struct SiteBuilder: Sendable {
 
     func summary(_ entry: Entry, root: String, withSummary: Bool = true) -> [String: Any] {
         var out: [String: Any] = ["url": root + pages[entry.path]!, "title": displayTitle(entry), "kind": entry.kind]
-        if withSummary { out["summary"] = entry.summary }
+        if withSummary { out["summary"] = plainSummary(entry) }
         out["id"] = entry.id
         out["status"] = entry.status
         out["date"] = entry.date
         out["severity"] = entry.frontMatter.text("severity")
         return out
+    }
+
+    /// The entry's summary as a reader sees it: no `[[ID]]`, backticks or link syntax.
+    func plainSummary(_ entry: Entry) -> String {
+        (try? renderPlainText(entry.summary)) ?? entry.summary
     }
 
     func summaries(_ entries: [Entry], root: String, withSummary: Bool = true) -> [[String: Any]] {
@@ -348,6 +353,7 @@ struct SiteBuilder: Sendable {
             context["history"] = self.view(view)
         }
         if let forge, let tip { context["sourceURL"] = forge.fileURL(entry.path.description, commit: tip) }
+        if let forge { context["editURL"] = forge.editURL(entry.path.description) }
         context["actionItems"] = ActionItems.items(of: entry).map { itemView(Item(entry: entry, item: $0), root: root) }
         // The template's own `## Action items` section is the prose; the table is the tracked list,
         // so the page never shows two headings saying the same.
@@ -409,12 +415,63 @@ struct SiteBuilder: Sendable {
         }
         context["incoming"] = incoming
         do {
-            context["body"] = linkEntries(in: try renderHTML(Self.droppingTitle(body)), entry: entry, root: root)
+            let anchored = Self.anchoringHeadings(linkEntries(in: try renderHTML(Self.droppingTitle(body)), entry: entry, root: root))
+            context["body"] = anchored.html
+            // A table of contents when the entry is long enough to need one.
+            if anchored.contents.filter({ $0.level == 2 }).count >= Self.contentsThreshold {
+                context["contents"] = anchored.contents.map { ["id": $0.id, "html": $0.html, "sub": $0.level == 3] as [String: Any] }
+            }
         } catch {
             context["complex"] = error.description
             context["body"] = "<pre>" + Escaping.html(body) + "</pre>"
         }
         return view(context)
+    }
+
+    /// How many `##` sections an entry needs for its page to get a table of contents.
+    static let contentsThreshold = 4
+
+    /// Gives every `<h2>` and `<h3>` of rendered Markdown an id (`section-` and a slug of its text,
+    /// `-2`, `-3` … when repeated), and returns the headings for a table of contents: their level,
+    /// id and text as HTML (tags left out, entities as the renderer escaped them).
+    static func anchoringHeadings(_ html: String) -> (html: String, contents: [(level: Int, id: String, html: String)]) {
+        var out = ""
+        var contents: [(level: Int, id: String, html: String)] = []
+        var used: Set<String> = []
+        var rest = html[...]
+        while let open = rest.range(of: "<h") {
+            let after = rest[open.upperBound...]
+            guard let digit = after.first, digit == "2" || digit == "3", after.dropFirst().first == ">",
+                  let close = after.range(of: "</h\(digit)>") else {
+                out += rest[..<open.upperBound]
+                rest = after
+                continue
+            }
+            let inner = String(after[after.index(after.startIndex, offsetBy: 2)..<close.lowerBound])
+            var text = ""
+            var inTag = false
+            for character in inner {
+                if character == "<" { inTag = true } else if character == ">" { inTag = false } else if !inTag { text.append(character) }
+            }
+            var slug = ""
+            for character in text.lowercased() {
+                if character.isASCII && (character.isLetter || character.isNumber) { slug.append(character) }
+                else if !slug.isEmpty && slug.last != "-" { slug.append("-") }
+            }
+            while slug.last == "-" { slug.removeLast() }
+            var id = "section-" + (slug.isEmpty ? "part" : slug)
+            if used.contains(id) {
+                var count = 2
+                while used.contains("\(id)-\(count)") { count += 1 }
+                id = "\(id)-\(count)"
+            }
+            used.insert(id)
+            contents.append((level: digit == "2" ? 2 : 3, id: id, html: text))   // tags stripped, entities kept
+            out += rest[..<open.lowerBound] + "<h\(digit) id=\"\(id)\">" + inner + "</h\(digit)>"
+            rest = after[close.upperBound...]
+        }
+        out += rest
+        return (out, contents)
     }
 
     /// The body without its first line when that is a `# ` heading (the page shows the title).

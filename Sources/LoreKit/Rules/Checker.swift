@@ -79,7 +79,7 @@ public enum Checker {
     /// Every rule's description, sorted by id.
     public static var descriptions: [RuleDescription] {
         (entryRules.map { type(of: $0).description } + collectionRules.map { type(of: $0).description }
-            + fileRules.map { $0.description }).sorted { $0.id < $1.id }
+            + fileRules.map { $0.description } + CommitMessageRules.all).sorted { $0.id < $1.id }
     }
 
     /// Checks the snapshot `source` of `memory`. `today` (`YYYY-MM-DD`) defaults to the local date.

@@ -17,6 +17,18 @@ public struct SearchHit: Sendable, Hashable, Codable {
     public let score: Double
     /// The best-matching passage, matched words between `**`.
     public let snippet: String
+
+    /// The snippet with its parts given to `text` (what is around the matches) and `match` (each
+    /// matched passage, without its `**`): for highlighting on a terminal, or plain text.
+    public func snippet(text: (String) -> String, match: (String) -> String) -> String {
+        var out = ""
+        var isMatch = false
+        for part in snippet.components(separatedBy: "**") {
+            if !part.isEmpty { out += isMatch ? match(part) : text(part) }
+            isMatch.toggle()
+        }
+        return out
+    }
 }
 
 /// Why a search could not run.

@@ -57,7 +57,8 @@ struct Actions: ParsableCommand {
         let query = try filter.query(for: corpus.configuration)
         let grouping = ActionItemReport.Grouping(rawValue: by.rawValue)!
         let repository = memory.repository
-        let commits = ActionItemReport.commits(history: history) { repository.commitID(prefix: $0)?.hex }
+        let commits = ActionItemReport.commits(history: history, resolve: { repository.commitID(prefix: $0)?.hex },
+                                                  message: { ObjectID(hex: $0).flatMap { try? repository.readCommitHeader($0).message } })
         let report = ActionItemReport(corpus: corpus, query: query, today: today.date, grouping: grouping,
                                       commits: commits) { item in
             (owner == nil || item.owner == owner) && (!overdue || item.state == .overdue)

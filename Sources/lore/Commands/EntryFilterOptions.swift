@@ -3,10 +3,10 @@ import LoreKit
 
 /// `--kind`, `--status`, `--tag`, `--since` and `--where`: which entries a command looks at.
 struct EntryFilterOptions: ParsableArguments {
-    @Option(help: "Only entries of this kind.")
+    @Option(help: "Only entries of this kind.", completion: Completions.kinds)
     var kind: String?
 
-    @Option(help: "Only entries with this status.")
+    @Option(help: "Only entries with this status.", completion: Completions.statuses)
     var status: String?
 
     @Option(help: "Only entries with this tag (repeat for entries having all of them).")

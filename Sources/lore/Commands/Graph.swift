@@ -27,7 +27,7 @@ struct Graph: ParsableCommand {
     @Option(help: "Only entries of this kind.")
     var kind: String?
 
-    @Option(help: ArgumentHelp("Only entries linked to this one, directly or within --depth links.", valueName: "ID"))
+    @Option(help: ArgumentHelp("Only entries linked to this one, directly or within --depth links.", valueName: "ID"), completion: Completions.ids)
     var from: String?
 
     @Option(help: "With --from: how many links away to go.")

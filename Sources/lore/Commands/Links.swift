@@ -21,7 +21,7 @@ struct Links: ParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .text
 
-    @Argument(help: "The entry's id, or its file (as `lore show` takes it).")
+    @Argument(help: "The entry's id, or its file (as `lore show` takes it).", completion: Completions.ids)
     var id: String
 
     func run() throws {

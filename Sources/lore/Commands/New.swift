@@ -24,7 +24,7 @@ struct New: ParsableCommand {
         flags to add. The author is GIT_AUTHOR_NAME, else git's user.name.
 
         Examples:
-          lore new postmortem "Database failover took 40 minutes" --set severity=SEV2
+          lore new postmortem "Database failover took 40 minutes" --set severity=SEV2 --set services=db
           lore new lesson "Pin every timeout" --link PM-0042 --edit
           lore new decision "Use two replicas" --supersedes DR-0003
         """)
@@ -32,7 +32,7 @@ struct New: ParsableCommand {
     @Option(name: [.customShort("C"), .customLong("repo")], help: "Run as if started in this folder.")
     var repo: String?
 
-    @Argument(help: "The kind of entry (postmortem, lesson, decision, or one the configuration adds).")
+    @Argument(help: "The kind of entry (postmortem, lesson, decision, or one the configuration adds).", completion: Completions.kinds)
     var kind: String
 
     @Argument(help: "The title.")
@@ -42,11 +42,11 @@ struct New: ParsableCommand {
                                                           valueName: "KEY=VALUE"))
     var values: [String] = []
 
-    @Option(name: .customLong("link"), help: ArgumentHelp("Add this id to `related` (repeatable).", valueName: "ID"))
+    @Option(name: .customLong("link"), help: ArgumentHelp("Add this id to `related` (repeatable).", valueName: "ID"), completion: Completions.ids)
     var links: [String] = []
 
     @Option(help: ArgumentHelp("This entry replaces ID: it is added to `supersedes`, and ID's entry gets `superseded_by` and status `superseded` (repeatable).",
-                               valueName: "ID"))
+                               valueName: "ID"), completion: Completions.ids)
     var supersedes: [String] = []
 
     @Option(help: ArgumentHelp("The entry's date (default: today).", valueName: "YYYY-MM-DD"))

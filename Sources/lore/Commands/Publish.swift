@@ -13,6 +13,9 @@ struct Publish: ParsableCommand {
         year, a monthly timeline, action items by owner and service, search as
         you type (every page works without JavaScript), index.json (the
         `lore index` format) and feed.xml (Atom, new and updated entries).
+        Summaries are plain text. Drafts (a status in the configuration's
+        draft_statuses, `draft` and `proposed` by default) are left out unless
+        --include-drafts; links to them are shown as unresolved.
 
         Entry content is untrusted: Markdown is rendered in safe mode (raw HTML
         left out), every value is escaped, only http, https, mailto and relative
@@ -53,6 +56,9 @@ struct Publish: ParsableCommand {
     @Flag(help: "Replace --out even when it is a non-empty folder lore publish did not write.")
     var force = false
 
+    @Flag(name: .customLong("include-drafts"), help: "Publish draft entries too (statuses in draft_statuses: draft, proposed).")
+    var includeDrafts = false
+
     @Option(name: .customLong("print-theme"), help: ArgumentHelp("Write the built-in theme's files to DIR (never replacing a file) and stop.", valueName: "DIR"))
     var printTheme: String?
 
@@ -84,7 +90,8 @@ struct Publish: ParsableCommand {
         let roots = [memory.repository.workingDirectory, memory.repository.gitDirectory, memory.repository.commonDirectory].compactMap { $0 }
         var base = baseURL
         if let value = base, !value.hasSuffix("/") { base = value + "/" }
-        let options = PublishOptions(title: title, baseURL: base, repositoryURL: repoURL, today: today.date)
+        let options = PublishOptions(title: title, baseURL: base, repositoryURL: repoURL, today: today.date,
+                                     includeDrafts: includeDrafts)
         let site: Site
         let target: String
         do {

@@ -30,7 +30,7 @@ struct Renumber: ParsableCommand {
     @Option(name: [.customShort("C"), .customLong("repo")], help: "Run as if started in this folder.")
     var repo: String?
 
-    @Argument(help: ArgumentHelp("The entry's id, or its path when several entries share the id.", valueName: "OLD"))
+    @Argument(help: ArgumentHelp("The entry's id, or its path when several entries share the id.", valueName: "OLD"), completion: Completions.ids)
     var old: String
 
     @Argument(help: ArgumentHelp("The new id (default: the kind's next id).", valueName: "NEW"))

@@ -12,8 +12,12 @@ struct Search: ParsableCommand {
         word endings: fail also finds failing and failed.
         Hits are ranked by BM25, a title match weighing 10 times a body match
         and other fields 4 times; each shows its best passage with the
-        matched words between **. A term given twice is searched once; at
-        most 32 different terms (1,024 characters in all) are searched.
+        matched words highlighted (bold red, as grep does) when colour is on:
+        on a terminal by default (--color, NO_COLOR). Piped, the text is plain,
+        without markers, so it can be read by other programs as grep's is;
+        --format json keeps the matched words between **. A term given twice
+        is searched once; at most 32 different terms (1,024 characters in
+        all) are searched.
 
         The same filters as `lore list` narrow the hits: --kind, --status,
         --tag, --since, --where FIELD OP VALUE.
@@ -37,6 +41,9 @@ struct Search: ParsableCommand {
 
     @Option(help: "Output format.")
     var format: Format = .text
+
+    @Option(help: "Highlight matched words: auto (on a terminal, unless NO_COLOR is set and not empty), always or never.")
+    var color: ColorChoice = .auto
 
     @Argument(help: "The words to look for.")
     var words: [String]
@@ -70,9 +77,13 @@ struct Search: ParsableCommand {
         case .text:
             // Nothing found is said (on standard error, so a pipe still receives no lines).
             if hits.isEmpty { Console.err("no entry matches \(Escaping.terminal(words.joined(separator: " ")))\n") }
+            let colour = color.isOn(for: 1)
             Console.out(hits.map { hit in
                 let line = [hit.id ?? "-", hit.kind, hit.date ?? "-", hit.title ?? hit.path].map { Escaping.terminal($0) }.joined(separator: "  ")
-                return line + "\n  \(Escaping.terminal(hit.path))\n  \(Escaping.terminal(hit.snippet))\n"
+                let snippet = hit.snippet(text: { Escaping.terminal($0) }) { match in
+                    colour ? "\u{1B}[1;31m" + Escaping.terminal(match) + "\u{1B}[0m" : Escaping.terminal(match)
+                }
+                return line + "\n  \(Escaping.terminal(hit.path))\n  \(snippet)\n"
             }.joined(separator: "\n"))
         }
     }

@@ -13,7 +13,7 @@ struct Show: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
-    @Argument(help: "The entry's id, or its path.")
+    @Argument(help: "The entry's id, or its path.", completion: Completions.ids)
     var id: String
 
     @Option(help: "Output format.")

@@ -33,6 +33,26 @@ import Testing
         #expect(SiteEscaping.slug("日本") == "_")
     }
 
+    /// "Edit this page" opens the forge's editor on the default branch (issue 19).
+    @Test func forgeEditLinks() throws {
+        #expect(try #require(Forge(repositoryURL: "git@github.com:acme/memory.git")).editURL("lessons/a b.md")
+                == "https://github.com/acme/memory/edit/HEAD/lessons/a%20b.md")
+        #expect(try #require(Forge(repositoryURL: "https://gitlab.com/acme/memory")).editURL("x.md") == "https://gitlab.com/acme/memory/-/edit/HEAD/x.md")
+        #expect(try #require(Forge(repositoryURL: "https://bitbucket.org/acme/memory")).editURL("x.md")
+                == "https://bitbucket.org/acme/memory/src/HEAD/x.md?mode=edit")
+    }
+
+    /// Trend charts show every period between the first and the last, empty ones too (issue 19).
+    @Test func chartsShowEveryPeriod() {
+        #expect(StatsCharts.everyPeriod(between: ["2024-Q3", "2025-Q2"]) == ["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2"])
+        #expect(StatsCharts.everyPeriod(between: ["2024-11", "2025-02"]) == ["2024-11", "2024-12", "2025-01", "2025-02"])
+        #expect(StatsCharts.everyPeriod(between: ["2023", "2025"]) == ["2023", "2024", "2025"])
+        #expect(StatsCharts.everyPeriod(between: ["2025-Q1"]) == ["2025-Q1"])
+        #expect(StatsCharts.everyPeriod(between: ["2025-Q1", "odd"]) == ["2025-Q1", "odd"])
+        let svg = StatsCharts.stackedBars(title: "t", periods: ["2024-Q4", "2025-Q1"], series: ["a"], colours: ["#000"]) { _, _ in 1 }
+        #expect(svg.contains(">2024-Q4</text>") && svg.contains(">2025-Q1</text>") && svg.contains("font-size=\"12\""))
+    }
+
     @Test func forgeFromRemoteURLs() throws {
         let github = try #require(Forge(repositoryURL: "git@github.com:acme/memory.git"))
         #expect(github.base == "https://github.com/acme/memory")
