@@ -117,6 +117,15 @@ def check_demo(driver, base, checks, screenshots):
     checks.expect("payments-api exhausted payments-db connections during the spring sale" in titles,
                   "home lists PM-0001 by title")
     shoot(driver, screenshots, "home", checks)
+    # Dark mode follows the system setting (prefers-color-scheme).
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    driver.get(base + "entries/pm-0001.html")
+    background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    checks.expect(background == "rgb(21, 25, 28)", "dark mode follows the system setting (%s)" % background)
+    if screenshots:
+        driver.save_screenshot(os.path.join(screenshots, "site-entry-dark.png"))
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+    driver.get(base + "index.html")
 
     # Search as one types, by a word of PM-0001's body that is not in its title.
     driver.get(base + "search.html")

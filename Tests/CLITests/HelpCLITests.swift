@@ -40,4 +40,28 @@ import TestSupport
             #expect(result.status == 0, "\(example): \(result.stderr)")
         }
     }
+
+    /// The completion scripts call `lore ---completion COMMAND -- ARGUMENT CWORD CURSOR WORDS…`
+    /// back: kinds, ids, statuses and rule ids come from the repository the shell is in (issue 19).
+    @Test func completionsOfferKindsIDsStatusesAndRules() throws {
+        let repo = try TemporaryRepository()
+        try repo.write(".lore/config.yml", "kinds:\n  retro:\n    dir: retros\n    prefix: RT\n    statuses: [open, closed]\n")
+        try repo.write("retros/a.md", entryText(id: "RT-0001", title: "A", status: "open"))
+        try repo.write("retros/b.md", entryText(id: "RT-0002", title: "B", status: "closed"))
+        func complete(_ words: [String]) throws -> String {
+            try lore(["---completion"] + words, in: repo).stdout
+        }
+        #expect(try complete(["new", "--", "positional@0", "2", "0", "lore", "new", ""]) == "retro\n")
+        #expect(try complete(["show", "--", "positional@0", "2", "4", "lore", "show", "RT-0"]) == "RT-0001\nRT-0002\n")
+        #expect(try complete(["list", "--", "--status", "3", "1", "lore", "list", "--status", "c"]) == "closed\n")
+        #expect(try complete(["rules", "--", "positional@0", "2", "9", "lore", "rules", "unknown-t"]) == "unknown-trailer\n")
+        // Outside a repository: the built-in kinds, no ids, no error.
+        #expect(try lore(["---completion", "new", "--", "positional@0", "2", "0", "lore", "new", ""], in: "/")
+                == ProcessResult(stdout: "decision\nlesson\npostmortem\n", stderr: "", status: 0))
+        for shell in ["bash", "zsh", "fish"] {
+            #expect(try lore(["--generate-completion-script", shell], in: "/").stdout.contains("---completion show"), "\(shell)")
+        }
+        #expect(try lore(["rules", "unknown-trailer"], in: "/").stdout.hasPrefix("unknown-trailer (default: error)\nFinds: "))
+        #expect(try lore(["rules", "nonsense"], in: "/").status == 2)
+    }
 }

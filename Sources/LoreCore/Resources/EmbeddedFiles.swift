@@ -592,7 +592,13 @@ ul.inline li { display: inline-block; margin: 0 .5em .25em 0; }
 .grid ul { list-style: none; padding: 0; }
 .entry .kind { color: var(--muted); margin: 0; text-transform: capitalize; }
 .entry .layout { display: grid; grid-template-columns: minmax(0, 1fr) 20em; gap: 2em; }
-@media (max-width: 50em) { .entry .layout { grid-template-columns: 1fr; } form.search { margin-left: 0; } }
+@media (max-width: 50em) {
+  .entry .layout { grid-template-columns: 1fr; } form.search { margin-left: 0; }
+  /* On a phone a wide table scrolls sideways inside itself; the page does not. */
+  main table { display: block; overflow-x: auto; }
+  input[type=search] { min-width: 0; width: 100%; }
+  form.search { flex: 1 1 100%; }
+}
 .panel { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: .5em 1em; align-self: start; font-size: .95em; }
 .panel h2 { font-size: 1em; margin: 1em 0 .25em; }
 .panel dt { font-weight: 600; margin-top: .4em; }

@@ -103,10 +103,10 @@ package enum StatsCharts {
                             value: (String, String) -> Int) -> String {
         let longest = periods.map(\.count).max() ?? 4
         let labelWidth = longest * 7 + 8                 // 12 px text: about 7 px a character
-        let turned = labelWidth > 56
-        let slot = turned ? 30 : max(44, labelWidth)
-        let barWidth = slot - 12, height = 180, top = 14, left = 44, right = 12
-        let bottom = turned ? longest * 6 + 16 : 28
+        let turned = labelWidth > 90
+        let slot = turned ? 30 : max(48, labelWidth)
+        let barWidth = min(slot - 12, 48), height = 180, top = 14, left = 44, right = 12
+        let bottom = turned ? longest * 8 + 16 : 28
         let totals = periods.map { period in series.reduce(0) { $0 + value(period, $1) } }
         let maximum = max(totals.max() ?? 0, 1)
         let width = left + periods.count * slot + right

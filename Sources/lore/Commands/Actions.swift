@@ -17,10 +17,12 @@ struct Actions: ParsableCommand {
         shown by state. Markdown output is a checklist ready to paste into
         an issue or a pull-request comment.
 
-        Items are shown with the commits that followed them up: the item's
-        link when it names a commit of the repository (an id, or a URL
-        ending in /commit/ID), and every commit whose message has a
-        `Lore: ID` trailer naming the item's postmortem.
+        Each item is shown with the commits that followed it up: its link
+        when it names a commit of the repository (an id, or a URL ending in
+        /commit/ID), and the commits whose message has a `Lore: ID` trailer
+        naming the item's postmortem and mentions that item: its title
+        (case and spacing ignored), or #N when its link is an issue or pull
+        request N. Other commits of the postmortem are not shown.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
