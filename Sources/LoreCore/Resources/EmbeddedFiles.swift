@@ -332,7 +332,7 @@ What the team will change, each with an owner and a due date.
 {{#partial}}<p class="notice">History is partial: this was published from a shallow clone, so the entry may be older and have more authors than shown.</p>{{/partial}}
 {{/history}}
 {{^history}}<p class="empty">Not committed yet.</p>{{/history}}
-<p>{{#sourceURL}}<a href="{{sourceURL}}">View source</a> {{/sourceURL}}{{#editURL}}· <a class="edit" href="{{editURL}}">Edit this page</a> {{/editURL}}<code class="path">{{path}}</code></p>
+<p>{{#sourceURL}}<a href="{{sourceURL}}">View source</a> · {{/sourceURL}}{{#editURL}}<a class="edit" href="{{editURL}}">Edit this page</a> {{/editURL}}<code class="path">{{path}}</code></p>
 </aside>
 </div>
 {{#hasActionItems}}
