@@ -70,6 +70,8 @@ public struct Site: Sendable {
     public let themeOverrides: [String]
     /// Files of `.lore/theme/` that are not theme files (ignored).
     public let ignoredThemeFiles: [String]
+    /// How many draft entries were left out (none with `PublishOptions.includeDrafts`).
+    public var draftsLeftOut = 0
 
     /// The file that marks a folder as a site `lore publish` wrote (and may replace).
     public static let markerName = ".lore-site"
@@ -83,12 +85,15 @@ public struct Site: Sendable {
     public static func build(_ memory: MemoryRepository, source: SnapshotSource, options: PublishOptions = PublishOptions(),
                              progress: ((Int) -> Void)? = nil) throws(PublishError) -> Site {
         let snapshot: Snapshot, index: MemoryIndex
+        var draftsLeftOut = 0
         do {
             snapshot = try memory.snapshot(source)
             let configuration = try memory.configuration(in: snapshot)
             var corpus = try memory.corpus(of: snapshot, configuration: configuration)
             if !options.includeDrafts {
+                let all = corpus.entries.count
                 corpus = corpus.keeping { entry in !(entry.status.map(configuration.draftStatuses.contains) ?? false) }
+                draftsLeftOut = all - corpus.entries.count
             }
             let history = try memory.history(of: snapshot, configuration: configuration, progress: progress)
             let graph = try memory.linkGraph(of: corpus, snapshot: snapshot, history: history)
@@ -107,7 +112,9 @@ public struct Site: Sendable {
         }
         let bodies = try readBodies(index.corpus.entries, folders: CorpusLoader.listedFolders(index.corpus.configuration), snapshot: snapshot)
         let builder = SiteBuilder(index: index, theme: theme, forge: forge, options: options, today: today, bodies: bodies)
-        return Site(files: builder.files(), index: index, themeOverrides: theme.overrides, ignoredThemeFiles: theme.ignored)
+        var site = Site(files: builder.files(), index: index, themeOverrides: theme.overrides, ignoredThemeFiles: theme.ignored)
+        site.draftsLeftOut = draftsLeftOut
+        return site
     }
 
     /// The Markdown body (after the front-matter) of every entry.

@@ -15,7 +15,8 @@ struct Publish: ParsableCommand {
         `lore index` format) and feed.xml (Atom, new and updated entries).
         Summaries are plain text. Drafts (a status in the configuration's
         draft_statuses, `draft` and `proposed` by default) are left out unless
-        --include-drafts; links to them are shown as unresolved.
+        --include-drafts (a note on standard error counts them); links to
+        them are shown as unresolved.
 
         Entry content is untrusted: Markdown is rendered in safe mode (raw HTML
         left out), every value is escaped, only http, https, mailto and relative
@@ -114,6 +115,9 @@ struct Publish: ParsableCommand {
         }
         let entries = site.index.corpus.entries.count
         Console.out("published \(entries) \(entries == 1 ? "entry" : "entries") (\(site.files.count) files) to \(target)\n")
+        if site.draftsLeftOut > 0 {
+            Console.err("note: \(site.draftsLeftOut) draft\(site.draftsLeftOut == 1 ? "" : "s") left out (--include-drafts publishes them)\n")
+        }
         if Console.report(site.index.corpus.diagnostics) { throw ExitCode(1) }
     }
 
