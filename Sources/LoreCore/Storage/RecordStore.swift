@@ -96,6 +96,12 @@ package final class RecordStore: @unchecked Sendable {
         if !added.isEmpty { save(added.sorted { $0.0.bytes.lexicographicallyPrecedes($1.0.bytes) }, whole: false) }
     }
 
+    /// Makes these the file's only records, written whole and atomically: for a store that keeps
+    /// one current value under a key (a snapshot's state), where appending would keep every old one.
+    package func replace(with records: [(key: [UInt8], payload: [UInt8])]) {
+        save(records.map { (Key(bytes: $0.key[...]), $0.payload[...]) }, whole: true)
+    }
+
     /// Writes records: the whole file atomically (a temporary file renamed into place), or appended
     /// to the file in one write (a record torn by a crash fails its checksum and is made again).
     private func save(_ records: [(Key, ArraySlice<UInt8>)], whole: Bool) {

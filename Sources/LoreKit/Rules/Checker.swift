@@ -90,7 +90,8 @@ public enum Checker {
     /// Checks the snapshot `source` of `memory`, reporting what `options` asks for.
     public static func check(_ memory: MemoryRepository, source: SnapshotSource, options: CheckOptions) throws(LoreError) -> CheckReport {
         let snapshot = try memory.snapshot(source)
-        var report = try checkWhole(memory, snapshot: snapshot, today: options.today)
+        let today = options.today ?? LocalDate.today()
+        var report = try checkWhole(memory, snapshot: snapshot, today: today)
         if let base = options.changedSince {
             let changed: Set<GitPath>
             do {
@@ -98,7 +99,7 @@ public enum Checker {
             } catch {
                 throw .repository(error)
             }
-            let before = try checkWhole(memory, snapshot: memory.snapshot(.revision(base)), today: options.today)
+            let before = try checkWhole(memory, snapshot: memory.snapshot(.revision(base)), today: today)
             let known = Set(before.diagnostics.map { "\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)" })
             report = report.keeping({ changed.contains($0.path) || !known.contains("\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)") },
                                     inScope: changed.contains)
@@ -114,8 +115,12 @@ public enum Checker {
     /// Judges a whole snapshot in two stages: each entry file by itself (read, parse, entry rules,
     /// summary — cached in `lore/check-cache` by blob, path, kind and context), then the snapshot's
     /// summaries together (collection rules, which are cheap). Only changed files are parsed.
-    private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String?) throws(LoreError) -> CheckReport {
+    private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
+        // The kept state of the snapshot, brought up to date by what changed since it was kept.
+        if memory.caching, let state = try SnapshotStateStore.state(memory, snapshot: snapshot, configuration: configuration, today: today) {
+            return state.report(notes: notes(memory))
+        }
         let listing: [SnapshotFile]
         do {
             listing = try snapshot.files()
@@ -132,12 +137,15 @@ public enum Checker {
                 existing.insert(item.text.lowercased())
             }
         }
-        let shallow = repository.isShallow
-        let facts = SnapshotFacts(configuration: configuration, today: today ?? LocalDate.today(), files: FileIndex(listing.map(\.path)),
-                                  existingCommits: existing, historyIsIncomplete: shallow)
+        let facts = SnapshotFacts(configuration: configuration, today: today, files: FileIndex(listing.map(\.path)),
+                                  existingCommits: existing, historyIsIncomplete: repository.isShallow)
         return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
-                        facts: facts,
-                        notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+                        facts: facts, notes: notes(memory))
+    }
+
+    /// What a check says besides its findings.
+    private static func notes(_ memory: MemoryRepository) -> [String] {
+        memory.repository.isShallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : []
     }
 
     /// The findings `lore check` would report for the file at `path` if it held `text`, judged
