@@ -91,8 +91,20 @@ public enum Checker {
     public static func check(_ memory: MemoryRepository, source: SnapshotSource, options: CheckOptions) throws(LoreError) -> CheckReport {
         let snapshot = try memory.snapshot(source)
         let today = options.today ?? LocalDate.today()
-        var report = try checkWhole(memory, snapshot: snapshot, today: today)
-        if let base = options.changedSince {
+        var report: CheckReport
+        if let base = options.changedSince, memory.caching,
+           let now = try state(memory, snapshot: snapshot, today: today),
+           let before = try state(memory, snapshot: memory.snapshot(.revision(base)), today: today) {
+            // Both snapshots' kept states: only entries whose findings differ are compared.
+            let changed: Set<GitPath>
+            do {
+                changed = try snapshot.changedPaths(since: base)
+            } catch {
+                throw .repository(error)
+            }
+            report = now.report(since: before, changed: changed, notes: notes(memory))
+        } else if let base = options.changedSince {
+            report = try checkWhole(memory, snapshot: snapshot, today: today)
             let changed: Set<GitPath>
             do {
                 changed = try snapshot.changedPaths(since: base)
@@ -103,6 +115,8 @@ public enum Checker {
             let known = Set(before.diagnostics.map { "\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)" })
             report = report.keeping({ changed.contains($0.path) || !known.contains("\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)") },
                                     inScope: changed.contains)
+        } else {
+            report = try checkWhole(memory, snapshot: snapshot, today: today)
         }
         if !options.paths.isEmpty {
             let scopes = options.paths.map { GitPath($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
@@ -118,7 +132,7 @@ public enum Checker {
     private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
         // The kept state of the snapshot, brought up to date by what changed since it was kept.
-        if memory.caching, let state = try SnapshotStateStore.state(memory, snapshot: snapshot, configuration: configuration, today: today) {
+        if let state = try state(memory, snapshot: snapshot, configuration: configuration, today: today) {
             return state.report(notes: notes(memory))
         }
         let listing: [SnapshotFile]
@@ -141,6 +155,16 @@ public enum Checker {
                                   existingCommits: existing, historyIsIncomplete: repository.isShallow)
         return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
                         facts: facts, notes: notes(memory))
+    }
+
+    /// The snapshot's state, up to date (see `SnapshotState`): `nil` without caching, or when the
+    /// working tree cannot be had from `HEAD`'s.
+    private static func state(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration? = nil,
+                              today: String) throws(LoreError) -> SnapshotState? {
+        guard memory.caching else { return nil }
+        let read: Configuration
+        if let configuration { read = configuration } else { read = try memory.configuration(in: snapshot) }
+        return try SnapshotStateStore.state(memory, snapshot: snapshot, configuration: read, today: today)
     }
 
     /// What a check says besides its findings.

@@ -413,6 +413,56 @@ public struct SnapshotState: Sendable {
         return CheckReport(diagnostics: diagnostics, entryCount: count, notes: notes, checkedPaths: paths.sorted())
     }
 
+    /// The report of `lore check --changed-since`: the findings in the files of `changed`, and the
+    /// findings elsewhere that `base` (the state of the revision compared with) does not have,
+    /// speaking for the files of `changed`. An entry whose findings are stored as the same bytes
+    /// in both states is not even decoded: none of its findings can be new.
+    func report(since base: SnapshotState, changed: Set<GitPath>, notes: [String]) -> CheckReport {
+        var baseExtra: [GitPath: [Diagnostic]] = [:]
+        for diagnostic in base.extra + base.cycles { baseExtra[diagnostic.path, default: []].append(diagnostic) }
+        var extraHere: [GitPath: [Diagnostic]] = [:]
+        for diagnostic in extra + cycles { extraHere[diagnostic.path, default: []].append(diagnostic) }
+        struct Key: Hashable { let position: SourcePosition; let code: String; let message: String }
+        func key(_ diagnostic: Diagnostic) -> Key { Key(position: diagnostic.position, code: diagnostic.code, message: diagnostic.message) }
+        var kept: [Diagnostic] = []
+        var checked: Set<GitPath> = []
+        var b = 0
+        var seen: Set<GitPath> = []
+        func judge(_ path: GitPath, now: [Diagnostic], before: () -> [Diagnostic], isEntry: Bool) {
+            if changed.contains(path) {
+                kept += now
+                if isEntry || !now.isEmpty { checked.insert(path) }
+                return
+            }
+            guard !now.isEmpty else { return }
+            let known = Set(before().map(key))
+            for diagnostic in now where !known.contains(key(diagnostic)) {
+                kept.append(diagnostic)
+                checked.insert(path)
+            }
+        }
+        for record in records {
+            while b < base.records.count && base.records[b].path < record.path { b += 1 }
+            let other = b < base.records.count && base.records[b].path == record.path ? base.records[b] : nil
+            let here = extraHere[record.path] ?? []
+            let previous = baseExtra[record.path] ?? []
+            seen.insert(record.path)
+            if !changed.contains(record.path), let other, here == previous,
+               other.ownBytes.elementsEqual(record.ownBytes), other.collectionBytes.elementsEqual(record.collectionBytes) {
+                continue
+            }
+            judge(record.path, now: record.own() + record.collection() + here,
+                  before: { (other.map { $0.own() + $0.collection() } ?? []) + previous }, isEntry: record.skeleton != nil)
+        }
+        // Findings about files that are not entry records (none today; kept for completeness).
+        for (path, here) in extraHere where !seen.contains(path) {
+            judge(path, now: here, before: { (base.index(of: path).map { base.records[$0].own() + base.records[$0].collection() } ?? [])
+                + (baseExtra[path] ?? []) }, isEntry: false)
+        }
+        kept.sort()
+        return CheckReport(diagnostics: kept, entryCount: entryCount, notes: notes, checkedPaths: checked.union(kept.map(\.path)).sorted())
+    }
+
     /// The findings of the entry file at `path` (its own and the snapshot-wide rules'), unsorted.
     func findings(at path: GitPath) -> [Diagnostic] {
         guard let index = index(of: path) else { return [] }

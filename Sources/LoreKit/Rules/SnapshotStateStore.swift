@@ -37,7 +37,9 @@ enum SnapshotStateStore {
     /// Kept again when it changed.
     static func state(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
                       today: String) throws(LoreError) -> SnapshotState? {
-        guard let slot = slot(of: snapshot) else { return nil }
+        guard let slot = slot(of: snapshot) else {
+            return try workingTreeState(memory, snapshot: snapshot, configuration: configuration, today: today)
+        }
         let context = try Checker.context(for: configuration, in: snapshot)
         var kept: SnapshotState?
         for candidate in [slot] + ["index", "tree"].filter({ $0 != slot }) {
@@ -65,6 +67,38 @@ enum SnapshotStateStore {
         }
         try state.apply(changes, memory: memory, snapshot: snapshot, configuration: configuration, context: context, today: today)
         if !same || !state.rejudged.isEmpty { save(memory, slot: slot, state) }
+        return state
+    }
+
+    /// The working tree's state: `HEAD`'s, with the files git sees changed since `HEAD` (its
+    /// diff of the working tree uses the index's stat data, so unchanged files are not read)
+    /// read from disk. Not kept: `HEAD`'s is. `nil` (judge it whole) on an unborn branch or when
+    /// `.lore/` differs from `HEAD`'s.
+    static func workingTreeState(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+                                 today: String) throws(LoreError) -> SnapshotState? {
+        guard case .workingTree = snapshot.source, !memory.repository.isHeadUnborn else { return nil }
+        let changed: [GitPath]
+        do {
+            changed = try snapshot.changedPathsIncludingDeletions(since: "HEAD")
+        } catch {
+            throw .repository(error)
+        }
+        guard !changed.contains(where: { $0.components.first?.elementsEqual(".lore".utf8) ?? false }) else { return nil }
+        let head = try memory.snapshot(.revision("HEAD"))
+        guard var state = try Self.state(memory, snapshot: head, configuration: configuration, today: today),
+              state.fingerprint == (try Checker.context(for: configuration, in: snapshot)).fingerprint else { return nil }
+        var changes: [SnapshotChange] = []
+        do {
+            var present: [GitPath: SnapshotFile] = [:]
+            if !changed.isEmpty { for file in try snapshot.files(under: changed) { present[file.path] = file } }
+            for path in changed {
+                changes.append(SnapshotChange(path: path, content: present[path].map { .file($0) } ?? .deleted))
+            }
+        } catch {
+            throw .repository(error)
+        }
+        try state.apply(changes, memory: memory, snapshot: snapshot, configuration: configuration,
+                        context: Checker.context(for: configuration, in: snapshot), today: today)
         return state
     }
 }
