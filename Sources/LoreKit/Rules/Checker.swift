@@ -159,7 +159,7 @@ public enum Checker {
 
     /// The snapshot's state, up to date (see `SnapshotState`): `nil` without caching, or when the
     /// working tree cannot be had from `HEAD`'s.
-    private static func state(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration? = nil,
+    package static func state(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration? = nil,
                               today: String) throws(LoreError) -> SnapshotState? {
         guard memory.caching else { return nil }
         let read: Configuration

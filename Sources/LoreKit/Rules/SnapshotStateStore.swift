@@ -21,14 +21,25 @@ enum SnapshotStateStore {
 
     private static let key = Array("state".utf8)
 
+    /// The states this session has read or made, by slot: a process reading a slot twice (the
+    /// working tree and `HEAD`, `lore new`'s snapshots) decodes it once.
+    final class Session {
+        var states: [String: SnapshotState] = [:]
+        init(_: String) {}
+    }
+
     /// The state kept in `slot`, when there is one that reads.
     static func load(_ memory: MemoryRepository, slot: String) -> SnapshotState? {
-        guard let bytes = store(memory, slot: slot)[key] else { return nil }
-        return SnapshotState.decode(bytes)
+        let session = memory.sessionCache(Session.self, make: Session.init)
+        if let known = session?.states[slot] { return known }
+        guard let bytes = store(memory, slot: slot)[key], let state = SnapshotState.decode(bytes) else { return nil }
+        session?.states[slot] = state
+        return state
     }
 
     /// Keeps `state` in `slot`, replacing the one there.
     static func save(_ memory: MemoryRepository, slot: String, _ state: SnapshotState) {
+        memory.sessionCache(Session.self, make: Session.init)?.states[slot] = state
         store(memory, slot: slot).replace(with: [(key, state.encoded())])
     }
 

@@ -159,6 +159,13 @@ import TestSupport
                 if warm != cold { return }
                 if step > 0, source != .workingTree { #expect(!FileManager.default.fileExists(atPath: checkCache), "step \(step)") }
             }
+            // `lore new` counts past the id tables of the working tree, the index and the branch tips.
+            for kind in ["lesson", "decision", "postmortem"] {
+                let request = NewEntryRequest(kind: kind, title: "Next", values: [("severity", "SEV2")], date: "2025-06-01", author: "A")
+                let cold = try EntryScaffold(memory: MemoryRepository(discoveringFrom: repo.path, caching: false)).preview(request)
+                let warm = try EntryScaffold(memory: MemoryRepository(discoveringFrom: repo.path, caching: true)).preview(request)
+                #expect(warm.id == cold.id && warm.path == cold.path && warm.text == cold.text, "seed \(seed), step \(step): lore new \(kind)")
+            }
         }
     }
 
