@@ -227,6 +227,10 @@ public enum Checker {
     /// Read from the check cache (only the summary part of each verdict is decoded), so only files
     /// changed since the last check are parsed and judged — and then cached for `lore check`.
     static func summaries(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration) throws(LoreError) -> [EntrySummary] {
+        // The snapshot's kept state holds them, up to date: no cache of 10,000 verdicts to read.
+        if let state = try state(memory, snapshot: snapshot, configuration: configuration, today: LocalDate.today()) {
+            return state.summaries
+        }
         let files: [CorpusLoader.EntryFile]
         do {
             files = try CorpusLoader.entryFiles(of: snapshot, configuration: configuration)

@@ -482,6 +482,9 @@ public struct SnapshotState: Sendable {
     /// The ids every entry holds, in path order: the id table (`lore new` counts past it).
     public var ids: [String] { records.compactMap { $0.skeleton?.id?.text } }
 
+    /// Every entry's summary, in path order.
+    public var summaries: [EntrySummary] { records.compactMap { $0.summary() } }
+
     /// How many entries the snapshot has.
     public var entryCount: Int { records.reduce(0) { $0 + ($1.skeleton != nil ? 1 : 0) } }
 
