@@ -42,8 +42,7 @@ package final class RecordStore: @unchecked Sendable {
         self.header = Array(header.utf8)
         var records: [Key: ArraySlice<UInt8>] = [:]
         var rewrite = true
-        if let data = FileManager.default.contents(atPath: path) {
-            let bytes = [UInt8](data)
+        if let bytes = ScratchFile.read(path) {
             if bytes.starts(with: self.header) {
                 var reader = ByteReader(bytes[self.header.count...])
                 rewrite = false

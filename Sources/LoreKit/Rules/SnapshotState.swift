@@ -230,6 +230,9 @@ public struct SnapshotState: Sendable {
                         context: CheckContext, today: String) throws(LoreError) {
         contentID = snapshot.contentID
         commit = snapshot.commit
+        rejudged = []
+        // Nothing changed, the same day, no missing commit found since: the state stands.
+        if changes.isEmpty, today == self.today, !missingCommits.contains(where: { memory.repository.commitExists($0) }) { return }
         var affectedKeys: Set<UInt64> = []
         var filesChanged = false
         var changedEntries: [(path: GitPath, kind: String, content: SnapshotChange.Content)] = []
@@ -311,7 +314,7 @@ public struct SnapshotState: Sendable {
                 }
             }
         }
-        do {
+        if !changes.isEmpty {
             var entryPaths: [GitPath] = []
             entryPaths.reserveCapacity(records.count)
             for record in records { entryPaths.append(record.path) }
