@@ -105,7 +105,7 @@ public struct SnapshotState: Sendable {
     // MARK: Building
 
     /// Judges a whole snapshot (through the check cache) and keeps what later changes need.
-    static func build(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration, context: CheckContext,
+    package static func build(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration, context: CheckContext,
                       today: String) throws(LoreError) -> SnapshotState {
         let listing: [SnapshotFile]
         do {
@@ -226,7 +226,7 @@ public struct SnapshotState: Sendable {
     /// `today`: judges the changed entry files (read through `snapshot`, or as the bytes given),
     /// then the snapshot-wide rules for the entries the changes can affect. A change of
     /// `.lore/` (configuration, templates) cannot be applied: the caller builds the state anew.
-    mutating func apply(_ changes: [SnapshotChange], memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+    package mutating func apply(_ changes: [SnapshotChange], memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
                         context: CheckContext, today: String) throws(LoreError) {
         contentID = snapshot.contentID
         commit = snapshot.commit
@@ -402,7 +402,7 @@ public struct SnapshotState: Sendable {
     // MARK: Reports
 
     /// The report `lore check` gives of the snapshot: every finding, sorted.
-    func report(notes: [String]) -> CheckReport {
+    package func report(notes: [String]) -> CheckReport {
         var diagnostics = extra + cycles
         var checked: [GitPath] = []
         var count = 0
@@ -420,7 +420,7 @@ public struct SnapshotState: Sendable {
     /// findings elsewhere that `base` (the state of the revision compared with) does not have,
     /// speaking for the files of `changed`. An entry whose findings are stored as the same bytes
     /// in both states is not even decoded: none of its findings can be new.
-    func report(since base: SnapshotState, changed: Set<GitPath>, notes: [String]) -> CheckReport {
+    package func report(since base: SnapshotState, changed: Set<GitPath>, notes: [String]) -> CheckReport {
         var baseExtra: [GitPath: [Diagnostic]] = [:]
         for diagnostic in base.extra + base.cycles { baseExtra[diagnostic.path, default: []].append(diagnostic) }
         var extraHere: [GitPath: [Diagnostic]] = [:]
@@ -467,7 +467,7 @@ public struct SnapshotState: Sendable {
     }
 
     /// The findings of the entry file at `path` (its own and the snapshot-wide rules'), unsorted.
-    func findings(at path: GitPath) -> [Diagnostic] {
+    package func findings(at path: GitPath) -> [Diagnostic] {
         guard let index = index(of: path) else { return [] }
         return records[index].own() + records[index].collection()
     }
@@ -493,7 +493,7 @@ public struct SnapshotState: Sendable {
 
     /// The changes that turn this state's listing into `listing` (a snapshot's whole listing,
     /// sorted by path): entry files whose blob differs, files added or removed.
-    func changes(to listing: [SnapshotFile], configuration: Configuration) -> [SnapshotChange] {
+    package func changes(to listing: [SnapshotFile], configuration: Configuration) -> [SnapshotChange] {
         var changes: [SnapshotChange] = []
         var i = 0, j = 0
         var r = 0

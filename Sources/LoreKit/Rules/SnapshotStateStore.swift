@@ -5,7 +5,7 @@ import Git
 /// `lore/check-state-KIND` of the common git directory (shared by worktrees), each a `RecordStore`
 /// holding one record. A damaged, truncated or foreign file reads as no state, and the state is
 /// built again; two processes writing at once each rename a whole file into place.
-enum SnapshotStateStore {
+package enum SnapshotStateStore {
     /// The slot a snapshot's state is kept in; `nil` for the working tree, which has no content id.
     static func slot(of snapshot: Snapshot) -> String? {
         switch snapshot.source {
@@ -46,8 +46,8 @@ enum SnapshotStateStore {
     /// The state of `snapshot` judged on `today`: the kept one brought up to date by the changes
     /// since (compared by listing, or nothing when the content id is the same), else built whole.
     /// Kept again when it changed.
-    static func state(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
-                      today: String) throws(LoreError) -> SnapshotState? {
+    package static func state(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+                              today: String) throws(LoreError) -> SnapshotState? {
         guard let slot = slot(of: snapshot) else {
             return try workingTreeState(memory, snapshot: snapshot, configuration: configuration, today: today)
         }
