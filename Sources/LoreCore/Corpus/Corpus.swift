@@ -129,9 +129,14 @@ public enum CorpusLoader {
 
     /// A file of a kind's folder that is an entry.
     package struct EntryFile: Sendable {
-        let file: SnapshotFile
+        package let file: SnapshotFile
         package let kind: String
         package var path: GitPath { file.path }
+
+        package init(file: SnapshotFile, kind: String) {
+            self.file = file
+            self.kind = kind
+        }
     }
 
     /// The entry files of the kinds' folders, sorted by path.
@@ -158,14 +163,22 @@ public enum CorpusLoader {
         // The most specific folder wins: try the longest first. A kind reading records as found
         // that does not take a file leaves it to the next.
         let kinds = configuration.kinds.sorted { $0.folder.bytes.count > $1.folder.bytes.count }
-        return files.compactMap { file in
-            guard file.path.components.first.map({ !$0.elementsEqual(".lore".utf8) }) ?? false else { return nil }
-            for kind in kinds where file.path.isInside(kind.folder) {
-                if EntryFileFilter.isEntry(file.path, of: kind) { return EntryFile(file: file, kind: kind.name) }
-                if !kind.readsRecordsAsFound { return nil }
-            }
-            return nil
+        return files.compactMap { file in entryKind(of: file.path, kinds: kinds).map { EntryFile(file: file, kind: $0) } }
+    }
+
+    /// The kind whose entry file `path` is, `nil` when it is not an entry file.
+    package static func entryKind(of path: GitPath, configuration: Configuration) -> String? {
+        entryKind(of: path, kinds: configuration.kinds.sorted { $0.folder.bytes.count > $1.folder.bytes.count })
+    }
+
+    /// The kind whose entry file `path` is, among `kinds` sorted longest folder first.
+    private static func entryKind(of path: GitPath, kinds: [Kind]) -> String? {
+        guard path.components.first.map({ !$0.elementsEqual(".lore".utf8) }) ?? false else { return nil }
+        for kind in kinds where path.isInside(kind.folder) {
+            if EntryFileFilter.isEntry(path, of: kind) { return kind.name }
+            if !kind.readsRecordsAsFound { return nil }
         }
+        return nil
     }
 
     /// Reads and parses entry files on every core, each thread with its own repository handle,
@@ -229,7 +242,12 @@ public enum CorpusLoader {
     /// Problems of the snapshot's entry files as a set rather than one by one: names that clash,
     /// files left unmerged.
     package static func snapshotDiagnostics(_ files: [EntryFile], of snapshot: Snapshot, configuration: Configuration) -> [Diagnostic] {
-        var diagnostics = pathDiagnostics(files.map(\.path))
+        snapshotDiagnostics(paths: files.map(\.path), of: snapshot, configuration: configuration)
+    }
+
+    /// Problems of the snapshot's entry files (at `paths`) as a set.
+    package static func snapshotDiagnostics(paths: [GitPath], of snapshot: Snapshot, configuration: Configuration) -> [Diagnostic] {
+        var diagnostics = pathDiagnostics(paths)
         for path in snapshot.conflictedPaths(under: listedFolders(configuration)) where configuration.kind(containing: path).map({ EntryFileFilter.isEntry(path, of: $0) }) ?? false {
             diagnostics.append(Diagnostic(path: path, position: SourcePosition(line: 1, column: 1), code: "unmerged-file",
                                           message: "unresolved merge conflict: resolve the conflict in \(path) first"))

@@ -144,6 +144,26 @@ package enum EntrySummaryCoding {
         }
     }
 
+    /// Reads only what other entries' findings depend on — the id and the supersession items —
+    /// from the start of what `encode` wrote (the rest is left unread).
+    package static func decodeSkeleton(_ reader: inout ByteReader, path: GitPath, kind: String) -> EntrySummary? {
+        guard let hasID = reader.byte() else { return nil }
+        var id: EntrySummary.Item?
+        if hasID == 1 {
+            guard let text = reader.string(), let position = reader.position() else { return nil }
+            id = EntrySummary.Item(text: text, position: position)
+        }
+        guard let relationCount = reader.varint() else { return nil }
+        var relations: [EntrySummary.Relation] = []
+        for _ in 0..<relationCount {
+            guard let field = reader.string(), let text = reader.string(), let position = reader.position() else { return nil }
+            if field == "supersedes" || field == "superseded_by" {
+                relations.append(EntrySummary.Relation(field: field, item: EntrySummary.Item(text: text, position: position)))
+            }
+        }
+        return EntrySummary(path: path, kind: kind, id: id, relations: relations, links: [], affects: [], commits: [], dueItems: [])
+    }
+
     package static func decode(_ reader: inout ByteReader, path: GitPath, kind: String) -> EntrySummary? {
         func item() -> EntrySummary.Item? {
             guard let text = reader.string(), let position = reader.position() else { return nil }

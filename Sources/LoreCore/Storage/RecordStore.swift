@@ -42,8 +42,7 @@ package final class RecordStore: @unchecked Sendable {
         self.header = Array(header.utf8)
         var records: [Key: ArraySlice<UInt8>] = [:]
         var rewrite = true
-        if let data = FileManager.default.contents(atPath: path) {
-            let bytes = [UInt8](data)
+        if let bytes = ScratchFile.read(path) {
             if bytes.starts(with: self.header) {
                 var reader = ByteReader(bytes[self.header.count...])
                 rewrite = false
@@ -94,6 +93,12 @@ package final class RecordStore: @unchecked Sendable {
             }
         }
         if !added.isEmpty { save(added.sorted { $0.0.bytes.lexicographicallyPrecedes($1.0.bytes) }, whole: false) }
+    }
+
+    /// Makes these the file's only records, written whole and atomically: for a store that keeps
+    /// one current value under a key (a snapshot's state), where appending would keep every old one.
+    package func replace(with records: [(key: [UInt8], payload: [UInt8])]) {
+        save(records.map { (Key(bytes: $0.key[...]), $0.payload[...]) }, whole: true)
     }
 
     /// Writes records: the whole file atomically (a temporary file renamed into place), or appended

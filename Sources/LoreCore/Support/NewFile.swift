@@ -174,4 +174,28 @@ package enum ScratchFile {
         }
         return true
     }
+
+    /// The bytes of the file at `path`, read straight into one array (no `Data` to copy from);
+    /// `nil` when it cannot be read.
+    package static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size >= 0 else { return nil }
+        let size = Int(info.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var done = 0
+            while done < size {
+                let got = Glibc.read(fd, buffer.baseAddress! + done, size - done)
+                if got < 0 && errno == EINTR { continue }
+                if got <= 0 { break }
+                done += got
+            }
+            failed = done != size
+            count = done
+        }
+        return failed ? nil : bytes
+    }
 }

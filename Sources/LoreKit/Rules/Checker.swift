@@ -90,18 +90,33 @@ public enum Checker {
     /// Checks the snapshot `source` of `memory`, reporting what `options` asks for.
     public static func check(_ memory: MemoryRepository, source: SnapshotSource, options: CheckOptions) throws(LoreError) -> CheckReport {
         let snapshot = try memory.snapshot(source)
-        var report = try checkWhole(memory, snapshot: snapshot, today: options.today)
-        if let base = options.changedSince {
+        let today = options.today ?? LocalDate.today()
+        var report: CheckReport
+        if let base = options.changedSince, memory.caching,
+           let now = try state(memory, snapshot: snapshot, today: today),
+           let before = try state(memory, snapshot: memory.snapshot(.revision(base)), today: today) {
+            // Both snapshots' kept states: only entries whose findings differ are compared.
             let changed: Set<GitPath>
             do {
                 changed = try snapshot.changedPaths(since: base)
             } catch {
                 throw .repository(error)
             }
-            let before = try checkWhole(memory, snapshot: memory.snapshot(.revision(base)), today: options.today)
+            report = now.report(since: before, changed: changed, notes: notes(memory))
+        } else if let base = options.changedSince {
+            report = try checkWhole(memory, snapshot: snapshot, today: today)
+            let changed: Set<GitPath>
+            do {
+                changed = try snapshot.changedPaths(since: base)
+            } catch {
+                throw .repository(error)
+            }
+            let before = try checkWhole(memory, snapshot: memory.snapshot(.revision(base)), today: today)
             let known = Set(before.diagnostics.map { "\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)" })
             report = report.keeping({ changed.contains($0.path) || !known.contains("\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)") },
                                     inScope: changed.contains)
+        } else {
+            report = try checkWhole(memory, snapshot: snapshot, today: today)
         }
         if !options.paths.isEmpty {
             let scopes = options.paths.map { GitPath($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
@@ -114,8 +129,12 @@ public enum Checker {
     /// Judges a whole snapshot in two stages: each entry file by itself (read, parse, entry rules,
     /// summary — cached in `lore/check-cache` by blob, path, kind and context), then the snapshot's
     /// summaries together (collection rules, which are cheap). Only changed files are parsed.
-    private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String?) throws(LoreError) -> CheckReport {
+    private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
+        // The kept state of the snapshot, brought up to date by what changed since it was kept.
+        if let state = try state(memory, snapshot: snapshot, configuration: configuration, today: today) {
+            return state.report(notes: notes(memory))
+        }
         let listing: [SnapshotFile]
         do {
             listing = try snapshot.files()
@@ -132,12 +151,25 @@ public enum Checker {
                 existing.insert(item.text.lowercased())
             }
         }
-        let shallow = repository.isShallow
-        let facts = SnapshotFacts(configuration: configuration, today: today ?? LocalDate.today(), files: FileIndex(listing.map(\.path)),
-                                  existingCommits: existing, historyIsIncomplete: shallow)
+        let facts = SnapshotFacts(configuration: configuration, today: today, files: FileIndex(listing.map(\.path)),
+                                  existingCommits: existing, historyIsIncomplete: repository.isShallow)
         return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
-                        facts: facts,
-                        notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+                        facts: facts, notes: notes(memory))
+    }
+
+    /// The snapshot's state, up to date (see `SnapshotState`): `nil` without caching, or when the
+    /// working tree cannot be had from `HEAD`'s.
+    package static func state(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration? = nil,
+                              today: String) throws(LoreError) -> SnapshotState? {
+        guard memory.caching else { return nil }
+        let read: Configuration
+        if let configuration { read = configuration } else { read = try memory.configuration(in: snapshot) }
+        return try SnapshotStateStore.state(memory, snapshot: snapshot, configuration: read, today: today)
+    }
+
+    /// What a check says besides its findings.
+    private static func notes(_ memory: MemoryRepository) -> [String] {
+        memory.repository.isShallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : []
     }
 
     /// The findings `lore check` would report for the file at `path` if it held `text`, judged
@@ -195,6 +227,10 @@ public enum Checker {
     /// Read from the check cache (only the summary part of each verdict is decoded), so only files
     /// changed since the last check are parsed and judged — and then cached for `lore check`.
     static func summaries(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration) throws(LoreError) -> [EntrySummary] {
+        // The snapshot's kept state holds them, up to date: no cache of 10,000 verdicts to read.
+        if let state = try state(memory, snapshot: snapshot, configuration: configuration, today: LocalDate.today()) {
+            return state.summaries
+        }
         let files: [CorpusLoader.EntryFile]
         do {
             files = try CorpusLoader.entryFiles(of: snapshot, configuration: configuration)

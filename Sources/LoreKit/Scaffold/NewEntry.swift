@@ -168,8 +168,35 @@ public final class EntryScaffold {
 
     // MARK: - Ids
 
+    /// The ids of the working tree, the index and every branch tip (as `IDAllocator.takenIDs`),
+    /// read from the snapshots' kept states (their id tables) when there are some: nothing is
+    /// parsed but the files changed since.
     private func takenIDs() throws(EditError) -> Set<String> {
-        do { return try IDAllocator.takenIDs(in: memory, configuration: configuration) } catch { throw .repository(error) }
+        guard memory.caching else {
+            do { return try IDAllocator.takenIDs(in: memory, configuration: configuration) } catch { throw .repository(error) }
+        }
+        do {
+            var sources: [SnapshotSource] = [.workingTree, .index(file: nil)]
+            var seen = Set<ObjectID>()
+            for tip in try memory.repository.branchTips() where seen.insert(tip.commit).inserted { sources.append(.revision(tip.commit.hex)) }
+            var ids = Set<String>()
+            let today = LocalDate.today()
+            for source in sources {
+                let snapshot = try memory.snapshot(source)
+                if let state = try Checker.state(memory, snapshot: snapshot, configuration: configuration, today: today) {
+                    ids.formUnion(state.ids)
+                } else {
+                    for entry in try memory.corpus(of: snapshot, configuration: configuration).entries { if let id = entry.id { ids.insert(id) } }
+                }
+            }
+            return ids
+        } catch let error as LoreError {
+            throw .repository(error)
+        } catch let error as GitError {
+            throw .repository(.repository(error))
+        } catch {
+            throw .repository(.repository(GitError(.notFound, "\(error)", context: "lore new")))
+        }
     }
 
     private func chooseID(_ request: NewEntryRequest, kind: Kind, taken: Set<String>) throws(EditError) -> String {

@@ -4,6 +4,7 @@ import LoreKit
 
 struct Actions: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "actions",
         abstract: "Every action item across postmortems: open, overdue, done.",
         discussion: """
         Reads the action_items of every entry (title, owner, due, status,

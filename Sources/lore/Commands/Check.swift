@@ -4,6 +4,7 @@ import LoreKit
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check entries against the kinds' fields, templates and links.",
         discussion: """
         Prints one line per finding, `path:line:col: error|warning: message [rule-id]`, sorted by path and

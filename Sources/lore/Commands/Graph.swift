@@ -5,6 +5,7 @@ import LoreKit
 
 struct Graph: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "graph",
         abstract: "Draw the links between entries as Graphviz dot, Mermaid or JSON.",
         discussion: """
         Nodes are entries; edges are resolved links between them (front-matter

@@ -4,6 +4,7 @@ import LoreKit
 
 struct Hooks: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hooks",
         abstract: "Install, remove or show Lore's git hooks (pre-commit, commit-msg, pre-push).",
         discussion: """
         Hooks go where git runs them: core.hooksPath when set, else the hooks folder shared by all
@@ -25,7 +26,7 @@ struct Hooks: ParsableCommand {
     }
 
     struct Install: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Install Lore's hooks.")
+        static let configuration = CommandConfiguration(commandName: "install", abstract: "Install Lore's hooks.")
         @Option(name: [.customShort("C"), .customLong("repo")], help: "Run as if started in this folder.") var repo: String?
         @Option(help: "Which hook (all: pre-commit and commit-msg).") var hook: Which = .all
         @Flag(help: "Set an existing foreign hook aside instead of running it first.") var force = false
@@ -41,7 +42,7 @@ struct Hooks: ParsableCommand {
     }
 
     struct Uninstall: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove Lore's hooks and restore what was there.")
+        static let configuration = CommandConfiguration(commandName: "uninstall", abstract: "Remove Lore's hooks and restore what was there.")
         @Option(name: [.customShort("C"), .customLong("repo")], help: "Run as if started in this folder.") var repo: String?
         @Option(help: "Which hook.") var hook: Which = .all
 
@@ -56,7 +57,7 @@ struct Hooks: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Say which hooks are installed where.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Say which hooks are installed where.")
         @Option(name: [.customShort("C"), .customLong("repo")], help: "Run as if started in this folder.") var repo: String?
 
         func run() throws {

@@ -4,6 +4,7 @@ import LoreKit
 
 struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "index",
         abstract: "Write every entry with its sections, links both ways and git history as JSON.",
         discussion: """
         The index is the file CI publishes and other tools read: every entry with

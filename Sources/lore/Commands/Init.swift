@@ -4,6 +4,7 @@ import LoreKit
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Write a commented .lore/config.yml (never overwrites).",
         discussion: """
         Creates .lore/config.yml at the top of the working tree with the built-in

@@ -5,6 +5,7 @@ import LoreKit
 
 struct Links: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "links",
         abstract: "Show an entry's outgoing links and backlinks, typed, with their lines.",
         discussion: """
         Outgoing: front-matter relations, [[ID]] and relative links to entry files,

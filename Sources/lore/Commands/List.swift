@@ -4,6 +4,7 @@ import LoreKit
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List entries, filtered by any field and sorted by any field.",
         discussion: """
         Filters combine (all must hold): --kind, --status, --tag, --since and

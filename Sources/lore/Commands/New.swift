@@ -4,6 +4,7 @@ import LoreKit
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "new",
         abstract: "Create an entry from its kind's template, with the next id.",
         discussion: """
         Writes KIND's template (.lore/templates/KIND.md, else the built-in one) to

@@ -4,6 +4,7 @@ import LoreKit
 
 struct Publish: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "publish",
         abstract: "Write the memory as a static site: pages, search, index.json and an Atom feed.",
         discussion: """
         The site works from any static host and from file://: a home page

@@ -4,6 +4,7 @@ import LoreKit
 
 struct Renumber: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "renumber",
         abstract: "Change an entry's id and every reference to it.",
         discussion: """
         Rewrites the entry's `id` and every reference to it in the working tree:

@@ -3,6 +3,7 @@ import LoreKit
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rules",
         abstract: "List the rules `lore check` applies, with their default severity.",
         discussion: """
         `--format markdown` prints the reference docs/rules.md is generated from.

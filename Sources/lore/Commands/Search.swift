@@ -4,6 +4,7 @@ import LoreKit
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Search titles, fields and bodies, best match first.",
         discussion: """
         Words must all occur (in any field); "a quoted phrase" must occur as

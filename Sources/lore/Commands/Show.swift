@@ -4,6 +4,7 @@ import LoreKit
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show one entry: path, front-matter, sections and links.",
         discussion: "ID is an entry id (PM-0042) or the path of an entry file from the repository root.")
 

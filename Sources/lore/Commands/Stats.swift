@@ -4,6 +4,7 @@ import LoreKit
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "stats",
         abstract: "Trends: entries per month or quarter by kind, severity, service and tag.",
         discussion: """
         Counts entries by the period of their date field, per kind, severity,

@@ -4,6 +4,7 @@ import LoreKit
 
 struct Trailers: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "trailers",
         abstract: "Check that every `Lore: ID` trailer of a commit message names an existing entry.",
         discussion: "Used by the commit-msg hook with --staged: the ids must exist in what is being committed.")
 

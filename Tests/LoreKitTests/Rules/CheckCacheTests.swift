@@ -7,7 +7,7 @@ import TestSupport
 /// every change that matters (the entry, the configuration, the templates, the date), and survives
 /// a missing or damaged cache.
 @Suite struct CheckCacheTests {
-    static func repository() throws -> TemporaryRepository {
+    static func repository(commit: Bool = true) throws -> TemporaryRepository {
         let repo = try TemporaryRepository()
         try repo.write("src/pay/pool.go", "package pay\n")
         try repo.write("postmortems/2025/a.md", """
@@ -36,13 +36,16 @@ import TestSupport
         try repo.write("lessons/bad.md", "---\nid: [\n---\n")
         try repo.write("decisions/0001-a.md", "---\nid: DR-0001\ntitle: A\ndate: 2025-03-14\nstatus: superseded\nsupersedes: [DR-0002]\n---\n")
         try repo.write("decisions/0002-b.md", "---\nid: DR-0002\ntitle: B\ndate: 2025-03-14\nstatus: accepted\nsupersedes: [DR-0001]\n---\n")
-        try repo.commitAll("entries")
+        if commit { try repo.commitAll("entries") }
         return repo
     }
 
+    /// A check; the kept snapshot states (`SnapshotStateTests`) are removed first, so that the
+    /// check cache is what serves it.
     static func check(_ repo: TemporaryRepository, _ source: SnapshotSource, caching: Bool = true,
                       today: String = "2025-06-01") throws -> [Diagnostic] {
-        try Checker.check(MemoryRepository(discoveringFrom: repo.path, caching: caching), source: source, today: today).diagnostics
+        for slot in ["index", "tree"] { try? FileManager.default.removeItem(atPath: repo.path + "/.git/lore/check-state-\(slot)") }
+        return try Checker.check(MemoryRepository(discoveringFrom: repo.path, caching: caching), source: source, today: today).diagnostics
     }
 
     @Test(arguments: ["working tree", "index", "HEAD"])
@@ -102,7 +105,8 @@ import TestSupport
 
 extension CheckCacheTests {
     @Test func changedEntriesAreAppendedNotRewritten() throws {
-        let repo = try Self.repository()
+        // No commit yet: the working tree is judged through the check cache, not from HEAD's state.
+        let repo = try Self.repository(commit: false)
         _ = try Self.check(repo, .workingTree)
         let cachePath = repo.path + "/.git/lore/check-cache"
         let before = try [UInt8](Data(contentsOf: URL(fileURLWithPath: cachePath)))
