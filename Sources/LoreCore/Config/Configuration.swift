@@ -123,6 +123,9 @@ public struct Configuration: Sendable, Hashable {
     public var maxFileSize: Int
     /// The configuration was read from `.lore/config.yml` (not the built-in defaults).
     public var isFromFile: Bool
+    /// The other repositories making up the organization's memory (`sources:`), in the order
+    /// listed.
+    public var sources: [SourceSpec] = []
     /// A stable hash of the file's bytes (0 for the built-in configuration): what caches of results
     /// that depend on the configuration are keyed by.
     public var sourceDigest: UInt64 = 0
@@ -142,7 +145,7 @@ public struct Configuration: Sendable, Hashable {
     /// Configurations are equal when they say the same, whatever bytes said it.
     public static func == (lhs: Configuration, rhs: Configuration) -> Bool {
         lhs.kinds == rhs.kinds && lhs.ruleSeverities == rhs.ruleSeverities && lhs.draftStatuses == rhs.draftStatuses
-            && lhs.maxFileSize == rhs.maxFileSize && lhs.isFromFile == rhs.isFromFile
+            && lhs.maxFileSize == rhs.maxFileSize && lhs.isFromFile == rhs.isFromFile && lhs.sources == rhs.sources
     }
 
     public func hash(into hasher: inout Hasher) {

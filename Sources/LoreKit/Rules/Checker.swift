@@ -133,11 +133,14 @@ public enum Checker {
             }
         }
         let shallow = repository.isShallow
-        let facts = SnapshotFacts(configuration: configuration, today: today ?? LocalDate.today(), files: FileIndex(listing.map(\.path)),
+        var facts = SnapshotFacts(configuration: configuration, today: today ?? LocalDate.today(), files: FileIndex(listing.map(\.path)),
                                   existingCommits: existing, historyIsIncomplete: shallow)
+        let qualified = QualifiedIDs.judge(summaries, memory: memory, configuration: configuration)
+        facts.sourceIDs = qualified.sourceIDs
         return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
                         facts: facts,
-                        notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+                        notes: (shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])
+                            + qualified.notes)
     }
 
     /// The findings `lore check` would report for the file at `path` if it held `text`, judged
