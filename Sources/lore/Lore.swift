@@ -115,11 +115,17 @@ struct SnapshotOptions: ParsableArguments {
     /// Everything Lore knows of the snapshot (entries, links, history; with `--org`, joined with
     /// every synced source), with progress on a terminal and, when history is incomplete, the note
     /// saying so printed once.
-    func index(org: OrgOptions? = nil) throws -> MemoryIndex {
+    /// With `backlinks`, synced sources join even without `--org` (quietly), so links from other
+    /// repositories show (`lore links`).
+    func index(org: OrgOptions? = nil, backlinks: Bool = false) throws -> MemoryIndex {
         let memory = try open()
         let index: MemoryIndex
         do {
-            let view = try org?.view(memory, configuration: memory.configuration(in: memory.snapshot(source)))
+            let configuration = try memory.configuration(in: memory.snapshot(source))
+            var view = try org?.view(memory, configuration: configuration)
+            if view == nil, backlinks, !configuration.sources.isEmpty {
+                view = try? OrganizationView.load(memory, configuration: configuration)
+            }
             index = try MemoryIndex.load(memory, source: source, organization: view, progress: Progress.reporter("reading history"))
         } catch let error as LoreError {
             throw Failure(error)

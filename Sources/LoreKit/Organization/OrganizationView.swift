@@ -11,6 +11,8 @@ public struct OrganizationView: Sendable {
     public let notes: [String]
     /// Keep this repository's own entries (`false` when `--source` names only other sources).
     public let includesLocal: Bool
+    /// This repository's own name (`name:`), if it has one: the `source` of its records.
+    public let localName: String?
 
     /// How old a synced state may be before a view says so.
     public static let staleAfter = 86_400
@@ -24,20 +26,22 @@ public struct OrganizationView: Sendable {
             throw SourceProblem("unknown source '\(name)'; .lore/config.yml lists \(known.isEmpty ? "none" : known.sorted().joined(separator: ", "))")
         }
         let store = SourceStore(repository: memory.repository)
+        let localName = configuration.name
         let wanted = configuration.sources.filter { only.isEmpty || only.contains($0.name) }
         let read = wanted.parallelMap(batch: 4) { source -> (SourceMemory?, String?) in
             guard let synced = store.read(source.name) else {
                 return (nil, "source '\(source.name)' was never synced (`lore sources sync`); its entries are left out")
             }
             do throws(SourceProblem) {
-                let memory = try SourceMemory(synced)
+                let memory = try SourceMemory(synced, localName: localName)
                 let age = now - synced.header.syncedAt
                 return (memory, age > staleAfter ? "source '\(source.name)' was last synced \(SyncedSource.age(seconds: age)) ago" : nil)
             } catch {
                 return (nil, "source '\(source.name)': \(error.message); its entries are left out")
             }
         }
-        return OrganizationView(sources: read.compactMap { $0.0 }, notes: read.compactMap { $0.1 }, includesLocal: only.isEmpty || only.contains("."))
+        return OrganizationView(sources: read.compactMap { $0.0 }, notes: read.compactMap { $0.1 }, includesLocal: only.isEmpty || only.contains("."),
+                                localName: localName)
     }
 
     /// `corpus` with every synced source's entries added (ids qualified, paths `NAME:path`), sorted by path.

@@ -58,12 +58,13 @@ public struct SourceMemory: Sendable {
     }
 
     /// The memory of a synced source.
-    public init(_ synced: SyncedSource) throws(SourceProblem) {
+    /// `localName` is the reading repository's own name (`name:`): ids qualified with it are its own.
+    public init(_ synced: SyncedSource, localName: String? = nil) throws(SourceProblem) {
         name = synced.header.name
         header = synced.header
         let records = try Self.records(of: synced.index)
         let name = self.name
-        let converted = records.map { Self.entry($0, source: name) }
+        let converted = records.map { Self.entry($0, source: name, localName: localName) }
         var histories: [GitPath: JSONValue] = [:]
         for (entry, history) in converted { histories[entry.path] = history }
         entries = converted.map(\.entry).sorted { $0.path < $1.path }
@@ -71,21 +72,27 @@ public struct SourceMemory: Sendable {
     }
 
     /// `id` qualified with `source` unless it is qualified already.
-    static func qualify(_ id: String, source: String) -> String {
-        SourceSpec.qualified(id) != nil ? id : source + ":" + id
+    static func qualify(_ id: String, source: String, localName: String? = nil) -> String {
+        guard let qualified = SourceSpec.qualified(id) else { return source + ":" + id }
+        return qualified.source == localName ? qualified.id : id
     }
 
     /// An index record as an entry of the organization's memory, and its history record.
-    static func entry(_ fields: [String: JSONValue], source: String) -> (entry: Entry, history: JSONValue) {
+    static func entry(_ fields: [String: JSONValue], source: String, localName: String?) -> (entry: Entry, history: JSONValue) {
+        func qualify(_ id: String, source: String) -> String { Self.qualify(id, source: source, localName: localName) }
         func string(_ value: JSONValue?) -> String? { if case .string(let text)? = value { return text } else { return nil } }
         func number(_ value: JSONValue?) -> Int { if case .number(let number)? = value { return number } else { return 1 } }
         let start = SourcePosition.start
         var relationFields: Set<String> = []
+        var positions: [String: SourcePosition] = [:]   // where each relation item was written
         var links: [EntryLink] = []
         if case .object(let linkLists)? = fields["links"], case .array(let outgoing)? = linkLists["out"] {
             for case .object(let link) in outgoing {
                 let kind = string(link["kind"]), line = number(link["line"]), column = number(link["column"])
-                if kind == "relation", let field = string(link["field"]) { relationFields.insert(field) }
+                if kind == "relation", let field = string(link["field"]) {
+                    relationFields.insert(field)
+                    if let written = string(link["written"]) { positions[field + "\u{0}" + written] = SourcePosition(line: line, column: column) }
+                }
                 if kind == "wiki", let written = string(link["written"]) {
                     links.append(EntryLink(kind: .wiki, destination: qualify(written, source: source), text: "", line: line, column: column))
                 } else if kind == "file", let target = string(link["target_id"]) {
@@ -93,14 +100,15 @@ public struct SourceMemory: Sendable {
                 }
             }
         }
-        func yaml(_ value: JSONValue, qualifying: Bool) -> YAMLValue {
+        func yaml(_ value: JSONValue, qualifying: Bool, field: String = "") -> YAMLValue {
             switch value {
             case .string(let text):
-                return .scalar(YAMLScalar(text: qualifying ? qualify(text, source: source) : text, style: .doubleQuoted, position: start))
+                return .scalar(YAMLScalar(text: qualifying ? qualify(text, source: source) : text, style: .doubleQuoted,
+                                          position: positions[field + "\u{0}" + text] ?? start))
             case .number(let number): return .scalar(YAMLScalar(text: String(number), style: .plain, position: start))
             case .bool(let flag): return .scalar(YAMLScalar(text: flag ? "true" : "false", style: .plain, position: start))
             case .null: return .scalar(YAMLScalar(text: "", style: .plain, position: start))
-            case .array(let items): return .sequence(items.map { yaml($0, qualifying: qualifying) }, start)
+            case .array(let items): return .sequence(items.map { yaml($0, qualifying: qualifying, field: field) }, start)
             case .object(let object):
                 return .mapping(object.sorted { $0.key < $1.key }.map { YAMLPair(key: YAMLScalar(text: $0.key, style: .plain, position: start),
                                                                                   value: yaml($0.value, qualifying: false)) }, start)
@@ -110,7 +118,7 @@ public struct SourceMemory: Sendable {
         if case .object(let front)? = fields["fields"] {
             for (key, value) in front.sorted(by: { $0.key < $1.key }) {
                 let qualifying = key == "id" || relationFields.contains(key)
-                pairs.append(YAMLPair(key: YAMLScalar(text: key, style: .plain, position: start), value: yaml(value, qualifying: qualifying)))
+                pairs.append(YAMLPair(key: YAMLScalar(text: key, style: .plain, position: start), value: yaml(value, qualifying: qualifying, field: key)))
             }
         }
         var headings: [EntryHeading] = []

@@ -87,12 +87,12 @@ public enum SourceSync {
                 let entries = try SourceMemory.records(of: bytes).count
                 let digest = Repository.blobID(of: bytes).hex
                 if let previous, previous.header.digest == digest, previous.header.location == location {
-                    return SourceReport(name: source.name, outcome: .unchanged, message: "\(entries) entries, index \(digest.prefix(7))", warnings: [])
+                    return SourceReport(name: source.name, outcome: .unchanged, message: "\(Self.count(entries)), index \(digest.prefix(7))", warnings: [])
                 }
                 let header = SyncedSource.Header(name: source.name, type: "index", location: location, ref: nil, commit: nil,
                                                  digest: digest, syncedAt: now, entries: entries)
                 try save(SyncedSource(header: header, index: bytes), store)
-                return SourceReport(name: source.name, outcome: .updated, message: "\(entries) entries, index \(digest.prefix(7))", warnings: [])
+                return SourceReport(name: source.name, outcome: .updated, message: "\(Self.count(entries)), index \(digest.prefix(7))", warnings: [])
             }
         } catch {
             return failed(error.message)
@@ -112,6 +112,9 @@ public enum SourceSync {
         let mirrorPath = store.mirrorPath(source.name)
         let commit: ObjectID
         var warnings: [String] = []
+        if !url.contains("://"), !FileManager.default.fileExists(atPath: url) {
+            throw SourceProblem("cannot fetch \(url): no such folder")
+        }
         do {
             let mirror = try Repository.openOrCreateBare(at: mirrorPath)
             try mirror.fetchMirror(from: url)
@@ -130,7 +133,7 @@ public enum SourceSync {
             throw SourceProblem("cannot fetch \(url): \((error as? GitError)?.message ?? "\(error)")")
         }
         if let previous, previous.header.commit == commit.hex, previous.header.location == source.locationURL {
-            return SourceReport(name: source.name, outcome: .unchanged, message: "\(previous.header.entries) entries at \(commit.hex.prefix(7))", warnings: warnings)
+            return SourceReport(name: source.name, outcome: .unchanged, message: "\(Self.count(previous.header.entries)) at \(commit.hex.prefix(7))", warnings: warnings)
         }
         let index: MemoryIndex
         do {
@@ -144,9 +147,11 @@ public enum SourceSync {
                                          digest: Repository.blobID(of: bytes).hex, syncedAt: now, entries: index.corpus.entries.count)
         try save(SyncedSource(header: header, index: bytes), store)
         let was = previous?.header.commit.map { " (was \($0.prefix(7)))" } ?? ""
-        return SourceReport(name: source.name, outcome: .updated, message: "\(index.corpus.entries.count) entries at \(commit.hex.prefix(7))\(was)",
+        return SourceReport(name: source.name, outcome: .updated, message: "\(Self.count(index.corpus.entries.count)) at \(commit.hex.prefix(7))\(was)",
                             warnings: warnings)
     }
+
+    static func count(_ entries: Int) -> String { entries == 1 ? "1 entry" : "\(entries) entries" }
 
     /// The bytes at a path or an http(s) URL.
     static func fetch(_ location: String) throws(SourceProblem) -> [UInt8] {

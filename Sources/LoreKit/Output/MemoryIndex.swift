@@ -151,7 +151,7 @@ public struct MemoryIndex: Sendable {
             "links": .object(["out": .array(outgoing), "in": .array(incoming)]),
             "history": entryHistory,
         ]
-        if let organization { record["source"] = organization.source(of: entry.path).map(JSONValue.string) ?? .null }
+        if let organization { record["source"] = (organization.source(of: entry.path) ?? organization.localName).map(JSONValue.string) ?? .null }
         return .object(record)
     }
 

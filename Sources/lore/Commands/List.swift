@@ -32,6 +32,8 @@ struct List: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
+    @OptionGroup var org: OrgOptions
+
     @OptionGroup var filter: EntryFilterOptions
 
     @Option(help: ArgumentHelp("Order by this field (any front-matter field, kind or path); -FIELD for descending.", valueName: "FIELD"))
@@ -44,7 +46,7 @@ struct List: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
-        let corpus = try snapshot.corpus()
+        let corpus = try snapshot.corpus(org: org)
         var order: FieldSort?
         if let sort {
             do { order = try FieldSort(sort, reverse: reverse) } catch { throw Failure.usage(error.description) }
