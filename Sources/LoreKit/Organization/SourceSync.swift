@@ -115,6 +115,11 @@ public enum SourceSync {
         if !url.contains("://"), !FileManager.default.fileExists(atPath: url) {
             throw SourceProblem("cannot fetch \(url): no such folder")
         }
+        // A repository on this machine whose ref still names the pinned commit: nothing to fetch.
+        if !url.contains("://"), let previous, previous.header.location == source.locationURL, let pinned = previous.header.commit,
+           let local = try? Repository.discover(from: url), (try? local.resolveCommit(ref))?.hex == pinned {
+            return SourceReport(name: source.name, outcome: .unchanged, message: "\(Self.count(previous.header.entries)) at \(pinned.prefix(7))", warnings: [])
+        }
         do {
             let mirror = try Repository.openOrCreateBare(at: mirrorPath)
             try mirror.fetchMirror(from: url)
