@@ -125,6 +125,7 @@ def main():
     ap.add_argument("--entries", type=int, default=100000)
     ap.add_argument("--changed", type=int, default=10)
     ap.add_argument("--work", default="/tmp/lore-bench")
+    ap.add_argument("--no-publish", action="store_true", help="skip step 2 (publish --org)")
     ap.add_argument("--lore", default=os.path.join(os.path.dirname(__file__), "../../.build/release/lore"))
     args = ap.parse_args()
     lore = os.path.abspath(args.lore)
@@ -137,7 +138,8 @@ def main():
     print(f"generated {args.sources} sources, {per * args.sources} entries in {time.monotonic() - t0:.1f} s", flush=True)
     rows = []
     rows.append(("full sync", measure([lore, "sources", "sync"], central)))
-    rows.append(("publish --org", measure([lore, "publish", "--org", "--out", os.path.join(root, "site"), "--today", "2025-06-01"], central)))
+    if not args.no_publish:
+        rows.append(("publish --org", measure([lore, "publish", "--org", "--out", os.path.join(root, "site"), "--today", "2025-06-01"], central)))
     rows.append(("re-sync, nothing changed", measure([lore, "sources", "sync"], central)))
     changed = 0
     for index in range(args.sources):
@@ -158,7 +160,8 @@ def main():
     print("|---|---:|---:|---:|")
     for name, row in rows:
         print(f"| {name} | {row['wall_s']} | {row['peak_rss_mib']} | {row['status']} |")
-    print(f"\nsynced state on disk: {sources_mib} MiB (.git/lore/sources); site: {du(os.path.join(root, 'site'))} MiB")
+    site_mib = du(os.path.join(root, "site")) if os.path.isdir(os.path.join(root, "site")) else 0
+    print(f"\nsynced state on disk: {sources_mib} MiB (.git/lore/sources); site: {site_mib} MiB")
     for name, row in rows:
         if row["status"] not in (0,):
             print(f"{name}: exit {row['status']}: {row['stderr']}")
