@@ -39,8 +39,8 @@ struct Lore: ParsableCommand {
         """,
         version: LoreVersion.description(commit: LoreVersion.commit),
         subcommands: [Init.self, New.self, List.self, Search.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
-                      Renumber.self, Import.self, Index.self, Links.self, Graph.self, Publish.self, Rules.self, Hooks.self, Trailers.self,
-                      LSP.self, MCP.self]
+                      Renumber.self, Import.self, Index.self, Links.self, Graph.self, Publish.self, SourcesCommand.self, Rules.self, Hooks.self,
+                      Trailers.self, LSP.self, MCP.self]
     )
 }
 
@@ -86,40 +86,78 @@ struct SnapshotOptions: ParsableArguments {
 
     func open() throws -> MemoryRepository { try openRepository(repo) }
 
-    func corpus() throws -> Corpus {
-        let memory = try open()
-        do {
-            return try memory.corpus(source)
-        } catch {
-            throw Failure(error)
-        }
-    }
-
-    /// The snapshot's entries and their history (one cached walk); the repository they came from.
-    func corpusAndHistory() throws -> (memory: MemoryRepository, corpus: Corpus, history: RepositoryHistory) {
+    /// The snapshot's entries; with `--org`, joined with every synced source's.
+    func corpus(org: OrgOptions? = nil) throws -> Corpus {
         let memory = try open()
         do {
             let read = try memory.snapshot(source)
             let corpus = try memory.corpus(of: read, configuration: memory.configuration(in: read))
-            return (memory, corpus, try memory.history(of: read, configuration: corpus.configuration))
-        } catch {
+            return try org?.view(memory, configuration: corpus.configuration)?.merge(corpus) ?? corpus
+        } catch let error as LoreError {
             throw Failure(error)
         }
     }
 
-    /// Everything Lore knows of the snapshot (entries, links, history), with progress on a
-    /// terminal and, when history is incomplete, the note saying so printed once.
-    func index() throws -> MemoryIndex {
+    /// The snapshot's entries (with `--org`, joined with every synced source's) and their history
+    /// (one cached walk); the repository they came from.
+    func corpusAndHistory(org: OrgOptions? = nil) throws -> (memory: MemoryRepository, corpus: Corpus, history: RepositoryHistory) {
+        let memory = try open()
+        do {
+            let read = try memory.snapshot(source)
+            var corpus = try memory.corpus(of: read, configuration: memory.configuration(in: read))
+            if let view = try org?.view(memory, configuration: corpus.configuration) { corpus = view.merge(corpus) }
+            return (memory, corpus, try memory.history(of: read, configuration: corpus.configuration))
+        } catch let error as LoreError {
+            throw Failure(error)
+        }
+    }
+
+    /// Everything Lore knows of the snapshot (entries, links, history; with `--org`, joined with
+    /// every synced source), with progress on a terminal and, when history is incomplete, the note
+    /// saying so printed once.
+    /// With `backlinks`, synced sources join even without `--org` (quietly), so links from other
+    /// repositories show (`lore links`).
+    func index(org: OrgOptions? = nil, backlinks: Bool = false) throws -> MemoryIndex {
         let memory = try open()
         let index: MemoryIndex
         do {
-            index = try MemoryIndex.load(memory, source: source, progress: Progress.reporter("reading history"))
-        } catch {
+            let configuration = try memory.configuration(in: memory.snapshot(source))
+            var view = try org?.view(memory, configuration: configuration)
+            if view == nil, backlinks, !configuration.sources.isEmpty {
+                view = try? OrganizationView.load(memory, configuration: configuration)
+            }
+            index = try MemoryIndex.load(memory, source: source, organization: view, progress: Progress.reporter("reading history"))
+        } catch let error as LoreError {
             throw Failure(error)
         }
         Progress.finish()
         if let note = index.historyNote { Console.err("note: \(note)\n") }
         return index
+    }
+}
+
+/// `--org` and `--source`: read this repository and every synced source as one memory.
+struct OrgOptions: ParsableArguments {
+    @Flag(help: "Read this repository and every synced source (.lore/config.yml `sources:`, `lore sources sync`) as one memory; other repositories' ids are qualified (payments:PM-0001).")
+    var org = false
+
+    @Option(name: .customLong("source"), help: ArgumentHelp("With --org, keep only this source's entries (repeatable; `.` is this repository).", valueName: "NAME"))
+    var sources: [String] = []
+
+    func validate() throws {
+        if !sources.isEmpty && !org { throw ValidationError("--source needs --org") }
+    }
+
+    /// The organization's view when `--org` is given (its notes printed on stderr), else `nil`.
+    func view(_ memory: MemoryRepository, configuration: Configuration) throws -> OrganizationView? {
+        guard org else { return nil }
+        do {
+            let view = try OrganizationView.load(memory, configuration: configuration, only: sources)
+            for note in view.notes { Console.err("note: \(Escaping.terminal(note))\n") }
+            return view
+        } catch {
+            throw Failure.usage(error.message)
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 
     bench.py [--sizes 10k,100k] [--runs N] [--work /tmp/lore-bench] [--lore PATH]
              [--shared DIR] [--all-lore] [--no-peers] [--no-install]
+    bench.py --org [--org-sources 2000] [--org-entries 100000]   (org_bench.py: the
+             organization corpus of issue 15, sync and publish --org)
 
 For each corpus size this harness
 
@@ -701,6 +703,11 @@ def parse_args():
                     help="measure Lore only (no floor, Hugo or Python rows; no ratios)")
     ap.add_argument("--no-install", action="store_true",
                     help="never run apt-get or pip; fail if something is missing")
+    ap.add_argument("--org", action="store_true",
+                    help="run the organization corpus instead (org_bench.py: many sources, "
+                         "sync and publish --org)")
+    ap.add_argument("--org-sources", type=int, default=2000, help="sources of the --org corpus")
+    ap.add_argument("--org-entries", type=int, default=100000, help="entries of the --org corpus, in all")
     ap.add_argument("--timeout", type=int, default=600,
                     help="seconds per command before it counts as failed (default 600)")
     ap.add_argument("--ok-codes", default="0",
@@ -724,6 +731,10 @@ def parse_args():
 def main():
     args = parse_args()
     lore = os.path.abspath(args.lore)
+    if args.org:
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "org_bench.py")
+        return subprocess.call([sys.executable, script, "--lore", lore, "--work", os.path.abspath(args.work),
+                                "--sources", str(args.org_sources), "--entries", str(args.org_entries)])
     if not os.path.isfile(lore) or not os.access(lore, os.X_OK):
         raise SetupError(f"lore binary not found or not executable: {lore}\n"
                          f"  build it first: (cd {PROJECT} && swift build -c release)\n"

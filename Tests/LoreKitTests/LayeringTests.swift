@@ -15,7 +15,7 @@ import Testing
         "Corpus": ("LoreCore", 3), "Query": ("LoreCore", 3),
         "Links": ("LoreCore", 4),
         "Editing": ("LoreKit", 5), "FollowUp": ("LoreKit", 5), "Hooks": ("LoreKit", 5),
-        "Rules": ("LoreKit", 6), "Output": ("LoreKit", 6),
+        "Rules": ("LoreKit", 6), "Output": ("LoreKit", 6), "Organization": ("LoreKit", 6),
         "Reporters": ("LoreKit", 7), "Recall": ("LoreKit", 7), "Search": ("LoreKit", 7),
         "Scaffold": ("LoreKit", 7), "Publish": ("LoreKit", 7),
     ]

@@ -123,6 +123,12 @@ public struct Configuration: Sendable, Hashable {
     public var maxFileSize: Int
     /// The configuration was read from `.lore/config.yml` (not the built-in defaults).
     public var isFromFile: Bool
+    /// The other repositories making up the organization's memory (`sources:`), in the order
+    /// listed.
+    public var sources: [SourceSpec] = []
+    /// This repository's own short name in the organization (`name:`): what other repositories'
+    /// qualified ids call it, so `central:LL-0001` written in a source resolves here.
+    public var name: String?
     /// A stable hash of the file's bytes (0 for the built-in configuration): what caches of results
     /// that depend on the configuration are keyed by.
     public var sourceDigest: UInt64 = 0
@@ -142,7 +148,7 @@ public struct Configuration: Sendable, Hashable {
     /// Configurations are equal when they say the same, whatever bytes said it.
     public static func == (lhs: Configuration, rhs: Configuration) -> Bool {
         lhs.kinds == rhs.kinds && lhs.ruleSeverities == rhs.ruleSeverities && lhs.draftStatuses == rhs.draftStatuses
-            && lhs.maxFileSize == rhs.maxFileSize && lhs.isFromFile == rhs.isFromFile
+            && lhs.maxFileSize == rhs.maxFileSize && lhs.isFromFile == rhs.isFromFile && lhs.sources == rhs.sources && lhs.name == rhs.name
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -53,7 +53,7 @@ private struct ConfigurationReader {
         }
         var configuration = Configuration.builtIn
         configuration.isFromFile = true
-        try checkKeys(pairs, allowed: ["version", "kinds", "rules", "draft_statuses", "max_file_size"], in: "the configuration")
+        try checkKeys(pairs, allowed: ["version", "kinds", "rules", "draft_statuses", "max_file_size", "sources", "name"], in: "the configuration")
         if let version = pairs.first(where: { $0.key.text == "version" })?.value {
             guard version.scalar?.text == "1" else {
                 throw fail(version.position, "unsupported configuration version '\(version.scalar?.text ?? version.shapeName)': this Lore reads version 1")
@@ -81,7 +81,52 @@ private struct ConfigurationReader {
         if let size = pairs.first(where: { $0.key.text == "max_file_size" })?.value {
             configuration.maxFileSize = try readSize(size)
         }
+        if let name = pairs.first(where: { $0.key.text == "name" })?.value {
+            let text = try string(name, "name")
+            guard SourceSpec.isName(text) else {
+                throw fail(name.position, "'name' must be lowercase letters, digits, '-' and '_', starting with a letter")
+            }
+            configuration.name = text
+        }
+        if let sources = pairs.first(where: { $0.key.text == "sources" })?.value, !sources.isNull {
+            configuration.sources = try readRepositorySources(sources, configuration: configuration)
+        }
         return configuration
+    }
+
+    /// `sources: { payments: { git: ../payments, ref: main }, platform: { index: https://… } }`.
+    func readRepositorySources(_ value: YAMLValue, configuration: Configuration) throws(ConfigurationError) -> [SourceSpec] {
+        guard case .mapping(let pairs, _) = value else {
+            throw fail(value.position, "'sources' must map short names to a git repository or an index.json, such as payments: { git: ../payments, ref: main }")
+        }
+        var sources: [SourceSpec] = []
+        for pair in pairs {
+            let name = pair.key.text
+            if name == configuration.name {
+                throw fail(pair.key.position, "source '\(name)' has this repository's own name ('name: \(name)')")
+            }
+            guard SourceSpec.isName(name) else {
+                throw fail(pair.key.position, "source name '\(name)' must be lowercase letters, digits, '-' and '_', starting with a letter")
+            }
+            guard case .mapping(let settings, _) = pair.value else {
+                throw fail(pair.value.position, "source '\(name)' must be a mapping: { git: PATH-OR-URL, ref: BRANCH } or { index: PATH-OR-URL }")
+            }
+            try checkKeys(settings, allowed: ["git", "ref", "index"], in: "source '\(name)'")
+            func find(_ key: String) -> YAMLValue? { settings.first { $0.key.text == key }?.value }
+            switch (find("git"), find("index")) {
+            case (let git?, nil):
+                let ref = try find("ref").map { (value: YAMLValue) throws(ConfigurationError) -> String in try string(value, "ref") } ?? "HEAD"
+                sources.append(SourceSpec(name: name, location: .git(url: try string(git, "git"), ref: ref), position: pair.key.position))
+            case (nil, let index?):
+                if let ref = find("ref") { throw fail(ref.position, "'ref' belongs to a git source; source '\(name)' reads an index.json") }
+                sources.append(SourceSpec(name: name, location: .index(try string(index, "index")), position: pair.key.position))
+            case (.some, .some(let index)):
+                throw fail(index.position, "source '\(name)' has both 'git' and 'index'; give one")
+            case (nil, nil):
+                throw fail(pair.key.position, "source '\(name)' needs 'git' (a repository) or 'index' (a published index.json)")
+            }
+        }
+        return sources
     }
 
     func checkKeys(_ pairs: [YAMLPair], allowed: [String], in place: String) throws(ConfigurationError) {

@@ -15,6 +15,14 @@ public struct Corpus: Sendable {
     /// when the parse cache is in use: what an index keyed by content (the search index) compares.
     public var blobs: [GitPath: ObjectID] = [:]
 
+    /// A corpus of entries read elsewhere (the organization's view joins synced sources).
+    package init(configuration: Configuration, source: SnapshotSource, entries: [Entry], diagnostics: [Diagnostic]) {
+        self.configuration = configuration
+        self.source = source
+        self.entries = entries
+        self.diagnostics = diagnostics
+    }
+
     /// The entries whose `id` is `id` (more than one when an id is duplicated).
     public func entries(withID id: String) -> [Entry] { entries.filter { $0.id == id } }
 

@@ -14,6 +14,13 @@ public struct FrontMatter: Sendable, Hashable {
     /// is an ordinary field of `fields`, positioned at the text it came from.
     public var derived: [String: String] = [:]
 
+    /// Front-matter made of `fields` (read elsewhere than a file: a synced source's index).
+    package init(fields: [YAMLPair], openingLine: Int, syntax: FrontMatterSyntax = .yaml) {
+        self.fields = fields
+        self.openingLine = openingLine
+        self.syntax = syntax
+    }
+
     /// The field named `key`.
     public func field(_ key: String) -> YAMLPair? { fields.first { $0.key.text == key } }
 
@@ -56,6 +63,13 @@ public struct EntrySection: Sendable, Hashable {
     /// and written apart.
     public let text: String
 
+    /// A section.
+    package init(title: String, line: Int, text: String) {
+        self.title = title
+        self.line = line
+        self.text = text
+    }
+
     /// How much of a section's text is kept.
     public static let keptLength = 160
 
@@ -86,6 +100,19 @@ public struct Entry: Sendable, Hashable {
     /// `Key: value` facts of the body (bullets, lines, short sections), for fields a kind takes
     /// from the body.
     public var bodyFields: [BodyField] = []
+
+    /// An entry read from elsewhere than a file (a synced source's published index).
+    package init(path: GitPath, kind: String, frontMatter: FrontMatter, bodyLine: Int, headings: [EntryHeading], links: [EntryLink],
+                 sectionTexts: [EntrySection], summary: String) {
+        self.path = path
+        self.kind = kind
+        self.frontMatter = frontMatter
+        self.bodyLine = bodyLine
+        self.headings = headings
+        self.links = links
+        self.sectionTexts = sectionTexts
+        self.summary = summary
+    }
 
     /// How much of the first paragraph `summary` keeps.
     public static let summaryLength = 400

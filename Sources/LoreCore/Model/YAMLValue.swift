@@ -67,4 +67,10 @@ public struct YAMLPair: Sendable, Hashable {
     public let key: YAMLScalar
     /// The value.
     public let value: YAMLValue
+
+    /// A pair.
+    package init(key: YAMLScalar, value: YAMLValue) {
+        self.key = key
+        self.value = value
+    }
 }

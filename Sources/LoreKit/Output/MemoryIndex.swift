@@ -13,16 +13,21 @@ public struct MemoryIndex: Sendable {
     public let graph: LinkGraph
     /// The history of every committed entry.
     public let history: RepositoryHistory
+    /// The organization's view the corpus was joined with (`--org`), else `nil`: then each record
+    /// says which source it comes from.
+    public var organization: OrganizationView? = nil
 
     /// Reads the snapshot `source` of `memory`: entries, links, history (one walk, cached).
-    public static func load(_ memory: MemoryRepository, source: SnapshotSource,
+    /// With `organization`, every synced source's entries join the snapshot's (`--org`).
+    public static func load(_ memory: MemoryRepository, source: SnapshotSource, organization: OrganizationView? = nil,
                             progress: ((Int) -> Void)? = nil) throws(LoreError) -> MemoryIndex {
         let snapshot = try memory.snapshot(source)
         let configuration = try memory.configuration(in: snapshot)
-        let corpus = try memory.corpus(of: snapshot, configuration: configuration)
+        var corpus = try memory.corpus(of: snapshot, configuration: configuration)
+        if let organization { corpus = organization.merge(corpus) }
         let history = try memory.history(of: snapshot, configuration: configuration, progress: progress)
         let graph = try memory.linkGraph(of: corpus, snapshot: snapshot, history: history)
-        return MemoryIndex(corpus: corpus, graph: graph, history: history)
+        return MemoryIndex(corpus: corpus, graph: graph, history: history, organization: organization)
     }
 
     /// A note to print once when history is incomplete, else `nil`.
@@ -47,8 +52,8 @@ public struct MemoryIndex: Sendable {
 
     /// The JSON record of each entry, in path order.
     public func entryRecords() -> [JSONValue] {
-        let graph = self.graph, history = self.history
-        return corpus.entries.parallelMap { entry in Self.record(entry, graph: graph, history: history) }
+        let graph = self.graph, history = self.history, organization = self.organization
+        return corpus.entries.parallelMap { entry in Self.record(entry, graph: graph, history: history, organization: organization) }
     }
 
     /// Trailers naming ids no entry has.
@@ -63,10 +68,10 @@ public struct MemoryIndex: Sendable {
     /// line, then one line per entry). The same snapshot gives the same bytes everywhere. Entries
     /// are rendered on every core, each at the depth it has in the document.
     public func render(lines: Bool) -> [UInt8] {
-        let graph = self.graph, history = self.history
+        let graph = self.graph, history = self.history, organization = self.organization
         let rendered = corpus.entries.parallelMap { entry -> [UInt8] in
             var writer = JSONWriter(pretty: !lines)
-            writer.write(Self.record(entry, graph: graph, history: history), depth: lines ? 0 : 2)
+            writer.write(Self.record(entry, graph: graph, history: history, organization: organization), depth: lines ? 0 : 2)
             return writer.bytes
         }
         var writer = JSONWriter(pretty: !lines)
@@ -91,8 +96,10 @@ public struct MemoryIndex: Sendable {
         return writer.bytes
     }
 
-    /// The index record of one entry.
-    public static func record(_ entry: Entry, graph: LinkGraph, history: RepositoryHistory) -> JSONValue {
+    /// The index record of one entry; with `organization`, it names its `source` (null for this
+    /// repository) and a source's entry keeps the history its own index gave.
+    public static func record(_ entry: Entry, graph: LinkGraph, history: RepositoryHistory,
+                              organization: OrganizationView? = nil) -> JSONValue {
         func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
         var fields: [String: JSONValue] = [:]
         for pair in entry.frontMatter.fields { fields[pair.key.text] = JSONValue(pair.value) }
@@ -134,8 +141,8 @@ public struct MemoryIndex: Sendable {
                      "commit": optional(link.commit),
                      "line": .number(link.position.line), "column": .number(link.position.column)])
         }
-        let entryHistory: JSONValue = history.history(of: entry.path).map(Self.historyRecord) ?? .null
-        return .object([
+        let entryHistory: JSONValue = organization?.history(of: entry.path) ?? history.history(of: entry.path).map(Self.historyRecord) ?? .null
+        var record: [String: JSONValue] = [
             "id": optional(entry.id), "kind": .string(entry.kind), "path": .string(entry.path.description),
             "title": optional(entry.title), "date": optional(entry.date), "status": optional(entry.status),
             "tags": .array(entry.tags.map(JSONValue.string)), "authors": .array(entry.authors.map(JSONValue.string)),
@@ -143,7 +150,9 @@ public struct MemoryIndex: Sendable {
             "action_items": .array(actionItems),
             "links": .object(["out": .array(outgoing), "in": .array(incoming)]),
             "history": entryHistory,
-        ])
+        ]
+        if let organization { record["source"] = (organization.source(of: entry.path) ?? organization.localName).map(JSONValue.string) ?? .null }
+        return .object(record)
     }
 
     static func historyRecord(_ history: EntryHistory) -> JSONValue {

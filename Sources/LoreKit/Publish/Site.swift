@@ -19,6 +19,10 @@ public struct PublishOptions: Sendable {
     /// by default they are left out of every page, the feed, the search index and `index.json`.
     public var includeDrafts: Bool
 
+    /// The organization's view (`--org`): every synced source's entries are published with this
+    /// repository's, each record of index.json naming its source.
+    public var organization: OrganizationView?
+
     /// Options.
     public init(title: String? = nil, baseURL: String? = nil, repositoryURL: String? = nil, today: String? = nil,
                 includeDrafts: Bool = false) {
@@ -90,6 +94,7 @@ public struct Site: Sendable {
             snapshot = try memory.snapshot(source)
             let configuration = try memory.configuration(in: snapshot)
             var corpus = try memory.corpus(of: snapshot, configuration: configuration)
+            if let organization = options.organization { corpus = organization.merge(corpus) }
             if !options.includeDrafts {
                 let all = corpus.entries.count
                 corpus = corpus.keeping { entry in !(entry.status.map(configuration.draftStatuses.contains) ?? false) }
@@ -97,7 +102,7 @@ public struct Site: Sendable {
             }
             let history = try memory.history(of: snapshot, configuration: configuration, progress: progress)
             let graph = try memory.linkGraph(of: corpus, snapshot: snapshot, history: history)
-            index = MemoryIndex(corpus: corpus, graph: graph, history: history)
+            index = MemoryIndex(corpus: corpus, graph: graph, history: history, organization: options.organization)
         } catch {
             throw .lore(error)
         }
@@ -110,7 +115,13 @@ public struct Site: Sendable {
            let commit = try? memory.repository.readCommitHeader(id) {
             today = String(RFC3339.format(commit.committer.time, offsetMinutes: 0).prefix(10))
         }
-        let bodies = try readBodies(index.corpus.entries, folders: CorpusLoader.listedFolders(index.corpus.configuration), snapshot: snapshot)
+        var bodies = try readBodies(index.corpus.entries, folders: CorpusLoader.listedFolders(index.corpus.configuration), snapshot: snapshot)
+        if let organization = options.organization {
+            // A source's entry has no file here: its page shows the sections its index kept.
+            for (number, entry) in index.corpus.entries.enumerated() where organization.source(of: entry.path) != nil {
+                bodies[number] = ([entry.summary] + entry.sectionTexts.map { "## \($0.title)\n\n\($0.text)" }).joined(separator: "\n\n")
+            }
+        }
         let builder = SiteBuilder(index: index, theme: theme, forge: forge, options: options, today: today, bodies: bodies)
         var site = Site(files: builder.files(), index: index, themeOverrides: theme.overrides, ignoredThemeFiles: theme.ignored)
         site.draftsLeftOut = draftsLeftOut

@@ -19,6 +19,8 @@ struct SiteBuilder: Sendable {
     let servicePages: [String: String]
     let statusPages: [String: String]
     let yearPages: [String: String]
+    /// With `--org`, one page per repository (team) of the organization; empty otherwise.
+    let teamPages: [String: String]
     var siteTitle: String { options.title ?? "Organizational memory" }
 
     init(index: MemoryIndex, theme: SiteTheme, forge: Forge?, options: PublishOptions, today: String?, bodies: [String]) {
@@ -51,6 +53,14 @@ struct SiteBuilder: Sendable {
         servicePages = allocate("services", entries.flatMap { $0.frontMatter.list("services") })
         statusPages = allocate("statuses", entries.compactMap(\.status))
         yearPages = allocate("years", entries.compactMap(Self.year))
+        let organization = index.organization
+        teamPages = allocate("teams", entries.flatMap { Self.team($0, organization) })
+    }
+
+    /// The repository an entry of the organization's view comes from (`[]` outside `--org`).
+    static func team(_ entry: Entry, _ organization: OrganizationView?) -> [String] {
+        guard let organization else { return [] }
+        return [organization.source(of: entry.path) ?? organization.localName ?? "(this repository)"]
     }
 
     static func year(_ entry: Entry) -> String? {
@@ -83,11 +93,15 @@ struct SiteBuilder: Sendable {
             PageJob(path: "stats.html", template: "stats", title: "Trends", root: "", content: .stats),
             PageJob(path: "search.html", template: "search", title: "Search", root: "", content: .search),
         ]
-        let lists: [(String, [String: String], @Sendable (Entry) -> [String])] = [
+        var lists: [(String, [String: String], @Sendable (Entry) -> [String])] = [
             ("Kind", kindPages, { [$0.kind] }), ("Tag", tagPages, { $0.tags }),
             ("Service", servicePages, { $0.frontMatter.list("services") }), ("Status", statusPages, { $0.status.map { [$0] } ?? [] }),
             ("Year", yearPages, { Self.year($0).map { [$0] } ?? [] }),
         ]
+        if !teamPages.isEmpty {
+            let organization = index.organization
+            lists.append(("Team", teamPages, { @Sendable entry in Self.team(entry, organization) }))
+        }
         for (label, pagesByValue, values) in lists {
             var members: [String: [Int]] = [:]
             for (position, entry) in index.corpus.entries.enumerated() {
@@ -280,7 +294,7 @@ struct SiteBuilder: Sendable {
             ("Kinds", entries.map(\.kind), kindPages), ("Tags", entries.flatMap(\.tags), tagPages),
             ("Services", entries.flatMap { $0.frontMatter.list("services") }, servicePages),
             ("Statuses", entries.compactMap(\.status), statusPages), ("Years", entries.compactMap(Self.year), yearPages),
-        ]
+        ] + (teamPages.isEmpty ? [] : [("Teams", entries.flatMap { Self.team($0, index.organization) }, teamPages)])
         return ["groups": groups.map { name, values, pages in
             ["name": name, "anchor": name.lowercased(), "items": counts(values, pages: pages)] as [String: Any]
         }]

@@ -40,6 +40,10 @@ public struct SnapshotFacts: Sendable {
     public let existingCommits: Set<String>
     /// History is incomplete (a shallow clone): missing commits are not findings.
     public let historyIsIncomplete: Bool
+    /// The ids of each synced source (`sources:`), by name: what a qualified id (`payments:PM-0001`)
+    /// is judged against. A configured source missing here was never synced (a note, not a
+    /// finding); `nil` leaves every link to a configured source unjudged.
+    public var sourceIDs: [String: Set<String>]? = nil
 
     /// Facts.
     public init(configuration: Configuration, today: String, files: FileIndex, existingCommits: Set<String>,

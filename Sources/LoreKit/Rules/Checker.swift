@@ -151,19 +151,23 @@ public enum Checker {
                 existing.insert(item.text.lowercased())
             }
         }
-        let facts = SnapshotFacts(configuration: configuration, today: today, files: FileIndex(listing.map(\.path)),
+        var facts = SnapshotFacts(configuration: configuration, today: today, files: FileIndex(listing.map(\.path)),
                                   existingCommits: existing, historyIsIncomplete: repository.isShallow)
+        let qualified = QualifiedIDs.judge(summaries, memory: memory, configuration: configuration)
+        facts.sourceIDs = qualified.sourceIDs
         return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
-                        facts: facts, notes: notes(memory))
+                        facts: facts, notes: notes(memory) + qualified.notes)
     }
 
     /// The snapshot's state, up to date (see `SnapshotState`): `nil` without caching, or when the
-    /// working tree cannot be had from `HEAD`'s.
+    /// working tree cannot be had from `HEAD`'s, or when the configuration names other
+    /// repositories (`sources:`), whose synced ids change outside the snapshot and are judged anew.
     package static func state(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration? = nil,
                               today: String) throws(LoreError) -> SnapshotState? {
         guard memory.caching else { return nil }
         let read: Configuration
         if let configuration { read = configuration } else { read = try memory.configuration(in: snapshot) }
+        guard read.sources.isEmpty else { return nil }
         return try SnapshotStateStore.state(memory, snapshot: snapshot, configuration: read, today: today)
     }
 

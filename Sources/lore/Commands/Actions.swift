@@ -36,6 +36,8 @@ struct Actions: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
+    @OptionGroup var org: OrgOptions
+
     @OptionGroup var filter: EntryFilterOptions
 
     @Option(help: "Only items owned by this owner (exact, as written).")
@@ -56,7 +58,7 @@ struct Actions: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let (memory, corpus, history) = try snapshot.corpusAndHistory()
+        let (memory, corpus, history) = try snapshot.corpusAndHistory(org: org)
         let query = try filter.query(for: corpus.configuration)
         let grouping = ActionItemReport.Grouping(rawValue: by.rawValue)!
         let repository = memory.repository

@@ -22,6 +22,8 @@ struct Graph: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
+    @OptionGroup var org: OrgOptions
+
     @Option(help: "Output format.")
     var format: Format = .dot
 
@@ -44,9 +46,10 @@ struct Graph: ParsableCommand {
         let corpus: Corpus
         do {
             let snap = try memory.snapshot(snapshot.source)
-            corpus = try memory.corpus(of: snap, configuration: memory.configuration(in: snap))
+            let local = try memory.corpus(of: snap, configuration: memory.configuration(in: snap))
+            corpus = try org.view(memory, configuration: local.configuration)?.merge(local) ?? local
             graph = try memory.linkGraph(of: corpus, snapshot: snap)
-        } catch {
+        } catch let error as LoreError {
             throw Failure(error)
         }
         let drawn: EntryGraph

@@ -27,6 +27,8 @@ struct Index: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
+    @OptionGroup var org: OrgOptions
+
     @Option(help: "Output format: one JSON document, or JSON Lines (a header line, then one entry per line).")
     var format: Format = .json
 
@@ -34,7 +36,7 @@ struct Index: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let index = try snapshot.index()
+        let index = try snapshot.index(org: org)
         let bytes = index.render(lines: format == .jsonl)
         if let output {
             do {

@@ -11,6 +11,8 @@ struct Links: ParsableCommand {
         Outgoing: front-matter relations, [[ID]] and relative links to entry files,
         affects globs and commits. Incoming: links from other entries and
         `Lore: ID` trailers in commit messages. Unresolved links are marked.
+        Links to and from synced sources (`lore sources sync`) are shown with
+        qualified ids (payments:PM-0001); --org also finds the sources' entries.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -19,6 +21,8 @@ struct Links: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
+    @OptionGroup var org: OrgOptions
+
     @Option(help: "Output format.")
     var format: Format = .text
 
@@ -26,7 +30,7 @@ struct Links: ParsableCommand {
     var id: String
 
     func run() throws {
-        let index = try snapshot.index()
+        let index = try snapshot.index(org: org, backlinks: true)
         var found = index.graph.entry(id: id)
         if found == nil {
             // A path, as `lore show` reads it: relative to where the command runs, else to the top.

@@ -33,6 +33,8 @@ struct List: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
+    @OptionGroup var org: OrgOptions
+
     @OptionGroup var filter: EntryFilterOptions
 
     @Option(help: ArgumentHelp("Order by this field (any front-matter field, kind or path); -FIELD for descending.", valueName: "FIELD"))
@@ -45,7 +47,7 @@ struct List: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
-        let corpus = try snapshot.corpus()
+        let corpus = try snapshot.corpus(org: org)
         var order: FieldSort?
         if let sort {
             do { order = try FieldSort(sort, reverse: reverse) } catch { throw Failure.usage(error.description) }

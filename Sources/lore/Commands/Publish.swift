@@ -41,6 +41,8 @@ struct Publish: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
+    @OptionGroup var org: OrgOptions
+
     @Option(help: ArgumentHelp("The folder to write the site to (replaced whole).", valueName: "DIR"))
     var out: String?
 
@@ -92,8 +94,15 @@ struct Publish: ParsableCommand {
         let roots = [memory.repository.workingDirectory, memory.repository.gitDirectory, memory.repository.commonDirectory].compactMap { $0 }
         var base = baseURL
         if let value = base, !value.hasSuffix("/") { base = value + "/" }
-        let options = PublishOptions(title: title, baseURL: base, repositoryURL: repoURL, today: today.date,
+        var options = PublishOptions(title: title, baseURL: base, repositoryURL: repoURL, today: today.date,
                                      includeDrafts: includeDrafts)
+        if org.org {
+            do {
+                options.organization = try org.view(memory, configuration: memory.configuration(in: memory.snapshot(snapshot.source)))
+            } catch let error as LoreError {
+                throw Failure(error)
+            }
+        }
         let site: Site
         let target: String
         do {

@@ -14,6 +14,8 @@ struct Show: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
+    @OptionGroup var org: OrgOptions
+
     @Argument(help: "The entry's id, or its path.", completion: Completions.ids)
     var id: String
 
@@ -23,7 +25,7 @@ struct Show: ParsableCommand {
     func run() throws {
         let memory = try snapshot.open()
         let corpus: Corpus
-        do { corpus = try memory.corpus(snapshot.source) } catch { throw Failure(error) }
+        corpus = try snapshot.corpus(org: org)
         var matches = corpus.entries(withID: id)
         // A path: relative to where the command runs (-C or here), else from the repository root.
         let path = RepositoryPaths(repo: snapshot.repo, repository: memory.repository).relative(id)

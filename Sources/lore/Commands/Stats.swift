@@ -30,6 +30,8 @@ struct Stats: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotOptions
 
+    @OptionGroup var org: OrgOptions
+
     @OptionGroup var filter: EntryFilterOptions
 
     @Option(help: "Count per month or per quarter.")
@@ -41,7 +43,7 @@ struct Stats: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let (_, corpus, history) = try snapshot.corpusAndHistory()
+        let (_, corpus, history) = try snapshot.corpusAndHistory(org: org)
         if history.isPartial { Console.err("note: \(RepositoryHistory.shallowNote)\n") }
         let query = try filter.query(for: corpus.configuration)
         let stats = MemoryStats(corpus: corpus, query: query, period: per == .month ? .month : .quarter,

@@ -90,7 +90,7 @@ private func error(_ text: String) -> String? {
 
     @Test(arguments: [
         ("version: 2\n", ".lore/config.yml:1:10: error: unsupported configuration version '2': this Lore reads version 1"),
-        ("verison: 1\n", ".lore/config.yml:1:1: error: unknown key 'verison' in the configuration; expected one of version, kinds, rules, draft_statuses, max_file_size"),
+        ("verison: 1\n", ".lore/config.yml:1:1: error: unknown key 'verison' in the configuration; expected one of version, kinds, rules, draft_statuses, max_file_size, sources, name"),
         ("rules:\n  brokenlink: off\n", ".lore/config.yml:2:3: error: unknown rule 'brokenlink'; `lore rules` lists them"),
         ("kinds:\n  lesson:\n    dirr: x\n", ".lore/config.yml:3:5: error: unknown key 'dirr' in kind 'lesson'; expected one of dir, prefix, path, ids, template, statuses, severities, optional_sections, fields, include, exclude, bundles, section_level"),
         ("kinds:\n  retro:\n    dir: retros\n    statuses: [a]\n", ".lore/config.yml:3:5: error: kind 'retro' needs 'prefix' (only postmortem, lesson and decision have defaults)"),

@@ -17,9 +17,17 @@ public struct BrokenLinkRule: CollectionRule {
     public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
         var resolver = LinkGraph.Resolver(entries, configuration: snapshot.configuration, files: snapshot.files, commit: nil)
         resolver.resolvesAffects = false   // unmatched-affects judges those
+        let sourceNames = Set(snapshot.configuration.sources.map(\.name))
         return entries.flatMap { entry in
             resolver.links(of: entry, unresolvedOnly: true).compactMap { link -> Finding? in
                 guard let source = link.source else { return nil }
+                // `payments:PM-0001`: judged against the synced source; a source never synced is a note.
+                if link.kind == .relation || link.kind == .wiki, let qualified = SourceSpec.qualified(link.written),
+                   sourceNames.contains(qualified.source) {
+                    guard let ids = snapshot.sourceIDs?[qualified.source], !ids.contains(qualified.id) else { return nil }
+                    return Finding(source, link.position, "\(link.kind == .wiki ? "[[\(link.written)]]" : "'\(link.field ?? "related")'") names \(qualified.id), "
+                                   + "which the synced source '\(qualified.source)' does not have")
+                }
                 switch link.kind {
                 case .relation: return Finding(source, link.position, "'\(link.field ?? "related")' names \(link.written), which no entry has")
                 case .wiki: return Finding(source, link.position, "[[\(link.written)]] names an id no entry has")
