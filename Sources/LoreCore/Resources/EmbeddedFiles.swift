@@ -422,7 +422,7 @@ What the team will change, each with an owner and a due date.
 {{{content}}}
 </main>
 <footer class="site">
-<p>Published by Lore from {{snapshot}}{{#sourceURL}} · <a href="{{sourceURL}}">source</a>{{/sourceURL}} · <a href="{{root}}index.json">index.json</a></p>
+<p>Published by Lore{{#snapshot}} from {{snapshot}}{{/snapshot}}{{#sourceURL}} · <a href="{{sourceURL}}">source</a>{{/sourceURL}} · <a href="{{root}}index.json">index.json</a></p>
 </footer>
 </body>
 </html>

@@ -96,6 +96,14 @@ package final class RecordStore: @unchecked Sendable {
         if !added.isEmpty { save(added.sorted { $0.0.bytes.lexicographicallyPrecedes($1.0.bytes) }, whole: false) }
     }
 
+    /// Writes the file anew holding only `batch` (a store that keeps one current record, such as
+    /// the history state, replaces it rather than adding to it).
+    package func replace(with batch: [(key: [UInt8], payload: ArraySlice<UInt8>, fresh: Bool)]) {
+        used = []
+        rewrite = true
+        keep(batch)
+    }
+
     /// Writes records: the whole file atomically (a temporary file renamed into place), or appended
     /// to the file in one write (a record torn by a crash fails its checksum and is made again).
     private func save(_ records: [(Key, ArraySlice<UInt8>)], whole: Bool) {

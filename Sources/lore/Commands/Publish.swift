@@ -89,7 +89,10 @@ struct Publish: ParsableCommand {
         let target: String
         do {
             target = try SitePublisher.checkOutput(out, protecting: roots, repository: try protectedPaths(memory), force: force)
-            site = try Site.build(memory, source: snapshot.source, options: options, progress: Progress.reporter("reading history"))
+            // A site published before into --out: pages whose inputs did not change are taken from it.
+            let previous = FileManager.default.fileExists(atPath: target + "/" + Site.markerName) ? target : nil
+            site = try Site.build(memory, source: snapshot.source, options: options, previous: previous,
+                                  progress: Progress.reporter("reading history"))
             Progress.finish()
             try SitePublisher.write(site, to: target)
         } catch {
