@@ -166,8 +166,8 @@ package enum FNV1a {
 
 /// A fast 64-bit hash taking eight bytes at a time (multiply and fold), for checksums of large
 /// cache files: stable across machines and runs, not cryptographic.
-enum WordHash {
-    static func hash(_ bytes: ArraySlice<UInt8>, seed: UInt64) -> UInt64 {
+package enum WordHash {
+    package static func hash(_ bytes: ArraySlice<UInt8>, seed: UInt64) -> UInt64 {
         bytes.withUnsafeBytes { raw -> UInt64 in
             var hash = seed ^ (UInt64(raw.count) &* 0xFF51_AFD7_ED55_8CCD)
             var offset = 0

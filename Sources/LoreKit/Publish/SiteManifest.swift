@@ -53,7 +53,7 @@ struct SiteManifest: Sendable, Equatable {
     }
 }
 
-/// A stable 128-bit digest (two FNV-1a hashes with different seeds) of a page's inputs: a
+/// A stable 128-bit digest (two `WordHash`es with different seeds) of a page's inputs: a
 /// Mustache context of strings, numbers, booleans, lists and objects, keys in sorted order, each
 /// value tagged with its type so that no two different contexts encode alike.
 struct PageDigest {
@@ -95,7 +95,7 @@ struct PageDigest {
 
     /// 32 hexadecimal digits.
     var hex: String {
-        let first = FNV1a.hash(bytes), second = FNV1a.hash(bytes, seed: 0x6c62_272e_07bb_0142)
+        let first = WordHash.hash(bytes[...], seed: 0x9E37_79B9_7F4A_7C15), second = WordHash.hash(bytes[...], seed: 0x6c62_272e_07bb_0142)
         return [first, second].map { value in
             let text = String(value, radix: 16)
             return String(repeating: "0", count: 16 - text.count) + text
