@@ -223,6 +223,33 @@ struct SeededRandom {
         try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "pages changed behind Lore's back")
     }
 
+    /// After a commit, history is resumed from the recorded state: the commit cache is not even
+    /// opened (removed, it is not made again), and the result is still the cold one. After a
+    /// merge, the whole history is replayed (the commit cache comes back) and the state recorded
+    /// again.
+    @Test func historyResumesFromTheRecordedState() throws {
+        let memory = try Memory()
+        let repo = memory.repo
+        let folder = repo.path + "/.git/lore/"
+        #expect(try lore(["index"], in: repo).status == 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "history-state"))
+        try FileManager.default.removeItem(atPath: folder + "history-cache")
+        var random = SeededRandom(state: 5)
+        try memory.change(&random)
+        let warm = try lore(["index"], in: repo)
+        #expect(warm.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder + "history-cache"))
+        #expect(warm.stdout == (try lore(["index"], in: repo, environment: ["LORE_NO_CACHE": "1"])).stdout)
+        try repo.git(["checkout", "-q", "-b", "side"])
+        try memory.add()
+        try memory.commit("On a branch")
+        try repo.git(["checkout", "-q", "main"])
+        try repo.git(["merge", "-q", "--no-ff", "-m", "Merge", "side"])
+        let merged = try lore(["index"], in: repo)
+        #expect(FileManager.default.fileExists(atPath: folder + "history-cache"))
+        #expect(merged.stdout == (try lore(["index"], in: repo, environment: ["LORE_NO_CACHE": "1"])).stdout)
+    }
+
     /// After one edit, the pages that do not show the entry are taken from the previous site
     /// (the same file), the entry's own page and the lists showing it are written anew.
     @Test func onlyPagesWhoseInputsChangedAreWritten() throws {
