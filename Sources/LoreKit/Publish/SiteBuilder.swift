@@ -19,6 +19,9 @@ struct SiteBuilder: Sendable {
     let servicePages: [String: String]
     let statusPages: [String: String]
     let yearPages: [String: String]
+    /// Entry path → its place among all entries newest first (date, then path): lists are put in
+    /// that order by this number, not by comparing dates again for every page.
+    let dateRank: [GitPath: Int]
     var siteTitle: String { options.title ?? "Organizational memory" }
 
     init(index: MemoryIndex, theme: SiteTheme, forge: Forge?, options: PublishOptions, today: String?, bodies: [String]) {
@@ -51,6 +54,15 @@ struct SiteBuilder: Sendable {
         servicePages = allocate("services", entries.flatMap { $0.frontMatter.list("services") })
         statusPages = allocate("statuses", entries.compactMap(\.status))
         yearPages = allocate("years", entries.compactMap(Self.year))
+        let newestFirst = entries.indices.sorted { a, b in
+            let (x, y) = (entries[a], entries[b])
+            if (x.date ?? "") != (y.date ?? "") { return (x.date ?? "") > (y.date ?? "") }
+            return x.path < y.path
+        }
+        var dateRank: [GitPath: Int] = [:]
+        dateRank.reserveCapacity(entries.count)
+        for (rank, position) in newestFirst.enumerated() { dateRank[entries[position].path] = rank }
+        self.dateRank = dateRank
     }
 
     static func year(_ entry: Entry) -> String? {
@@ -221,11 +233,11 @@ struct SiteBuilder: Sendable {
 
     // MARK: - Lists
 
+    /// Entries newest first (by date, then path), by their precomputed rank: sorting numbers, not
+    /// entries, keeps a page of many entries cheap.
     func byDate(_ entries: [Entry]) -> [Entry] {
-        entries.sorted { a, b in
-            if (a.date ?? "") != (b.date ?? "") { return (a.date ?? "") > (b.date ?? "") }
-            return a.path < b.path
-        }
+        let ranks = entries.map { dateRank[$0.path] ?? Int.max }
+        return ranks.indices.sorted { ranks[$0] < ranks[$1] }.map { entries[$0] }
     }
 
     func displayTitle(_ entry: Entry) -> String { entry.title ?? entry.id ?? entry.path.description }
