@@ -33,9 +33,16 @@ For each corpus size this harness
      10-60 s counts and two more are timed; one over 60 s is reported alone).
      One extra untimed run captures stdout and checks it: a JSON array with
      one object (with "id" and "path") per entry of the corpus;
-  5. prints one Markdown table (Lore first, then the floor, Hugo and the
-     Python indexer) and writes it to WORK/results/<name>-lore.md, with the
-     raw numbers in WORK/results/<name>-lore.json.
+  5. in a local clone of the corpus, measures the rows of issue 14 that need
+     one: the hook (`lore check --staged`, 3 staged entries), `lore index
+     --output` and `lore publish --out` after one new commit (each timed run
+     after a commit editing one entry; the results are then compared byte for
+     byte with cold runs), `lore publish` cold (a missing --out) and `lore new`;
+  6. prints one Markdown table (Lore first, then the floor, Hugo, the
+     Python indexer, git log and pre-commit) and the issue-14 table (each row
+     beside its peer from the same run, and Lore ÷ peer), and writes them to
+     WORK/results/<name>-lore.md, with the raw numbers in
+     WORK/results/<name>-lore.json.
 
 Median wall = median of the timed runs.  Peak RSS = largest single process
 (GNU time's "Maximum resident set size"), the maximum over the timed runs,
@@ -73,9 +80,26 @@ SIZES = {
     "100k": ("n100k", ["--entries", "100000", "--commits", "100000", "--seed", "1",
                        "--layout", "sharded"], 3),
 }
-PEER_KEYS = ("floor-read", "hugo", "py-index", "rg")  # peers.py task keys, in table order
+PEER_KEYS = ("floor-read", "hugo", "py-index", "rg", "git-log", "pre-commit")  # peers.py task keys, in table order
 PEER_TOOLS = {"floor-read": "cat (floor)", "hugo": "Hugo",  # names when peers.py fails
-              "py-index": "Python script (python-frontmatter)", "rg": "ripgrep"}
+              "py-index": "Python script (python-frontmatter)", "rg": "ripgrep",
+              "git-log": "git log --name-status, one pass", "pre-commit": "pre-commit framework"}
+# The issue-14 table: (row, Lore task key, peer key or None, goal), in the issue's order.
+ISSUE_ROWS = (
+    ("hook: `lore check --staged`, 3 staged entries", "lore-hook", "pre-commit", "≤ 40 ms (≥ 9× the framework); ≤ 30 ms at 1k"),
+    ("`lore list --format json`", "lore-list", "floor-read", "≤ 2× the read floor"),
+    ("`lore index`, cold", "lore-index-cold", "git-log", "≤ 1× that pass"),
+    ("`lore index` after one new commit", "lore-index-commit", None, "≤ 150 ms"),
+    ("`lore publish`, cold", "lore-publish-cold", "hugo", "≥ 2× faster than Hugo, < 300 MiB"),
+    ("`lore publish` after one new commit", "lore-publish-commit", None, "≤ 1 s"),
+    ("`lore search`", "lore-search", "rg", "≤ 30 ms at 100k, working tree included"),
+    ("`lore recall --staged`", "lore-recall-staged", None, "≤ 50 ms"),
+    ("`lore new`", "lore-new", None, "≤ 60 ms"),
+)
+# Commits the bench makes in its clone (after every commit of the corpus).
+BENCH_COMMIT_ENV = {"GIT_AUTHOR_NAME": "Bench Bot", "GIT_AUTHOR_EMAIL": "bench@example.com",
+                    "GIT_COMMITTER_NAME": "Bench Bot", "GIT_COMMITTER_EMAIL": "bench@example.com",
+                    "GIT_AUTHOR_DATE": "2025-07-01T12:00:00+00:00", "GIT_COMMITTER_DATE": "2025-07-01T12:00:00+00:00"}
 SEARCH_WORDS = ("connection", "pool")  # what peers.py's rg task looks for ('connection pool')
 PEERS_SKIP = ("floor-git",)  # peers.py always runs both floors; only the read floor is wanted
 ENTRY_DIRS = ("postmortems", "lessons", "decisions")
@@ -545,9 +569,7 @@ def run_lore(lore, corpus, facts, runs, args, all_lore):
              # Cold: no parse or history cache (every commit diffed, every entry parsed); warm:
              # both caches filled by the cold check run before it.
              ("lore-index-cold", ["index"], check_index, {0, 1}),
-             ("lore-index-warm", ["index"], check_index, {0, 1}),
-             # The whole site (warm caches), written beside the corpus and replaced on each run.
-             ("lore-publish", ["publish", "--out", corpus + "-site", "--force"], check_site, {0, 1})]
+             ("lore-index-warm", ["index"], check_index, {0, 1})]
     search = ["search", *SEARCH_WORDS, "--format", "json"]
     tasks += [("lore-search", search, check_search, args.ok_codes)]
     if all_lore:
@@ -592,6 +614,144 @@ def run_lore(lore, corpus, facts, runs, args, all_lore):
             shutil.rmtree(os.path.dirname(cwd), ignore_errors=True)
         rows.append(row)
     return rows
+
+
+def timed_runs_each(argv, cwd, runs, timeout, ok_codes, before):
+    """As timed_runs, with `before()` (untimed) ahead of every run, the warm-up's too."""
+    def one():
+        before()
+        return measure(argv, cwd, timeout, ok_codes)
+    first = one()
+    if first[0] >= LONE_RUN:
+        samples = [first]
+    elif first[0] >= SLOW_FIRST_RUN:
+        samples = [first] + [one() for _ in range(2)]
+    else:
+        samples = [one() for _ in range(runs)]
+    return [w for w, _ in samples], [r for _, r in samples]
+
+
+def tree_bytes(folder):
+    """Relative path -> bytes of every file under folder."""
+    out = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            full = os.path.join(root, name)
+            with open(full, "rb") as fh:
+                out[os.path.relpath(full, folder)] = fh.read()
+    return out
+
+
+def run_incremental(lore, corpus, facts, runs, args):
+    """The rows of the issue-14 table that need a clone of the corpus: the hook on 3 staged entries,
+    `lore index --output` and `lore publish --out` after one new commit (each timed run follows a
+    commit editing one entry; the untimed warm-up before fills the caches and the previous
+    output), `lore publish` cold (a fresh --out each run; caches warm), and `lore new`. After the
+    runs, the updated index and site are compared byte for byte with cold runs (LORE_NO_CACHE=1,
+    fresh outputs)."""
+    scratch = tempfile.mkdtemp(prefix="lore-bench-inc-")
+    clone = os.path.join(scratch, "repo")
+    subprocess.run(["git", "clone", "-q", corpus, clone], check=True)
+    env = dict(os.environ, **BENCH_COMMIT_ENV)
+
+    def git(*argv):
+        subprocess.run(["git", "-C", clone, *argv], check=True, env=env, stdout=subprocess.DEVNULL)
+
+    entries = sorted(p for p in facts["_paths"] if os.path.isfile(os.path.join(clone, p)))
+    lessons = [p for p in entries if p.startswith("lessons/")][:2]
+    staged = lessons + [p for p in entries if p.startswith("postmortems/")][:1]
+    rows = []
+
+    def row(key, label, sub, before, check=None, ok_codes=(0, 1)):
+        argv = [lore, *sub]
+        r = {"key": key, "tool": "Lore", "task": label, "argv": argv, "check_ok": True}
+        try:
+            walls, rss = timed_runs_each(argv, clone, runs, args.timeout, ok_codes, before)
+            r.update(walls=walls, rss_kib=rss, wall=statistics.median(walls))
+            if check:
+                r["check_ok"], r["check"] = check()
+            log(f"  {key:18} {r['wall']:8.3f} s  {max(rss) / 1024:7.0f} MiB  (n={len(walls)})  {r.get('check', '')}")
+        except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+            r["failed"], r["check_ok"] = str(exc), False
+            log(f"  {key:18} FAILED: {exc}")
+        rows.append(r)
+
+    try:
+        # The hook: 3 entries edited and staged, as peers.py stages them for pre-commit.
+        for path in staged:
+            with open(os.path.join(clone, path), "a") as fh:
+                fh.write("\nEdited in the hook benchmark.\n")
+        git("add", *staged)
+        row("lore-hook", "`lore check --staged` (3 staged entries)", ["check", "--staged"], lambda: None)
+        git("reset", "-q", "--hard")
+
+        edits = iter(range(10**6))
+
+        def commit_one():
+            n = next(edits)
+            path = entries[(n * 7919) % len(entries)]
+            with open(os.path.join(clone, path), "a") as fh:
+                fh.write(f"\nEdited by the bench, commit {n}.\n")
+            git("commit", "-q", "-am", f"Bench edit {n}")
+
+        index_file = os.path.join(scratch, "index.json")
+        subprocess.run([lore, "index", "--output", index_file], cwd=clone, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+        def index_same_as_cold():
+            cold = subprocess.run([lore, "index"], cwd=clone, capture_output=True,
+                                  env=dict(os.environ, LORE_NO_CACHE="1")).stdout
+            same = open(index_file, "rb").read() == cold
+            return same, "byte-identical to a cold `LORE_NO_CACHE=1 lore index`" if same else "check FAILED: differs from a cold run"
+        row("lore-index-commit", "`lore index --output FILE` after one new commit", ["index", "--output", index_file],
+            commit_one, index_same_as_cold)
+
+        site = os.path.join(scratch, "site")
+        def site_complete():
+            ok, note, _ = check_site([lore, "publish", "--out", site], clone, facts, args.timeout, (0, 1))
+            return ok, note
+        row("lore-publish-cold", "`lore publish --out DIR`, cold (DIR missing; caches warm)", ["publish", "--out", site],
+            lambda: shutil.rmtree(site, ignore_errors=True), site_complete)
+
+        def site_same_as_cold():
+            fresh = os.path.join(scratch, "site-cold")
+            shutil.rmtree(fresh, ignore_errors=True)
+            subprocess.run([lore, "publish", "--out", fresh], cwd=clone, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, env=dict(os.environ, LORE_NO_CACHE="1"))
+            same = tree_bytes(site) == tree_bytes(fresh)
+            return same, ("every file byte-identical to a cold `LORE_NO_CACHE=1 lore publish`" if same
+                          else "check FAILED: differs from a cold publish")
+        row("lore-publish-commit", "`lore publish --out DIR` after one new commit", ["publish", "--out", site],
+            commit_one, site_same_as_cold)
+
+        made = os.path.join(clone, "lessons")
+        before_new = set(os.listdir(made))
+
+        def clean_new():
+            for name in set(os.listdir(made)) - before_new:
+                os.remove(os.path.join(made, name))
+        row("lore-new", "`lore new lesson TITLE`", ["new", "lesson", "Bench lesson"], clean_new, ok_codes=(0,))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return rows
+
+
+def issue_table(rows):
+    """The issue-14 table: every row, Lore and its peer measured in the same run, and the ratio."""
+    by_key = {r["key"]: r for r in rows}
+    lines = ["| Command | Lore median (s) | Lore peak RSS (MiB) | Peer or floor, same run | Peer median (s) | "
+             "Peer peak RSS (MiB) | Lore ÷ peer | Goal |",
+             "|---|---:|---:|---|---:|---:|---:|---|"]
+    for label, key, peer_key, goal in ISSUE_ROWS:
+        r, p = by_key.get(key, {}), by_key.get(peer_key, {}) if peer_key else {}
+        wall = fmt_wall(r["wall"]) if "wall" in r else "—"
+        rss = f"{max(r['rss_kib']) / 1024:.0f}" if "wall" in r else "—"
+        peer = p.get("tool", PEER_TOOLS.get(peer_key, "—")) if peer_key else "—"
+        peer_wall = fmt_wall(p["wall"]) if "wall" in p else "—"
+        peer_rss = f"{max(p['rss_kib']) / 1024:.0f}" if "wall" in p else "—"
+        ratio = fmt_ratio(r["wall"] / p["wall"]) if "wall" in r and "wall" in p else "—"
+        lines.append(f"| {cell(label)} | {wall} | {rss} | {cell(peer)} | {peer_wall} | {peer_rss} | {ratio} | {cell(goal)} |")
+    return "\n".join(lines)
 
 
 def run_peers(py, peers_py, corpus, runs, out):
@@ -645,7 +805,7 @@ def table(rows):
             continue
         x_floor = fmt_ratio(r["wall"] / floor) if floor else "—"
         speedup = fmt_ratio(r["wall"] / lore) if lore and r["tool"] != "Lore" else "—"
-        if r["key"] == "lore-check":
+        if r["key"] in ("lore-check", "git-log", "pre-commit"):  # peers of other rows (see the issue-14 table)
             speedup = "—"
         if r["key"] == "rg":  # compared with lore search, the task it does
             searched = next((x["wall"] for x in rows if x["key"] == "lore-search" and "wall" in x), None)
@@ -674,7 +834,8 @@ def report(name, corpus, facts, rows, lore, version, started):
             f"Lore: `{lore}` ({version}). Started {started}.\n"
             f"Median wall of the timed runs (warm-up discarded unless ≥ 10 s); peak RSS = largest "
             f"single process, maximum over the timed runs; ratios within this table only.\n\n"
-            f"{table(rows)}\n")
+            f"{table(rows)}\n\n"
+            f"#### The issue-14 table ({name})\n\n{issue_table(rows)}\n")
 
 
 # --------------------------------------------------------------------------
@@ -763,6 +924,7 @@ def main():
         log(f"[{name}] {corpus}: {facts['entries']} entries, {facts['commits']} commits; "
             f"--runs {runs}")
         lore_rows = run_lore(lore, corpus, facts, runs, args, args.all_lore)
+        lore_rows += run_incremental(lore, corpus, facts, runs, args)
         peer_rows, peers_data = [], None
         if not args.no_peers:
             try:

@@ -12,6 +12,11 @@ public enum HistoryReader {
     public static func read(_ repository: Repository, tip: ObjectID, folders: [GitPath], useCache: Bool = true,
                             progress: ((Int) -> Void)? = nil) throws(GitError) -> RepositoryHistory {
         let boundary = repository.shallowBoundary()
+        // The state recorded at an earlier tip: only the commits made since are read and replayed.
+        let stateStore = useCache ? HistoryStateStore(directory: repository.commonDirectory, folders: folders) : nil
+        if let stateStore, boundary.isEmpty, let resumed = try resume(repository, tip: tip, folders: folders, store: stateStore) {
+            return resumed
+        }
         let cache = useCache ? HistoryCache(directory: repository.commonDirectory, folders: folders) : nil
         var commits: [ObjectID: HistoryCommit] = [:]
         var missing: [ObjectID] = []
@@ -51,12 +56,49 @@ public enum HistoryReader {
         }
         cache?.save()
         let mailmap = try? repository.mailmap()
-        return replay(order: order, commits: commits, tip: tip, mailmap: mailmap)
+        let replayed = replay(order: order, commits: commits, tip: tip, seed: nil)
+        if let stateStore, boundary.isEmpty { stateStore.save(replayed) }
+        return replayed.history(mailmap: mailmap)
+    }
+
+    /// How many commits past the recorded state a run walks back to find it before reading the
+    /// whole history instead.
+    static let resumeLimit = 100
+
+    /// The history at `tip` from the state recorded at an ancestor of it, when the commits since
+    /// are a line of at most `resumeLimit` commits with one parent each (no merge); `nil` when
+    /// there is no such state (none recorded, a rewritten branch, a merge since): then the whole
+    /// history is read.
+    static func resume(_ repository: Repository, tip: ObjectID, folders: [GitPath],
+                       store: HistoryStateStore) throws(GitError) -> RepositoryHistory? {
+        guard store.isEmpty == false else { return nil }
+        var newer: [ObjectID] = []
+        var commits: [ObjectID: HistoryCommit] = [:]
+        var current = tip
+        var found: HistoryState?
+        while found == nil {
+            if let state = store.state(at: current) {
+                found = state
+                break
+            }
+            guard newer.count < resumeLimit else { return nil }
+            let record = HistoryCommit(try repository.readCommit(current, under: folders))
+            guard record.parents.count == 1, let parent = record.parents.first else { return nil }
+            commits[current] = record
+            newer.append(current)
+            current = parent
+        }
+        guard let found else { return nil }
+        let mailmap = try? repository.mailmap()
+        if newer.isEmpty { return found.history(mailmap: mailmap) }
+        let replayed = replay(order: newer.reversed(), commits: commits, tip: tip, seed: found)
+        store.save(replayed)
+        return replayed.history(mailmap: mailmap)
     }
 
     /// One line of descent of a file: the same entry across edits and renames.
-    private struct Lineage {
-        var created: Int?          // index in `order`
+    struct Lineage: Equatable {
+        var created: Int?          // index in the replay's commit table
         var touches: [Int] = []
         var previousPaths: [GitPath] = []
         var beforeBoundary = false
@@ -67,12 +109,17 @@ public enum HistoryReader {
     /// as in another parent takes that parent's lineage and is not counted as changed by the merge
     /// (what `git log` calls history simplification): the commit that added a file on a branch is
     /// its creator, not the merge that brought it in.
-    static func replay(order: [ObjectID], commits: [ObjectID: HistoryCommit], tip: ObjectID, mailmap: Mailmap?) -> RepositoryHistory {
-        var replay = Replay(order: order, commits: commits, tip: tip)
-        for (index, id) in order.enumerated() { replay.apply(id, at: index) }
-        let entries = histories(replay.lineages, at: replay.states[tip] ?? [:], order: order, commits: commits, mailmap: mailmap)
-        return RepositoryHistory(tip: tip.hex, isPartial: replay.partial, commitCount: order.count, entries: entries,
-                                 trailers: replay.trailers.reversed())
+    ///
+    /// With `seed` (the state recorded at the first parent of `order`'s oldest commit), the replay
+    /// starts from that state instead of from nothing: it gives what replaying the whole history
+    /// gives, as `order` then continues the order the seed was made in.
+    static func replay(order: [ObjectID], commits: [ObjectID: HistoryCommit], tip: ObjectID, seed: HistoryState?) -> HistoryState {
+        var replay = Replay(order: order, commits: commits, tip: tip, seed: seed)
+        let start = seed?.commits.count ?? 0
+        for (offset, id) in order.enumerated() { replay.apply(id, at: start + offset) }
+        return HistoryState(tip: tip, commitCount: (seed?.commitCount ?? 0) + order.count, partial: replay.partial,
+                            trailers: replay.trailers, commits: replay.table, lineages: replay.lineages,
+                            paths: replay.states[tip] ?? [:]).compacted()
     }
 
     /// The state of the replay: every lineage met so far and the path table of each commit that a
@@ -87,10 +134,24 @@ public enum HistoryReader {
         var partial = false
         var trailers: [TrailerLink] = []
 
-        init(order: [ObjectID], commits: [ObjectID: HistoryCommit], tip: ObjectID) {
+        /// The commit of each index a lineage refers to, with its author.
+        var table: [HistoryState.Commit] = []
+
+        init(order: [ObjectID], commits: [ObjectID: HistoryCommit], tip: ObjectID, seed: HistoryState?) {
             self.commits = commits
             self.tip = tip
-            for id in order { for parent in commits[id]?.parents ?? [] { pendingChildren[parent, default: 0] += 1 } }
+            if let seed {
+                lineages = seed.lineages
+                states[seed.tip] = seed.paths
+                partial = seed.partial
+                trailers = seed.trailers
+                table = seed.commits
+            }
+            table.reserveCapacity(table.count + order.count)
+            for id in order {
+                table.append(HistoryState.Commit(id: id, author: commits[id]?.author))
+                for parent in commits[id]?.parents ?? [] { pendingChildren[parent, default: 0] += 1 }
+            }
         }
 
         /// Applies commit `id` (the `index`th oldest) to its first parent's state.
@@ -159,8 +220,8 @@ public enum HistoryReader {
 
     /// The history of each path of the tip's state: its lineage's creator, last toucher and
     /// authors (mailmap applied, in order of first contribution).
-    private static func histories(_ lineages: [Lineage], at state: [GitPath: Int], order: [ObjectID],
-                                  commits: [ObjectID: HistoryCommit], mailmap: Mailmap?) -> [GitPath: EntryHistory] {
+    static func histories(_ lineages: [Lineage], at state: [GitPath: Int], table: [HistoryState.Commit],
+                          mailmap: Mailmap?) -> [GitPath: EntryHistory] {
         var people: [String: Person] = [:]
         func person(_ signature: HistoryCommit.Author) -> Person {
             let key = signature.name + "\u{0}" + signature.email
@@ -170,12 +231,13 @@ public enum HistoryReader {
             people[key] = made
             return made
         }
-        func author(_ index: Int) -> HistoryCommit.Author? { commits[order[index]]?.author }
+        func author(_ index: Int) -> HistoryCommit.Author? { index < table.count ? table[index].author : nil }
         func summary(_ index: Int) -> CommitSummary? {
             guard let author = author(index) else { return nil }
-            return CommitSummary(id: order[index].hex, time: author.time, offsetMinutes: author.offsetMinutes, author: person(author))
+            return CommitSummary(id: table[index].id.hex, time: author.time, offsetMinutes: author.offsetMinutes, author: person(author))
         }
         var entries: [GitPath: EntryHistory] = [:]
+        entries.reserveCapacity(state.count)
         for (path, index) in state {
             let lineage = lineages[index]
             var authors: [Person] = []

@@ -442,7 +442,7 @@ Every page links to the entries it builds on and to those that followed.</p>
 {{{content}}}
 </main>
 <footer class="site">
-<p>Published by Lore from {{snapshot}}{{#sourceURL}} · <a href="{{sourceURL}}">source</a>{{/sourceURL}} · <a href="{{root}}index.json">index.json</a></p>
+<p>Published by Lore{{#snapshot}} from {{snapshot}}{{/snapshot}}{{#sourceURL}} · <a href="{{sourceURL}}">source</a>{{/sourceURL}} · <a href="{{root}}index.json">index.json</a></p>
 </footer>
 </body>
 </html>

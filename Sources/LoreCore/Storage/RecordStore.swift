@@ -96,7 +96,7 @@ package final class RecordStore: @unchecked Sendable {
     }
 
     /// Makes these the file's only records, written whole and atomically: for a store that keeps
-    /// one current value under a key (a snapshot's state), where appending would keep every old one.
+    /// one current value under a key (a snapshot's state, the history state), where appending would keep every old one.
     package func replace(with records: [(key: [UInt8], payload: [UInt8])]) {
         save(records.map { (Key(bytes: $0.key[...]), $0.payload[...]) }, whole: true)
     }
@@ -163,8 +163,8 @@ package enum FNV1a {
 
 /// A fast 64-bit hash taking eight bytes at a time (multiply and fold), for checksums of large
 /// cache files: stable across machines and runs, not cryptographic.
-enum WordHash {
-    static func hash(_ bytes: ArraySlice<UInt8>, seed: UInt64) -> UInt64 {
+package enum WordHash {
+    package static func hash(_ bytes: ArraySlice<UInt8>, seed: UInt64) -> UInt64 {
         bytes.withUnsafeBytes { raw -> UInt64 in
             var hash = seed ^ (UInt64(raw.count) &* 0xFF51_AFD7_ED55_8CCD)
             var offset = 0

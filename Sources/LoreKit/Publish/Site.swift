@@ -59,8 +59,29 @@ public enum PublishError: Error, Sendable, CustomStringConvertible {
 public struct SiteFile: Sendable, Hashable {
     /// The path inside the site, `/`-separated (`entries/PM-0001.html`).
     public let path: String
-    /// The exact bytes.
+    /// The exact bytes (empty when the file is taken from `previous`).
     public let bytes: [UInt8]
+    /// The file of the previous site that holds these bytes unchanged (an absolute path), when the
+    /// page's inputs have not changed since: it is linked (or copied) rather than rendered again.
+    public let previous: String?
+    /// The size of the file in bytes.
+    public let size: Int
+
+    /// A file with these bytes.
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        self.previous = nil
+        self.size = bytes.count
+    }
+
+    /// A file that is the file `previous` of the previous site, `size` bytes long.
+    public init(path: String, previous: String, size: Int) {
+        self.path = path
+        self.bytes = []
+        self.previous = previous
+        self.size = size
+    }
 }
 
 /// A complete static site for one snapshot, in memory: pages, `index.json`, `feed.xml`, the
@@ -86,8 +107,12 @@ public struct Site: Sendable {
 
     /// Builds the site of the snapshot `source` of `memory`: entries, links and history are read
     /// once (`MemoryIndex`), bodies are rendered in safe mode, pages from the theme's templates.
+    ///
+    /// With `previous`, the folder of a site published before (normally `--out` itself), a page
+    /// whose inputs are what that site's manifest records is not rendered again but taken from it
+    /// (see `SiteFile.previous`); the files are the same bytes a build without it gives.
     public static func build(_ memory: MemoryRepository, source: SnapshotSource, options: PublishOptions = PublishOptions(),
-                             progress: ((Int) -> Void)? = nil) throws(PublishError) -> Site {
+                             previous: String? = nil, progress: ((Int) -> Void)? = nil) throws(PublishError) -> Site {
         let snapshot: Snapshot, index: MemoryIndex
         var draftsLeftOut = 0
         do {
@@ -123,7 +148,8 @@ public struct Site: Sendable {
             }
         }
         let builder = SiteBuilder(index: index, theme: theme, forge: forge, options: options, today: today, bodies: bodies)
-        var site = Site(files: builder.files(), index: index, themeOverrides: theme.overrides, ignoredThemeFiles: theme.ignored)
+        let reused = previous.flatMap { folder in SiteManifest.read(site: folder).map { (manifest: $0, folder: folder) } }
+        var site = Site(files: builder.files(reusing: reused), index: index, themeOverrides: theme.overrides, ignoredThemeFiles: theme.ignored)
         site.draftsLeftOut = draftsLeftOut
         return site
     }
@@ -165,6 +191,10 @@ public struct Site: Sendable {
 /// The theme's templates: the built-in files with those of `.lore/theme/` in their place.
 struct SiteTheme: Sendable {
     let library: MustacheLibrary
+    /// A digest of every theme file's name and text: a page made with another theme is rendered again.
+    let digest: String
+    /// The templates that show the date (`asOf`), themselves, through the layout or a partial.
+    let showsDate: Set<String>
     let assets: [String: String]
     let overrides: [String]
     let ignored: [String]
@@ -209,7 +239,35 @@ struct SiteTheme: Sendable {
                 throw .theme(path: path, message: "not a valid Mustache template: \(error)")
             }
         }
-        return SiteTheme(library: library, assets: assets, overrides: overrides.sorted(), ignored: ignored.sorted())
+        var digest = PageDigest()
+        for (name, text) in texts.sorted(by: { $0.key < $1.key }) {
+            digest.add(name)
+            digest.add(text)
+        }
+        return SiteTheme(library: library, digest: digest.hex, showsDate: mentioning("asOf", in: texts), assets: assets, overrides: overrides.sorted(), ignored: ignored.sorted())
+    }
+
+    /// The names of the templates (`*.mustache` files, without the extension) whose text, or the
+    /// text of a partial they include (`{{> name}}`) or of the layout, holds `word`.
+    static func mentioning(_ word: String, in texts: [String: String]) -> Set<String> {
+        var templates: [String: String] = [:]
+        for (name, text) in texts where name.hasSuffix(".mustache") { templates[String(name.dropLast(".mustache".count))] = text }
+        func partials(_ text: String) -> [String] {
+            text.components(separatedBy: "{{>").dropFirst().compactMap { rest in
+                rest.components(separatedBy: "}}").first?.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        func mentions(_ name: String, _ seen: inout Set<String>) -> Bool {
+            guard seen.insert(name).inserted, let text = templates[name] else { return false }
+            if text.contains(word) { return true }
+            return partials(text).contains { mentions($0, &seen) }
+        }
+        var noneSeen = Set<String>()
+        let everywhere = mentions("layout", &noneSeen)
+        return Set(templates.keys.filter { name in
+            var seen = Set<String>()
+            return everywhere || mentions(name, &seen)
+        })
     }
 
     func render(_ template: String, _ context: [String: Any]) -> String {

@@ -21,6 +21,9 @@ struct SiteBuilder: Sendable {
     let yearPages: [String: String]
     /// With `--org`, one page per repository (team) of the organization; empty otherwise.
     let teamPages: [String: String]
+    /// Entry path → its place among all entries newest first (date, then path): lists are put in
+    /// that order by this number, not by comparing dates again for every page.
+    let dateRank: [GitPath: Int]
     var siteTitle: String { options.title ?? "Organizational memory" }
 
     init(index: MemoryIndex, theme: SiteTheme, forge: Forge?, options: PublishOptions, today: String?, bodies: [String]) {
@@ -53,6 +56,15 @@ struct SiteBuilder: Sendable {
         servicePages = allocate("services", entries.flatMap { $0.frontMatter.list("services") })
         statusPages = allocate("statuses", entries.compactMap(\.status))
         yearPages = allocate("years", entries.compactMap(Self.year))
+        let newestFirst = entries.indices.sorted { a, b in
+            let (x, y) = (entries[a], entries[b])
+            if (x.date ?? "") != (y.date ?? "") { return (x.date ?? "") > (y.date ?? "") }
+            return x.path < y.path
+        }
+        var dateRank: [GitPath: Int] = [:]
+        dateRank.reserveCapacity(entries.count)
+        for (rank, position) in newestFirst.enumerated() { dateRank[entries[position].path] = rank }
+        self.dateRank = dateRank
         let organization = index.organization
         teamPages = allocate("teams", entries.flatMap { Self.team($0, organization) })
     }
@@ -75,10 +87,13 @@ struct SiteBuilder: Sendable {
 
     // MARK: - Files
 
-    func files() -> [SiteFile] {
+    /// Every file of the site, in path order. With `previous` (the manifest of the site published
+    /// before in `folder`), a page whose inputs have the digest recorded there, and whose file is
+    /// still the size recorded, is not rendered: its file refers to the previous one. The marker
+    /// file records the manifest of the pages, so the result is the same bytes either way.
+    func files(reusing previous: (manifest: SiteManifest, folder: String)? = nil) -> [SiteFile] {
         var files: [SiteFile] = []
         func add(_ path: String, _ text: String) { files.append(SiteFile(path: path, bytes: Array(text.utf8))) }
-        add(Site.markerName, Site.markerText)
         for (name, text) in theme.assets.sorted(by: { $0.key < $1.key }) { add(name, text) }
         files.append(SiteFile(path: "index.json", bytes: index.render(lines: false)))
         add("feed.xml", AtomFeed(builder: self).render())
@@ -113,10 +128,46 @@ struct SiteBuilder: Sendable {
             }
         }
         for (position, entry) in index.corpus.entries.enumerated() {
-            jobs.append(PageJob(path: pages[entry.path]!, template: "entry", title: displayTitle(entry), root: "../", content: .entry(position)))
+            guard let page = pages[entry.path] else { continue }
+            jobs.append(PageJob(path: page, template: "entry", title: displayTitle(entry), root: "../", content: .entry(position)))
         }
-        files.append(contentsOf: jobs.parallelMap { job in SiteFile(path: job.path, bytes: Array(render(job).utf8)) })
+        let rendered = jobs.parallelMap { job -> (file: SiteFile, page: SiteManifest.Page) in
+            let context = self.context(job)
+            let digest = self.digest(job, context: context)
+            if let previous, let recorded = previous.manifest.pages[job.path], recorded.digest == digest,
+               Self.fileSize(previous.folder + "/" + job.path) == recorded.size {
+                return (SiteFile(path: job.path, previous: previous.folder + "/" + job.path, size: recorded.size), recorded)
+            }
+            let bytes = Array(page(job.template, title: job.title, root: job.root, context: context).utf8)
+            return (SiteFile(path: job.path, bytes: bytes), SiteManifest.Page(digest: digest, size: bytes.count))
+        }
+        var manifest = SiteManifest()
+        for (file, page) in rendered {
+            files.append(file)
+            manifest.pages[file.path] = page
+        }
+        add(Site.markerName, manifest.markerText())
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// The digest of everything a page is made from: the theme, the page's template, title and
+    /// root, the values every page shows (site title, date, snapshot, forge) and its context.
+    func digest(_ job: PageJob, context: [String: Any]) -> String {
+        var digest = PageDigest()
+        // The date counts only for a page whose templates show it (`asOf`): a new day (a commit on
+        // another day moves "today") rewrites those pages, not every entry's.
+        let dated = theme.showsDate.contains(job.template)
+        for text in [theme.digest, job.template, job.title, job.root, siteTitle, dated ? today ?? "" : "", dated && today != nil ? "+" : "-",
+                     job.template == "home" ? snapshotDescription : "", forge?.base ?? ""] { digest.add(text) }
+        digest.add(any: context)
+        return digest.hex
+    }
+
+    /// The size of the regular file at `path`, or `nil`.
+    static func fileSize(_ path: String) -> Int? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
     }
 
     /// One page to render.
@@ -134,6 +185,11 @@ struct SiteBuilder: Sendable {
     }
 
     func render(_ job: PageJob) -> String {
+        page(job.template, title: job.title, root: job.root, context: context(job))
+    }
+
+    /// The template's context of a page (without the values `page` adds).
+    func context(_ job: PageJob) -> [String: Any] {
         let entries = index.corpus.entries
         let context: [String: Any]
         switch job.content {
@@ -153,7 +209,7 @@ struct SiteBuilder: Sendable {
                             "entries": summaries(listed, root: "../", withSummary: false)])
         case .entry(let position): context = entryContext(entries[position], body: bodies[position])
         }
-        return page(job.template, title: job.title, root: job.root, context: context)
+        return context
     }
 
     /// A page: the template's text inside `layout`.
@@ -163,8 +219,10 @@ struct SiteBuilder: Sendable {
         context["siteTitle"] = siteTitle
         context["asOf"] = today
         let content = theme.render(template, context)
-        var layout: [String: Any] = ["pageTitle": title, "siteTitle": siteTitle, "root": root, "content": content,
-                                     "snapshot": snapshotDescription]
+        var layout: [String: Any] = ["pageTitle": title, "siteTitle": siteTitle, "root": root, "content": content]
+        // The snapshot (its commit) is named on the home page only: a page that named it would
+        // change with every commit, and a publish after one commit rewrites only what changed.
+        if template == "home" { layout["snapshot"] = snapshotDescription }
         if let forge { layout["sourceURL"] = forge.base }
         return theme.render("layout", layout)
     }
@@ -189,11 +247,11 @@ struct SiteBuilder: Sendable {
 
     // MARK: - Lists
 
+    /// Entries newest first (by date, then path), by their precomputed rank: sorting numbers, not
+    /// entries, keeps a page of many entries cheap.
     func byDate(_ entries: [Entry]) -> [Entry] {
-        entries.sorted { a, b in
-            if (a.date ?? "") != (b.date ?? "") { return (a.date ?? "") > (b.date ?? "") }
-            return a.path < b.path
-        }
+        let ranks = entries.map { dateRank[$0.path] ?? Int.max }
+        return ranks.indices.sorted { ranks[$0] < ranks[$1] }.map { entries[$0] }
     }
 
     func displayTitle(_ entry: Entry) -> String { entry.title ?? entry.id ?? entry.path.description }
@@ -366,7 +424,11 @@ struct SiteBuilder: Sendable {
             view["updated"] = commit(history.updated)
             context["history"] = self.view(view)
         }
-        if let forge, let tip { context["sourceURL"] = forge.fileURL(entry.path.description, commit: tip) }
+        // The file as the last commit that changed it left it (the same bytes as at the tip), so the
+        // page does not change with commits that leave the entry alone.
+        if let forge, let commit = index.history.history(of: entry.path)?.updated?.id ?? tip {
+            context["sourceURL"] = forge.fileURL(entry.path.description, commit: commit)
+        }
         if let forge { context["editURL"] = forge.editURL(entry.path.description) }
         context["actionItems"] = ActionItems.items(of: entry).map { itemView(Item(entry: entry, item: $0), root: root) }
         // The template's own `## Action items` section is the prose; the table is the tracked list,

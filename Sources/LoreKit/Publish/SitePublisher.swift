@@ -130,11 +130,21 @@ public enum SitePublisher {
                 }
                 made.insert(directory)
             }
+            var bytes = file.bytes
+            if let previous = file.previous {
+                // The previous site's file, unchanged: a hard link (the previous folder is removed
+                // once the new one is in place), or a copy where links are not possible.
+                if link(previous, path) == 0 { continue }
+                guard let data = FileManager.default.contents(atPath: previous), data.count == file.size else {
+                    throw .write(path: path, message: "the previous site's \(file.path) changed while publishing")
+                }
+                bytes = Array(data)
+            }
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw .write(path: path, message: String(cString: strerror(errno))) }
             var written = 0
-            while written < file.bytes.count {
-                let count = file.bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, file.bytes.count - written) }
+            while written < bytes.count {
+                let count = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
                 if count < 0 {
                     if errno == EINTR { continue }
                     let message = String(cString: strerror(errno))

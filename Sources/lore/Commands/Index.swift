@@ -15,7 +15,8 @@ struct Index: ParsableCommand {
         snapshot gives the same bytes on any machine, time zone or locale.
 
         History comes from one walk of the commits, cached in the git folder
-        (lore/history-cache), so a later run reads only new commits. In a shallow
+        (lore/history-cache, and where the walk stood in lore/history-state),
+        so a later run reads and replays only the new commits. In a shallow
         clone the walk stops at the boundary: values are marked "partial" and a
         note on stderr says how to fetch more. Progress is shown on stderr only
         when it is a terminal.

@@ -27,7 +27,11 @@ struct Publish: ParsableCommand {
         snapshot gives the same bytes on any machine, time zone or locale.
 
         The site is built in a temporary folder beside --out and renamed into
-        place, so a failed publish leaves the previous site as it was. --out
+        place, so a failed publish leaves the previous site as it was. Into a
+        site published before, only the pages whose inputs changed are
+        rendered (the manifest in .lore-site records a digest of each page's
+        inputs); the others are taken from it unchanged, and the result is
+        the same bytes as a publish into an empty folder. --out
         must never hold the repository, lie inside the git folder, or hold or
         lie inside a tracked file, a kind's folder or .lore/, --force or not;
         it must be missing, empty, or a site written earlier (it has a
@@ -107,7 +111,10 @@ struct Publish: ParsableCommand {
         let target: String
         do {
             target = try SitePublisher.checkOutput(out, protecting: roots, repository: try protectedPaths(memory), force: force)
-            site = try Site.build(memory, source: snapshot.source, options: options, progress: Progress.reporter("reading history"))
+            // A site published before into --out: pages whose inputs did not change are taken from it.
+            let previous = FileManager.default.fileExists(atPath: target + "/" + Site.markerName) ? target : nil
+            site = try Site.build(memory, source: snapshot.source, options: options, previous: previous,
+                                  progress: Progress.reporter("reading history"))
             Progress.finish()
             try SitePublisher.write(site, to: target)
         } catch {

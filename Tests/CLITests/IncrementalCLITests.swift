@@ -1,0 +1,278 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every file of a folder by relative path, with its bytes.
+private func files(_ folder: String) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    let enumerator = try #require(FileManager.default.enumerator(atPath: folder))
+    while let relative = enumerator.nextObject() as? String {
+        var isFolder: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isFolder)
+        if !isFolder.boolValue { out[relative] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + relative)) }
+    }
+    return out
+}
+
+/// The inode of a file: the same after a publish when the page was taken from the previous site.
+private func inode(_ path: String) -> UInt64? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    return UInt64(info.st_ino)
+}
+
+/// A small deterministic generator (the same sequence on every machine).
+struct SeededRandom {
+    var state: UInt64
+    mutating func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
+    }
+}
+
+/// `lore index --output` and `lore publish --out` after a change read only what the change
+/// touched (the history state in the git folder, the previous site's manifest) and give exactly
+/// the bytes of a cold run with caches off, whatever the change and whatever state was left.
+@Suite struct IncrementalCLITests {
+    /// A repository with a few linked entries of two kinds.
+    final class Memory {
+        let repo: TemporaryRepository
+        var day = 1
+        var next = 1
+        /// Path → id of the entries now in the working tree.
+        var entries: [String: String] = [:]
+
+        init() throws {
+            repo = try TemporaryRepository()
+            try repo.write("src/pay/pool.go", "package pay\n")
+            for _ in 0..<4 { try add() }
+            try commit("Start the memory")
+        }
+
+        func text(_ id: String, title: String, links: [String], tags: [String], body: String) -> String {
+            let related = links.isEmpty ? "" : "related: [\(links.joined(separator: ", "))]\n"
+            let wiki = links.first.map { " See [[\($0)]]." } ?? ""
+            return entryText(id: id, title: title, status: "active", extra: "tags: [\(tags.joined(separator: ", "))]\n\(related)",
+                             body: "## Summary\n\n\(body)\(wiki)\n")
+        }
+
+        func add(random: inout SeededRandom) throws {
+            try add(linkTo: entries.values.sorted().first.map { [$0] } ?? [], tag: ["db", "net", "ops"][random.next(3)])
+        }
+
+        func add(linkTo links: [String] = [], tag: String = "db") throws {
+            let number = next
+            next += 1
+            let lesson = number % 2 == 0
+            let id = (lesson ? "LL-" : "PM-") + String(format: "%04d", number)
+            let path = lesson ? "lessons/l\(number).md" : "postmortems/2025/p\(number).md"
+            try repo.write(path, text(id, title: "Entry \(number)", links: links, tags: [tag], body: "Entry \(number) happened."))
+            entries[path] = id
+        }
+
+        func commit(_ message: String, author: String = "Ada Tester") throws {
+            let date = "2025-03-\(day < 10 ? "0" : "")\(day)T10:00:00+01:00"
+            day += 1
+            try repo.git(["add", "-A"])
+            try repo.git(["commit", "-q", "-m", message], environment: [
+                "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": author.lowercased().replacingOccurrences(of: " ", with: ".") + "@example.com",
+                "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date])
+        }
+
+        /// One random change, committed: an edit, an added entry, a rename, a deletion, or a
+        /// commit naming an entry in a `Lore:` trailer.
+        func change(_ random: inout SeededRandom) throws {
+            let paths = entries.keys.sorted()
+            let author = ["Ada Tester", "Bob Builder", "Cy Writer"][random.next(3)]
+            switch paths.count < 3 ? 1 : random.next(5) {
+            case 0:
+                let path = paths[random.next(paths.count)], id = entries[path]!
+                let others = entries.values.filter { $0 != id }.sorted()
+                let links = others.isEmpty ? [] : [others[random.next(others.count)]]
+                try repo.write(path, text(id, title: "Entry \(id) edited \(day)", links: links, tags: [["db", "net", "ops"][random.next(3)]],
+                                          body: "Edited on day \(day)."))
+                try commit("Edit \(id)", author: author)
+            case 1:
+                try add(random: &random)
+                try commit("Add an entry", author: author)
+            case 2:
+                let path = paths[random.next(paths.count)]
+                let target = path.hasPrefix("lessons/") ? "lessons/moved-\(day).md" : "postmortems/2025/moved-\(day).md"
+                try repo.git(["mv", path, target])
+                entries[target] = entries.removeValue(forKey: path)
+                try commit("Move \(path)", author: author)
+            case 3:
+                let path = paths[random.next(paths.count)]
+                try repo.git(["rm", "-q", path])
+                entries[path] = nil
+                try commit("Delete \(path)", author: author)
+            default:
+                try repo.write("src/pay/pool.go", "package pay\n// day \(day)\n")
+                let id = entries.values.sorted()[random.next(entries.count)]
+                try commit("Tune the pool\n\nLore: \(id)", author: author)
+            }
+        }
+    }
+
+    /// The incremental outputs (kept from run to run) equal cold runs with caches off.
+    static func expectSameAsCold(_ memory: Memory, site: String, json: String, jsonl: String, step: String) throws {
+        let repo = memory.repo
+        let today = ["--today", "2025-06-01"]
+        #expect(try lore(["index", "--output", json], in: repo).status == 0, "\(step)")
+        #expect(try lore(["index", "--format", "jsonl", "--output", jsonl], in: repo).status == 0, "\(step)")
+        let published = try lore(["publish", "--out", site] + today, in: repo)
+        #expect(published.status == 0, "\(step): \(published.stderr)")
+        let cold = ["LORE_NO_CACHE": "1"]
+        let coldJSON = try lore(["index"], in: repo, environment: cold)
+        let coldLines = try lore(["index", "--format", "jsonl"], in: repo, environment: cold)
+        #expect(try String(contentsOfFile: json, encoding: .utf8) == coldJSON.stdout, "\(step): JSON index differs")
+        #expect(try String(contentsOfFile: jsonl, encoding: .utf8) == coldLines.stdout, "\(step): JSONL index differs")
+        let coldSite = repo.base + "/cold-site"
+        try? FileManager.default.removeItem(atPath: coldSite)
+        #expect(try lore(["publish", "--out", coldSite] + today, in: repo, environment: cold).status == 0)
+        let warm = try files(site), fresh = try files(coldSite)
+        #expect(warm.keys.sorted() == fresh.keys.sorted(), "\(step): the site's files differ")
+        for (path, bytes) in fresh.sorted(by: { $0.key < $1.key }) where warm[path] != bytes {
+            Issue.record("\(step): \(path) differs from a cold publish")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3]) func randomCommitsGiveTheColdBytes(seed: UInt64) throws {
+        let memory = try Memory()
+        let site = memory.repo.base + "/site", json = memory.repo.base + "/index.json", jsonl = memory.repo.base + "/index.jsonl"
+        var random = SeededRandom(state: seed)
+        try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "seed \(seed), start")
+        for step in 1...6 {
+            try memory.change(&random)
+            try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "seed \(seed), step \(step)")
+        }
+    }
+
+    /// Two commits at once, a merge, and a branch rewritten under the recorded state (a force
+    /// push): each is read right.
+    @Test func mergesAndRewrittenBranchesGiveTheColdBytes() throws {
+        let memory = try Memory()
+        let repo = memory.repo
+        let site = repo.base + "/site", json = repo.base + "/index.json", jsonl = repo.base + "/index.jsonl"
+        var random = SeededRandom(state: 7)
+        try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "start")
+        try memory.change(&random)
+        try memory.change(&random)
+        try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "two commits")
+        try repo.git(["checkout", "-q", "-b", "side"])
+        try memory.add()
+        try memory.commit("Add on a branch", author: "Bob Builder")
+        try repo.git(["checkout", "-q", "main"])
+        try repo.write("lessons/main-only.md", entryText(id: "LL-0900", title: "Main only", status: "active"))
+        try memory.commit("Add on main")
+        try repo.git(["merge", "-q", "--no-ff", "-m", "Merge side", "side"], environment: [
+            "GIT_AUTHOR_DATE": "2025-04-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2025-04-01T10:00:00+00:00"])
+        try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "merge")
+        try memory.change(&random)
+        try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "after the merge")
+        try repo.git(["reset", "-q", "--hard", "HEAD~2"])
+        try repo.write("lessons/rewritten.md", entryText(id: "LL-0901", title: "Rewritten", status: "active"))
+        try memory.commit("Another story")
+        try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "rewritten branch")
+    }
+
+    /// A damaged, truncated or foreign history state or site manifest, or a page changed behind
+    /// Lore's back, is noticed: the result is still the cold one.
+    @Test func damagedStateIsReadAgain() throws {
+        let memory = try Memory()
+        let repo = memory.repo
+        let site = repo.base + "/site", json = repo.base + "/index.json", jsonl = repo.base + "/index.jsonl"
+        let state = repo.path + "/.git/lore/history-state"
+        try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "start")
+        #expect(FileManager.default.fileExists(atPath: state))
+        let damages: [(String, (Data) -> Data)] = [
+            ("truncated", { $0.prefix($0.count / 2) }),
+            ("a flipped byte", { var data = $0; data[data.count - 20] ^= 0x5A; return data }),
+            ("foreign version", { Data("lore history state 1 9.9.9\n".utf8) + $0.dropFirst(27) }),
+            ("garbage", { _ in Data("not a state at all".utf8) }),
+        ]
+        var random = SeededRandom(state: 11)
+        for (name, damage) in damages {
+            try memory.change(&random)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: state))
+            try damage(bytes).write(to: URL(fileURLWithPath: state))
+            try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "history state \(name)")
+        }
+        let marker = site + "/.lore-site"
+        let manifestDamages: [(String, (String) -> String)] = [
+            ("truncated", { String($0.prefix($0.count / 2)) }),
+            ("foreign version", { $0.replacingOccurrences(of: "lore site manifest 1 ", with: "lore site manifest 7 ") }),
+            ("wrong digests", { text in
+                text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                    line.count > 40 && line.first != "T" ? "0" + line.dropFirst() : String(line)
+                }.joined(separator: "\n")
+            }),
+            ("marker only", { _ in "This folder is a site written by `lore publish`; the next publish replaces it whole.\n" }),
+        ]
+        for (name, damage) in manifestDamages {
+            try memory.change(&random)
+            try damage(try String(contentsOfFile: marker, encoding: .utf8)).write(toFile: marker, atomically: false, encoding: .utf8)
+            try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "manifest \(name)")
+        }
+        // A page truncated, and one replaced by a symbolic link, after publishing: written again.
+        let page = site + "/all.html"
+        try Data("<html>".utf8).write(to: URL(fileURLWithPath: page))
+        let entryPage = try #require(try files(site).keys.filter { $0.hasPrefix("entries/") }.sorted().first)
+        try FileManager.default.removeItem(atPath: site + "/" + entryPage)
+        try FileManager.default.createSymbolicLink(atPath: site + "/" + entryPage, withDestinationPath: "/etc/hostname")
+        try Self.expectSameAsCold(memory, site: site, json: json, jsonl: jsonl, step: "pages changed behind Lore's back")
+    }
+
+    /// After a commit, history is resumed from the recorded state: the commit cache is not even
+    /// opened (removed, it is not made again), and the result is still the cold one. After a
+    /// merge, the whole history is replayed (the commit cache comes back) and the state recorded
+    /// again.
+    @Test func historyResumesFromTheRecordedState() throws {
+        let memory = try Memory()
+        let repo = memory.repo
+        let folder = repo.path + "/.git/lore/"
+        #expect(try lore(["index"], in: repo).status == 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "history-state"))
+        try FileManager.default.removeItem(atPath: folder + "history-cache")
+        var random = SeededRandom(state: 5)
+        try memory.change(&random)
+        let warm = try lore(["index"], in: repo)
+        #expect(warm.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder + "history-cache"))
+        #expect(warm.stdout == (try lore(["index"], in: repo, environment: ["LORE_NO_CACHE": "1"])).stdout)
+        try repo.git(["checkout", "-q", "-b", "side"])
+        try memory.add()
+        try memory.commit("On a branch")
+        try repo.git(["checkout", "-q", "main"])
+        try repo.git(["merge", "-q", "--no-ff", "-m", "Merge", "side"])
+        let merged = try lore(["index"], in: repo)
+        #expect(FileManager.default.fileExists(atPath: folder + "history-cache"))
+        #expect(merged.stdout == (try lore(["index"], in: repo, environment: ["LORE_NO_CACHE": "1"])).stdout)
+    }
+
+    /// After one edit, the pages that do not show the entry are taken from the previous site
+    /// (the same file), the entry's own page and the lists showing it are written anew.
+    @Test func onlyPagesWhoseInputsChangedAreWritten() throws {
+        let memory = try Memory()
+        let repo = memory.repo
+        let site = repo.base + "/site"
+        #expect(try lore(["publish", "--out", site, "--today", "2025-06-01"], in: repo).status == 0)
+        let paths = try files(site).keys.sorted()
+        var before: [String: UInt64] = [:]
+        for path in paths { before[path] = inode(site + "/" + path) }
+        // LL-0004 links to nothing and nothing links to it; edit its body only.
+        let edited = "lessons/l4.md"
+        try repo.write(edited, memory.text("LL-0004", title: "Entry 4", links: [], tags: ["db"], body: "Entry 4 happened, said again."))
+        try memory.commit("Reword LL-0004")
+        #expect(try lore(["publish", "--out", site, "--today", "2025-06-01"], in: repo).status == 0)
+        var kept: [String] = [], written: [String] = []
+        for path in paths {
+            if inode(site + "/" + path) == before[path] { kept.append(path) } else { written.append(path) }
+        }
+        #expect(written.contains("entries/ll-0004.html"))
+        #expect(kept.contains("entries/pm-0001.html"))
+        #expect(kept.contains("entries/pm-0003.html"))
+        #expect(kept.contains("tags/db.html") || written.contains("tags/db.html"))
+        #expect(!written.contains("search.html"))
+    }
+}
