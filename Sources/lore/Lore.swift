@@ -38,7 +38,7 @@ struct Lore: ParsableCommand {
         standard output for `lore check`, on standard error otherwise.
         """,
         version: "lore \(LoreVersion.current)",
-        subcommands: [Init.self, New.self, List.self, Search.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
+        subcommands: [Init.self, New.self, List.self, Search.self, Similar.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
                       Renumber.self, Import.self, Index.self, Links.self, Graph.self, Publish.self, Rules.self, Hooks.self, Trailers.self,
                       LSP.self, MCP.self]
     )

@@ -66,7 +66,7 @@ public enum Checker {
     /// Rules judging the whole snapshot, from the entries' summaries.
     public static let collectionRules: [any CollectionRule] = [
         DuplicateIDRule(), BrokenLinkRule(), SupersessionMismatchRule(), SupersessionCycleRule(),
-        UnmatchedAffectsRule(), UnknownCommitRule(), OverdueActionItemRule(),
+        UnmatchedAffectsRule(), UnknownCommitRule(), OverdueActionItemRule(), ReviewDueRule(), RecurringIncidentRule(),
     ]
     /// Findings made while reading files.
     public static let fileRules: [any FileRule.Type] = [

@@ -21,10 +21,22 @@ struct Actions: ParsableCommand {
         link when it names a commit of the repository (an id, or a URL
         ending in /commit/ID), and every commit whose message has a
         `Lore: ID` trailer naming the item's postmortem.
+
+        Reviews are listed too: entries past or near their review date
+        (`review_by`, or the kind's `review_every_days` after `reviewed`,
+        else `date`), with the entry's owner (`owner`, else the first
+        decider, else the first author).
+
+        --format ics writes an iCalendar file (RFC 5545) of the items not
+        done that have a due date and of the reviews: one all-day event per
+        item with a stable UID, DTSTAMP at --today (or SOURCE_DATE_EPOCH's
+        day), so equal repositories give equal bytes. --format csv writes
+        the same events as CSV (RFC 4180). The published site holds the
+        calendar as actions.ics.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, markdown
+        case text, json, markdown, ics, csv
     }
 
     enum Grouping: String, ExpressibleByArgument, CaseIterable {
@@ -59,15 +71,19 @@ struct Actions: ParsableCommand {
         let repository = memory.repository
         let commits = ActionItemReport.commits(history: history) { repository.commitID(prefix: $0)?.hex }
         let report = ActionItemReport(corpus: corpus, query: query, today: today.date, grouping: grouping,
-                                      commits: commits) { item in
+                                      commits: commits, keep: { item in
             (owner == nil || item.owner == owner) && (!overdue || item.state == .overdue)
                 && (!open || item.state == .open || item.state == .overdue)
-        }
+        }, keepReview: { review in
+            (owner == nil || review.owner == owner) && (!overdue || review.state == .overdue)
+        })
         switch format {
         case .json:
             Console.out(stableJSON(report))
         case .text: Console.out(text(report))
         case .markdown: Console.out(markdown(report))
+        case .ics: Console.out(ActionCalendar.ics(report))
+        case .csv: Console.out(ActionCalendar.csv(report))
         }
     }
 
@@ -90,7 +106,15 @@ struct Actions: ParsableCommand {
                             + (withCommits ? [commits] : []) + [item.title])
             }
         }
-        return (rows.isEmpty ? "" : TextTable.render(header: header, rows: rows)) + summary(report)
+        return (rows.isEmpty ? "" : TextTable.render(header: header, rows: rows)) + reviewsText(report) + summary(report)
+    }
+
+    /// The reviews as a table, after the items (nothing when there is none).
+    private func reviewsText(_ report: ActionItemReport) -> String {
+        guard let reviews = report.reviews else { return "" }
+        let rows = reviews.map { [$0.entry, $0.state.rawValue, $0.due, $0.owner ?? "-", $0.title ?? $0.path] }
+        return "\n" + TextTable.render(header: ["REVIEW", "STATE", "DUE", "OWNER", "TITLE"], rows: rows)
+            + "\(reviews.count) review\(reviews.count == 1 ? "" : "s"): \(reviews.filter { $0.state == .overdue }.count) overdue\n\n"
     }
 
     private func markdown(_ report: ActionItemReport) -> String {
