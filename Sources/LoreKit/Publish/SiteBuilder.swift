@@ -19,6 +19,8 @@ struct SiteBuilder: Sendable {
     let servicePages: [String: String]
     let statusPages: [String: String]
     let yearPages: [String: String]
+    /// The corpus's entries ranked by likeness, for each entry page's "Similar entries".
+    let similarity: SimilarityIndex
     var siteTitle: String { options.title ?? "Organizational memory" }
 
     init(index: MemoryIndex, theme: SiteTheme, forge: Forge?, options: PublishOptions, today: String?, bodies: [String]) {
@@ -51,6 +53,7 @@ struct SiteBuilder: Sendable {
         servicePages = allocate("services", entries.flatMap { $0.frontMatter.list("services") })
         statusPages = allocate("statuses", entries.compactMap(\.status))
         yearPages = allocate("years", entries.compactMap(Self.year))
+        similarity = SimilarityIndex(entries: entries)
     }
 
     static func year(_ entry: Entry) -> String? {
@@ -73,6 +76,7 @@ struct SiteBuilder: Sendable {
         files.append(SiteFile(path: "index.json", bytes: index.render(lines: false)))
         add("feed.xml", AtomFeed(builder: self).render())
         add("search-index.js", searchIndex())
+        if let today { add("actions.ics", ActionCalendar.ics(loopReport(today: today), name: siteTitle)) }
         // Every page is a job; jobs render on every core.
         var jobs: [PageJob] = [
             PageJob(path: "index.html", template: "home", title: siteTitle, root: "", content: .home),
@@ -81,6 +85,7 @@ struct SiteBuilder: Sendable {
             PageJob(path: "timeline.html", template: "timeline", title: "Timeline", root: "", content: .timeline),
             PageJob(path: "actions.html", template: "actions", title: "Action items", root: "", content: .actions),
             PageJob(path: "stats.html", template: "stats", title: "Trends", root: "", content: .stats),
+            PageJob(path: "loop.html", template: "loop", title: "Learning loop", root: "", content: .loop),
             PageJob(path: "search.html", template: "search", title: "Search", root: "", content: .search),
         ]
         let lists: [(String, [String: String], @Sendable (Entry) -> [String])] = [
@@ -108,7 +113,7 @@ struct SiteBuilder: Sendable {
     /// One page to render.
     struct PageJob: Sendable {
         enum Content: Sendable {
-            case home, all, browse, timeline, actions, stats, search
+            case home, all, browse, timeline, actions, stats, search, loop
             case list(heading: String, members: [Int])
             case entry(Int)
         }
@@ -128,6 +133,7 @@ struct SiteBuilder: Sendable {
         case .browse: context = browseContext()
         case .timeline: context = timelineContext()
         case .actions: context = actionsContext()
+        case .loop: context = loopContext()
         case .stats:
             // What `lore stats` prints, judged on the snapshot's date (nothing is due without one).
             context = StatsCharts.context(MemoryStats(corpus: index.corpus, query: .all, period: .quarter,
@@ -380,6 +386,16 @@ struct SiteBuilder: Sendable {
         }
         context["outgoing"] = outgoing
         context["affects"] = affects
+        context["similar"] = similarity.similar(to: entry, limit: 3).map { hit -> [String: Any] in
+            var item: [String: Any] = ["text": [hit.id, hit.title].compactMap { $0 }.joined(separator: " · "),
+                                       "reasons": hit.reasons.joined(separator: "; ")]
+            item["url"] = pages[GitPath(hit.path)].map { root + $0 }
+            return item
+        }
+        if let today, let due = ReviewDates.due(EntrySummary.LoopFacts(entry), kind: index.corpus.configuration.kind(named: entry.kind)),
+           due < today {
+            context["reviewDue"] = due
+        }
         // One backlink per entry (or commit) that links here, labelled with every way it does
         // (`related, wiki`), in the order first met.
         var incoming: [[String: Any]] = []

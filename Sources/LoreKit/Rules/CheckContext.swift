@@ -40,6 +40,10 @@ public struct SnapshotFacts: Sendable {
     public let existingCommits: Set<String>
     /// History is incomplete (a shallow clone): missing commits are not findings.
     public let historyIsIncomplete: Bool
+    /// Each entry's status in the snapshot a change is judged against (`--changed-since REV`, or
+    /// `HEAD` for `--staged`), by id; `nil` when no change is being judged. Status lifecycles
+    /// (`transitions:`) are enforced against it.
+    public var previousStatuses: [String: String]?
 
     /// Facts.
     public init(configuration: Configuration, today: String, files: FileIndex, existingCommits: Set<String>,

@@ -66,7 +66,7 @@ public enum Checker {
     /// Rules judging the whole snapshot, from the entries' summaries.
     public static let collectionRules: [any CollectionRule] = [
         DuplicateIDRule(), BrokenLinkRule(), SupersessionMismatchRule(), SupersessionCycleRule(),
-        UnmatchedAffectsRule(), UnknownCommitRule(), OverdueActionItemRule(), ReviewDueRule(), RecurringIncidentRule(),
+        UnmatchedAffectsRule(), UnknownCommitRule(), OverdueActionItemRule(), ReviewDueRule(), RecurringIncidentRule(), StatusTransitionRule(),
     ]
     /// Findings made while reading files.
     public static let fileRules: [any FileRule.Type] = [
@@ -90,7 +90,12 @@ public enum Checker {
     /// Checks the snapshot `source` of `memory`, reporting what `options` asks for.
     public static func check(_ memory: MemoryRepository, source: SnapshotSource, options: CheckOptions) throws(LoreError) -> CheckReport {
         let snapshot = try memory.snapshot(source)
-        var report = try checkWhole(memory, snapshot: snapshot, today: options.today)
+        // A change is judged against the commit it starts from: the one named, or HEAD for the index.
+        var base = options.changedSince
+        if base == nil, case .index = source, (try? memory.repository.resolveCommit("HEAD")) != nil { base = "HEAD" }
+        var previous: [String: String]?
+        if let base { previous = try statuses(memory, snapshot: memory.snapshot(.revision(base))) }
+        var report = try checkWhole(memory, snapshot: snapshot, today: options.today, previousStatuses: previous)
         if let base = options.changedSince {
             let changed: Set<GitPath>
             do {
@@ -114,7 +119,18 @@ public enum Checker {
     /// Judges a whole snapshot in two stages: each entry file by itself (read, parse, entry rules,
     /// summary — cached in `lore/check-cache` by blob, path, kind and context), then the snapshot's
     /// summaries together (collection rules, which are cheap). Only changed files are parsed.
-    private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String?) throws(LoreError) -> CheckReport {
+    /// Each entry's status in `snapshot`, by id (the first entry of an id wins).
+    private static func statuses(_ memory: MemoryRepository, snapshot: Snapshot) throws(LoreError) -> [String: String] {
+        let configuration = try memory.configuration(in: snapshot)
+        var statuses: [String: String] = [:]
+        for summary in try summaries(memory, snapshot: snapshot, configuration: configuration) {
+            if let id = summary.id?.text, let status = summary.loop.status, statuses[id] == nil { statuses[id] = status }
+        }
+        return statuses
+    }
+
+    private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String?,
+                                   previousStatuses: [String: String]? = nil) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
         let listing: [SnapshotFile]
         do {
@@ -133,8 +149,9 @@ public enum Checker {
             }
         }
         let shallow = repository.isShallow
-        let facts = SnapshotFacts(configuration: configuration, today: today ?? LocalDate.today(), files: FileIndex(listing.map(\.path)),
+        var facts = SnapshotFacts(configuration: configuration, today: today ?? LocalDate.today(), files: FileIndex(listing.map(\.path)),
                                   existingCommits: existing, historyIsIncomplete: shallow)
+        facts.previousStatuses = previousStatuses
         return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
                         facts: facts,
                         notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])

@@ -10,8 +10,10 @@ public struct SimilarEntry: Sendable, Hashable, Codable {
     /// `id`, `title`, `date`, `status` as written.
     public let id: String?, title: String?, date: String?, status: String?
     /// How similar (higher is more), rounded to 3 decimals so output is stable: the BM25 score of
-    /// the shared words, scaled so the best textual match of the query scores 1, plus 0.5 for a
-    /// shared service, 0.25 for a shared tag and 0.25 for overlapping `affects` paths.
+    /// the shared words, scaled so the best textual match of the query scores 1 (for an entry's
+    /// query, the entry itself, so 1 is "says what it says"), raised by 30% for
+    /// a shared service and 20% each for a shared tag and overlapping `affects` paths; plus 0.1,
+    /// 0.05 and 0.05 for them, so an entry sharing only a service still shows.
     public let score: Double
     /// Why: `words: failover, replica`, `service: payments`, `tag: database`, `affects: src/db/**`.
     public let reasons: [String]
@@ -55,8 +57,8 @@ public struct SimilarityQuery: Sendable {
 }
 
 /// Ranks a corpus's entries by likeness to a query: BM25 (k1 1.2, b 0.75) over each entry's title
-/// (counted three times), tags, services, summary and section texts, plus shared services, tags and
-/// `affects` paths. Built once in memory from the entries (no file is read or written), so the site
+/// (counted three times), summary and section texts, raised by shared services, tags and `affects`
+/// paths. Built once in memory from the entries (no file is read or written), so the site
 /// can ask it for every entry: a query looks only at the entries sharing one of its most telling
 /// words (at most `SimilarityIndex.queryTerms`) or one of its services or tags.
 public struct SimilarityIndex: Sendable {
@@ -148,7 +150,8 @@ public struct SimilarityIndex: Sendable {
         for index in candidates {
             let document = documents[Int(index)]
             guard !query.excluding.contains(document.path) else { continue }
-            var score = best > 0 ? (text[index] ?? 0) / best : 0
+            let textual = best > 0 ? (text[index] ?? 0) / best : 0
+            var boost = 1.0, extra = 0.0
             var reasons: [String] = []
             if let parts = contributions[index] {
                 let words = parts.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(3).map(\.0)
@@ -156,20 +159,24 @@ public struct SimilarityIndex: Sendable {
             }
             let sharedServices = services.intersection(document.services).sorted()
             if !sharedServices.isEmpty {
-                score += 0.5
+                boost += 0.3
+                extra += 0.1
                 reasons.append("service: " + sharedServices.joined(separator: ", "))
             }
             let sharedTags = tags.intersection(document.tags).sorted()
             if !sharedTags.isEmpty {
-                score += 0.25
+                boost += 0.2
+                extra += 0.05
                 reasons.append("tag: " + sharedTags.joined(separator: ", "))
             }
             let sharedPaths = Glob.overlapping(query.affects, document.affects)
             if !sharedPaths.isEmpty {
-                score += 0.25
+                boost += 0.2
+                extra += 0.05
                 reasons.append("affects: " + sharedPaths.joined(separator: ", "))
             }
             guard !reasons.isEmpty else { continue }
+            let score = textual * boost + extra
             hits.append(((score * 1000).rounded() / 1000, document, reasons))
         }
         hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.document.path < $1.document.path }
@@ -185,12 +192,11 @@ public struct SimilarityIndex: Sendable {
         similar(to: SimilarityQuery(entry: entry), limit: limit)
     }
 
-    /// What an entry says, as similarity reads it: the title three times, tags, services, the
-    /// summary and every section's text.
+    /// What an entry says, as similarity reads it: the title three times, the summary and every
+    /// section's text (services and tags count apart, as shared values).
     public static func text(of entry: Entry) -> String {
         var parts: [String] = []
         if let title = entry.title { parts += [title, title, title] }
-        parts += entry.tags + entry.frontMatter.list("services")
         parts.append(entry.summary)
         parts += entry.sectionTexts.map(\.text)
         return parts.joined(separator: "\n")

@@ -9,11 +9,13 @@ struct Similar: ParsableCommand {
         discussion: """
         Give an entry's id, --text "words", or - to read a file (an entry with
         its front-matter, or plain text) from standard input. Entries are
-        ranked by BM25 over their titles (counted three times), tags,
-        services, summaries and section texts, scaled so the best textual
-        match scores 1, plus 0.5 for a shared service, 0.25 for a shared tag
-        and 0.25 for overlapping `affects` paths. Each hit says why: the
-        shared words that weigh most, services, tags, paths.
+        ranked by BM25 over their titles (counted three times), summaries
+        and section texts, scaled so the best textual
+        match scores 1, raised by 30% for a shared service and 20% each for
+        a shared tag and overlapping `affects` paths (plus 0.1, 0.05 and
+        0.05 for them, so an entry sharing only a service still shows).
+        Each hit says why: the shared words that weigh most, services,
+        tags, paths.
 
         The same filters as `lore list` narrow the hits: --kind, --status,
         --tag, --since, --where FIELD OP VALUE. Exits 0 whether or not

@@ -51,3 +51,37 @@ public struct RecurringIncidentRule: CollectionRule {
         }
     }
 }
+
+/// A status change that its kind's lifecycle (`transitions:`) does not allow, or an entry made
+/// `superseded` without naming its successor.
+public struct StatusTransitionRule: CollectionRule {
+    public static let description = RuleDescription(
+        id: "status-transition",
+        summary: "a status changed in a way its kind's `transitions:` do not allow, or to `superseded` without `superseded_by`; judged with --staged, --changed-since and in the hook, against the previous commit",
+        rationale: "a postmortem that jumps from draft to published skipped its review; a superseded decision must send readers to its successor",
+        defaultSeverity: .error,
+        triggering: [],
+        nonTriggering: [RuleExample([
+            ".lore/config.yml": "kinds:\n  decision:\n    transitions: { proposed: [accepted, rejected], accepted: [superseded, deprecated] }\n",
+            "decisions/0001-a.md": "---\nid: DR-0001\ntitle: A\ndate: 2025-03-14\nstatus: superseded\n---\n"])])
+
+    public init() {}
+
+    public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
+        guard let previous = snapshot.previousStatuses else { return [] }
+        var findings: [Finding] = []
+        for entry in entries {
+            guard let id = entry.id?.text, let before = previous[id], let after = entry.loop.status, before != after else { continue }
+            let kind = snapshot.configuration.kind(named: entry.kind)
+            if let allowed = kind?.transitions[before], !allowed.contains(after) {
+                let next = allowed.isEmpty ? "it is final" : "it may change to \(allowed.joined(separator: ", "))"
+                findings.append(Finding(entry.path, entry.loop.statusPosition,
+                                        "status changed from '\(before)' to '\(after)', which the \(entry.kind) lifecycle does not allow: from '\(before)' \(next)"))
+            } else if after == "superseded" && entry.ids("superseded_by").isEmpty {
+                findings.append(Finding(entry.path, entry.loop.statusPosition,
+                                        "status changed to 'superseded' without naming the successor: add 'superseded_by: [ID]'"))
+            }
+        }
+        return findings
+    }
+}
