@@ -199,6 +199,41 @@ import TestSupport
         #expect(csv.stdout.hasPrefix("type,date,state,entry,owner,title,path,uid\r\nreview,2025-02-01,overdue,DR-0001,carla,Review DR-0001: Keep two replicas,decisions/0001-a.md,review-DR-0001@lore\r\naction,2025-04-01,overdue,PM-0001,ana,\"PM-0001: Add an alert, then; a runbook"))
     }
 
+    /// The CI recipe opens one issue per overdue item with `gh`, and none the second time: the
+    /// marker in each body is the item's stable UID. `gh` is a stand-in that keeps issues as files.
+    @Test func overdueIssuesRecipeIsIdempotent() throws {
+        let repo = try Self.calendarRepository()
+        let bin = repo.base + "/fake-bin", store = repo.base + "/issues"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        let gh = """
+            #!/bin/sh
+            case "$1 $2" in
+            "issue list") exec python3 -c 'import glob, json, sys; print(json.dumps([{"body": open(f).read()} for f in sorted(glob.glob(sys.argv[1] + "/*"))]))' "$FAKE_GH_STORE" ;;
+            "issue create")
+                shift 2
+                while [ $# -gt 0 ]; do case "$1" in --body) body="$2"; shift ;; --title) title="$2"; shift ;; esac; shift; done
+                n=$(ls "$FAKE_GH_STORE" | wc -l)
+                printf '%s\n%s' "$title" "$body" > "$FAKE_GH_STORE/$n" ;;
+            *) exit 1 ;;
+            esac
+            """
+        try gh.write(toFile: bin + "/gh", atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/gh")
+        let script = packageRoot.appendingPathComponent("Examples/ci/open-overdue-issues.py").path
+        let environment = gitEnvironment(["PATH": bin + ":/usr/bin:/bin", "FAKE_GH_STORE": store])
+        let arguments = [script, "--forge", "github", "--today", "2025-05-01", "--lore", loreBinary]
+        let first = try runProcess("/usr/bin/python3", arguments, in: repo.path, environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "opened: Review: Review DR-0001: Keep two replicas\nopened: Overdue action item: PM-0001: Add an alert, then; a runbook \\\\ with a very long title that needs folding across several lines é日本\n")
+        #expect(first.stderr == "2 issues opened, 0 already tracked\n")
+        let second = try runProcess("/usr/bin/python3", arguments, in: repo.path, environment: environment)
+        #expect(second.stdout == "" && second.stderr == "0 issues opened, 2 already tracked\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store).count == 2)
+        let body = try String(contentsOfFile: store + "/0", encoding: .utf8)
+        #expect(body.hasSuffix("<!-- lore-action: review-DR-0001@lore -->"))
+    }
+
     static let icalPython = packageRoot.appendingPathComponent(".build/venv-ical/bin/python").path
 
     /// The calendar read by the `icalendar` package (PyPI; `make ical-deps`).

@@ -308,8 +308,7 @@ What the team will change, each with an owner and a due date.
 <dl>
 {{#status}}<dt>Status</dt><dd><a href="{{statusURL}}">{{status}}</a></dd>{{/status}}
 {{#date}}<dt>Date</dt><dd><time datetime="{{date}}">{{date}}</time></dd>{{/date}}
-{{#severity}}<dt>Severity</dt><dd>{{severity}}</dd>{{/severity}}
-{{#reviewDue}}<dt>Review</dt><dd class="overdue">due since <time datetime="{{reviewDue}}">{{reviewDue}}</time></dd>{{/reviewDue}}
+{{#severity}}<dt>Severity</dt><dd>{{severity}}</dd>{{/severity}}{{#reviewDue}}<dt>Review</dt><dd class="overdue">due since <time datetime="{{reviewDue}}">{{reviewDue}}</time></dd>{{/reviewDue}}
 {{#hasServices}}<dt>Services</dt><dd><ul class="inline">{{#services}}<li><a href="{{url}}">{{name}}</a></li>{{/services}}</ul></dd>{{/hasServices}}
 {{#hasTags}}<dt>Tags</dt><dd><ul class="inline">{{#tags}}<li><a href="{{url}}">{{name}}</a></li>{{/tags}}</ul></dd>{{/hasTags}}
 {{#hasAuthors}}<dt>Authors</dt><dd>{{#authors}}<span class="person">{{.}}</span> {{/authors}}</dd>{{/hasAuthors}}
@@ -444,7 +443,7 @@ What the team will change, each with an owner and a due date.
 """#),
         ("Templates/theme/loop.mustache", #"""
 <h1>Learning loop</h1>
-<p class="lead">{{incidentCount}} incidents, {{repeatCount}} repeating an earlier one whose action items were still open, {{reviewCount}} reviews due{{#asOf}} as of <time datetime="{{asOf}}">{{asOf}}</time>{{/asOf}}.{{#calendar}} <a href="actions.ics">Calendar of due dates and reviews</a> (iCalendar).{{/calendar}}</p>
+<p class="lead">Incidents: {{incidentCount}}. Repeating an earlier one whose action items were still open: {{repeatCount}}. Reviews due{{#asOf}} on <time datetime="{{asOf}}">{{asOf}}</time>{{/asOf}}: {{reviewCount}}.{{#calendar}} <a href="actions.ics">Calendar of due dates and reviews</a> (iCalendar).{{/calendar}}</p>
 <section aria-labelledby="by-service">
 <h2 id="by-service">Incidents by service</h2>
 {{#hasServices}}<table>

@@ -208,7 +208,9 @@ public struct SimilarityIndex: Sendable {
         "our", "its", "their", "they", "them", "then", "than", "when", "what", "which", "who", "will", "would", "could",
         "should", "been", "being", "all", "any", "each", "one", "two", "out", "about", "after", "before", "over", "under",
         "more", "less", "also", "only", "just", "can", "did", "does", "because", "there", "here", "how", "why", "you", "your",
-        "she", "her", "his", "him", "per", "via", "use", "used", "using",
+        "she", "her", "his", "him", "per", "via", "use", "used", "using", "see", "get", "got", "may", "might", "must", "now",
+        "new", "off", "too", "very", "some", "such", "other", "same", "where", "while", "these", "those", "most", "many",
+        "much", "again", "still", "yet", "onto", "upon", "within", "without",
     ]
 
     /// The text's words: lower-cased letters and digits, at least 3 characters, stop words
