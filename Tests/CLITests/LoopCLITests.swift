@@ -24,7 +24,7 @@ import TestSupport
         try repo.write("lessons/c.md", Self.lesson("LL-0001", status: "active", "tags: [cooking]\n"))
         let byID = try lore(["similar", "PM-0002"], in: repo)
         #expect(byID.status == 0)
-        #expect(byID.stdout == "PM-0001  postmortem  2025-03-14  Database failover was slow  (0.843)\n  postmortems/a.md\n  words: database, failover, fail; service: payments\n")
+        #expect(byID.stdout == "PM-0001  postmortem  2025-03-14  Database failover was slow  (1.342)\n  postmortems/a.md\n  words: database, failover, fail; service: payments\n")
         let text = try lore(["similar", "--text", "slow failover", "--format", "json", "--limit", "1"], in: repo)
         #expect(text.stdout.contains("\"id\" : \"PM-0001\""))
         let draft = try lore(["similar", "-"], in: repo, stdin: "---\nid: PM-0009\ntitle: Database failover\ndate: 2025-05-01\nstatus: draft\n---\n")

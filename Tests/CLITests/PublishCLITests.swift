@@ -256,7 +256,7 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         let elsewhere = (repo.path as NSString).deletingLastPathComponent
         let result = try lore(["publish", "-C", repo.path, "--out", "public"], in: elsewhere)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "published 2 entries (22 files) to \(repo.path)/public\n")
+        #expect(result.stdout == "published 2 entries (24 files) to \(repo.path)/public\n")
         #expect(FileManager.default.fileExists(atPath: repo.path + "/public/entries/ll-0001.html"))
     }
 

@@ -21,7 +21,8 @@ struct New: ParsableCommand {
         fields (tags, services, related …) as [a, b]. In the body, plain text.
 
         After creating it, prints the three past entries most like it (by
-        title, services, tags and affects; see `lore similar`), if any.
+        title, services, tags and affects; see `lore similar`), if any,
+        leaving out those it already links to (--link, --supersedes).
 
         Required fields without a value (a postmortem's severity) are asked for
         on a terminal; otherwise the command fails (exit 2) naming the --set
@@ -123,8 +124,11 @@ struct New: ParsableCommand {
     /// tree cannot be read.
     private func similar(to path: GitPath, in memory: MemoryRepository) -> String {
         guard let corpus = try? memory.corpus(.workingTree), let entry = corpus.entries.first(where: { $0.path == path }) else { return "" }
+        // Entries it already links to (--link, --supersedes) are known: not repeated.
+        let linked = Set(["related", "supersedes"].flatMap { entry.frontMatter.list($0) })
+        let excluded = Set(corpus.entries.filter { $0.id.map(linked.contains) ?? false }.map(\.path)).union([path])
         let query = SimilarityQuery(text: entry.title ?? "", services: entry.frontMatter.list("services"), tags: entry.tags,
-                                    affects: entry.frontMatter.list("affects"), excluding: [path])
+                                    affects: entry.frontMatter.list("affects"), excluding: excluded)
         let hits = SimilarityIndex(entries: corpus.entries).similar(to: query, limit: 3)
         guard !hits.isEmpty else { return "" }
         return "similar entries:\n" + hits.map { hit in

@@ -5,7 +5,7 @@ public struct ReviewDueRule: CollectionRule {
         summary: "an entry is past its review date: its `review_by`, or its kind's `review_every_days` after `reviewed` (else `date`)",
         rationale: "a decision nobody has looked at for a year may no longer be true; set `reviewed: DATE` once it has been checked",
         defaultSeverity: .warning,
-        triggering: [RuleExample(["decisions/0001-a.md": "---\nid: DR-0001\ntitle: A\ndate: 2024-03-14\n↓status: accepted\nreview_by: 2025-03-14\n---\n"],
+        triggering: [RuleExample(["decisions/0001-a.md": "---\nid: DR-0001\ntitle: A\ndate: 2024-03-14\nstatus: ↓accepted\nreview_by: 2025-03-14\n---\n"],
                                  today: "2025-05-01")],
         nonTriggering: [RuleExample(["decisions/0001-a.md": "---\nid: DR-0001\ntitle: A\ndate: 2024-03-14\nstatus: accepted\nreview_by: 2025-03-14\nreviewed: 2025-04-01\n---\n"],
                                     today: "2025-05-01"),
