@@ -33,15 +33,36 @@ public enum Recurrence {
         let incidents = entries.filter { isIncident($0, configuration: configuration) }
         let open = incidents.filter { !$0.loop.openItems.isEmpty }
         guard !open.isEmpty else { return [] }
+        // Candidates by service and by `affects`' first folder, so a large corpus is not compared
+        // pair by pair.
+        var byKey: [String: [Int]] = [:]
+        for (index, earlier) in open.enumerated() {
+            for key in Set(keys(earlier)) { byKey[key, default: []].append(index) }
+        }
         var matches: [Match] = []
         for entry in incidents {
-            for earlier in open where earlier.path != entry.path && isBefore(earlier, entry) {
+            var candidates = Set<Int>()
+            for key in Set(keys(entry)) { candidates.formUnion(byKey[key] ?? []) }
+            for index in candidates.sorted() {
+                let earlier = open[index]
+                guard earlier.path != entry.path, isBefore(earlier, entry) else { continue }
                 let shared = shared(entry, earlier)
                 guard !shared.isEmpty else { continue }
                 matches.append(Match(entry: entry, earlier: earlier, shared: shared, position: entry.id?.position ?? .start))
             }
         }
         return matches
+    }
+
+    /// What a postmortem can share: `s:` and each service (lower case), `a:` and the first folder of
+    /// each `affects` glob (`*` for one starting with a wildcard, which may overlap any).
+    private static func keys(_ summary: EntrySummary) -> [String] {
+        summary.loop.services.map { "s:" + $0.lowercased() } + summary.affects.map { item in
+            var text = Substring(item.text)
+            while text.hasPrefix("./") || text.hasPrefix("/") { text = text.drop { $0 == "." || $0 == "/" } }
+            let first = text.prefix { $0 != "/" }
+            return "a:" + (first.contains { "*?[{".contains($0) } ? "*" : String(first))
+        }
     }
 
     /// `a` happened before `b`: an earlier `date`, or the same date and a smaller path.

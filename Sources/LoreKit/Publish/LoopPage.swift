@@ -15,8 +15,9 @@ extension SiteBuilder {
         let incidents = zip(corpus.entries, summaries).filter { Recurrence.isIncident($1, configuration: configuration) }
         let matches = Recurrence.matches(summaries, configuration: configuration)
         let repeating = Set(matches.map(\.entry.path))
+        let byPath = Dictionary(corpus.entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         func link(_ path: GitPath) -> (text: String, url: String?) {
-            let entry = corpus.entries.first { $0.path == path }
+            let entry = byPath[path]
             return ([entry?.id, entry.map(displayTitle)].compactMap { $0 }.joined(separator: " · "), pages[path])
         }
         var services: [[String: Any]] = []

@@ -69,43 +69,106 @@ public struct SimilarityIndex: Sendable {
         let path: GitPath
         let kind: String, id: String?, title: String?, date: String?, status: String?
         let services: Set<String>, tags: Set<String>, affects: [String]
-        let terms: [String: Int]
-        let length: Int
+        /// Its terms' numbers, ascending, and how often each occurs.
+        let terms: [Int32], counts: [Float]
+        /// BM25's length term: k1 × (1 − b + b × length / average length).
+        var norm: Double
+
+        /// How often the term numbered `term` occurs (binary search), `nil` when never.
+        func count(of term: Int32) -> Double? {
+            var low = 0, high = terms.count
+            while low < high {
+                let middle = (low + high) / 2
+                if terms[middle] < term { low = middle + 1 } else { high = middle }
+            }
+            return low < terms.count && terms[low] == term ? Double(counts[low]) : nil
+        }
     }
 
+    /// One document holding a term, with how often.
+    private struct Posting: Sendable {
+        let document: Int32
+        let count: Float
+    }
+
+    private static let k1 = 1.2, b = 0.75
+
     private let documents: [Document]
-    private let postings: [String: [Int32]]
+    /// Term → its number; postings and document frequencies by number.
+    private let termNumbers: [String: Int32]
+    private let termNames: [String]
+    private let postings: [[Posting]]
     private let byService: [String: [Int32]]
     private let byTag: [String: [Int32]]
-    private let averageLength: Double
+    /// `affects` globs by their first literal folder (`src` for `src/db/**`), or `=GLOB` for a glob
+    /// without one, which only an equal glob overlaps.
+    private let byAffectsRoot: [String: [Int32]]
 
     /// The index of `entries` (usually a corpus's).
     public init(entries: [Entry]) {
         var documents: [Document] = []
         documents.reserveCapacity(entries.count)
-        var postings: [String: [Int32]] = [:]
+        var termNumbers: [String: Int32] = [:]
+        var termNames: [String] = []
+        var postings: [[Posting]] = []
         var byService: [String: [Int32]] = [:]
         var byTag: [String: [Int32]] = [:]
-        var total = 0
+        var byAffectsRoot: [String: [Int32]] = [:]
+        var lengths: [Int] = []
+        lengths.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
+            let number = Int32(index)
             let words = SimilarityIndex.words(SimilarityIndex.text(of: entry))
             var terms: [String: Int] = [:]
             for word in words { terms[word, default: 0] += 1 }
+            var own: [(Int32, Float)] = []
+            // In order of first use, so term numbers do not depend on dictionary order.
+            var seen = Set<String>()
+            for word in words where seen.insert(word).inserted {
+                let count = terms[word] ?? 0
+                let id: Int32
+                if let known = termNumbers[word] {
+                    id = known
+                } else {
+                    id = Int32(postings.count)
+                    termNumbers[word] = id
+                    termNames.append(word)
+                    postings.append([])
+                }
+                postings[Int(id)].append(Posting(document: number, count: Float(count)))
+                own.append((id, Float(count)))
+            }
+            own.sort { $0.0 < $1.0 }
             let services = Set(entry.frontMatter.list("services").map { $0.lowercased() })
             let tags = Set(entry.tags.map { $0.lowercased() })
+            let affects = entry.frontMatter.list("affects")
             documents.append(Document(path: entry.path, kind: entry.kind, id: entry.id, title: entry.title, date: entry.date,
-                                      status: entry.status, services: services, tags: tags,
-                                      affects: entry.frontMatter.list("affects"), terms: terms, length: words.count))
-            total += words.count
-            for term in terms.keys { postings[term, default: []].append(Int32(index)) }
-            for service in services { byService[service, default: []].append(Int32(index)) }
-            for tag in tags { byTag[tag, default: []].append(Int32(index)) }
+                                      status: entry.status, services: services, tags: tags, affects: affects,
+                                      terms: own.map(\.0), counts: own.map(\.1), norm: 0))
+            lengths.append(words.count)
+            for service in services { byService[service, default: []].append(number) }
+            for tag in tags { byTag[tag, default: []].append(number) }
+            for root in Set(affects.map(SimilarityIndex.affectsRoot)) { byAffectsRoot[root, default: []].append(number) }
+        }
+        let average = lengths.isEmpty ? 1 : max(1, Double(lengths.reduce(0, +)) / Double(lengths.count))
+        for index in documents.indices {
+            documents[index].norm = Self.k1 * (1 - Self.b + Self.b * Double(lengths[index]) / average)
         }
         self.documents = documents
+        self.termNumbers = termNumbers
+        self.termNames = termNames
         self.postings = postings
         self.byService = byService
         self.byTag = byTag
-        averageLength = documents.isEmpty ? 1 : max(1, Double(total) / Double(documents.count))
+        self.byAffectsRoot = byAffectsRoot
+    }
+
+    /// What an `affects` glob is filed under: its first literal folder, or the whole glob.
+    private static func affectsRoot(_ glob: String) -> String {
+        var text = Substring(glob)
+        while text.hasPrefix("./") || text.hasPrefix("/") { text = text.drop { $0 == "." || $0 == "/" } }
+        let first = text.prefix { $0 != "/" }
+        return first.isEmpty || first.contains(where: { "*?[{".contains($0) }) ? "=" + glob : String(first)
     }
 
     /// The entries most like `query`, best first (ties by path), at most `limit`; only entries
@@ -113,79 +176,72 @@ public struct SimilarityIndex: Sendable {
     public func similar(to query: SimilarityQuery, limit: Int) -> [SimilarEntry] {
         guard limit > 0, !documents.isEmpty else { return [] }
         let count = Double(documents.count)
-        var queryCounts: [String: Int] = [:]
-        for word in SimilarityIndex.words(query.text) { queryCounts[word, default: 0] += 1 }
-        func idf(_ term: String) -> Double {
-            let frequency = Double(postings[term]?.count ?? 0)
+        var queryCounts: [Int32: Int] = [:]
+        for word in SimilarityIndex.words(query.text) {
+            if let id = termNumbers[word] { queryCounts[id, default: 0] += 1 }
+        }
+        func idf(_ term: Int32) -> Double {
+            let frequency = Double(postings[Int(term)].count)
             return log(1 + (count - frequency + 0.5) / (frequency + 0.5))
         }
         // The most telling words: weight by rarity, then by how often the query says them.
-        let weighted = queryCounts.compactMap { term, times -> (String, Double)? in
-            guard postings[term] != nil else { return nil }
-            return (term, idf(term) * (1 + log(Double(times))))
-        }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(SimilarityIndex.queryTerms)
-        var text: [Int32: Double] = [:]
-        var contributions: [Int32: [(String, Double)]] = [:]
-        let k1 = 1.2, b = 0.75
-        for (term, _) in weighted {
-            let weight = idf(term)
-            for index in postings[term] ?? [] {
-                let document = documents[Int(index)]
-                let tf = Double(document.terms[term] ?? 0)
-                let part = weight * tf * (k1 + 1) / (tf + k1 * (1 - b + b * Double(document.length) / averageLength))
-                text[index, default: 0] += part
-                contributions[index, default: []].append((term, part))
+        let weighted = queryCounts.map { term, times in (term, idf(term) * (1 + log(Double(times)))) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(SimilarityIndex.queryTerms).map { ($0.0, idf($0.0)) }
+        var text = [Double](repeating: 0, count: documents.count)
+        var touched: [Int32] = []
+        for (term, weight) in weighted {
+            for posting in postings[Int(term)] {
+                let index = Int(posting.document)
+                let tf = Double(posting.count)
+                if text[index] == 0 { touched.append(posting.document) }
+                text[index] += weight * tf * (Self.k1 + 1) / (tf + documents[index].norm)
             }
         }
         let services = Set(query.services.map { $0.lowercased() })
         let tags = Set(query.tags.map { $0.lowercased() })
-        var candidates = Set(text.keys)
+        var candidates = Set(touched)
         for service in services { candidates.formUnion(byService[service] ?? []) }
         for tag in tags { candidates.formUnion(byTag[tag] ?? []) }
-        if !query.affects.isEmpty {
-            for (index, document) in documents.enumerated() where !document.affects.isEmpty { candidates.insert(Int32(index)) }
-        }
-        let best = text.values.max() ?? 0
-        var hits: [(score: Double, document: Document, reasons: [String])] = []
-        for index in candidates {
-            let document = documents[Int(index)]
+        for root in Set(query.affects.map(SimilarityIndex.affectsRoot)) { candidates.formUnion(byAffectsRoot[root] ?? []) }
+        let best = touched.reduce(0.0) { max($0, text[Int($1)]) }
+        // Scores first; reasons only for the hits kept.
+        var ranked: [(score: Double, index: Int, shared: (services: [String], tags: [String], paths: [String]))] = []
+        for candidate in candidates {
+            let index = Int(candidate)
+            let document = documents[index]
             guard !query.excluding.contains(document.path) else { continue }
-            let textual = best > 0 ? (text[index] ?? 0) / best : 0
-            var boost = 1.0, extra = 0.0
-            var reasons: [String] = []
-            if let parts = contributions[index] {
-                let words = parts.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(3).map(\.0)
-                reasons.append("words: " + words.joined(separator: ", "))
-            }
-            let sharedServices = services.intersection(document.services).sorted()
-            if !sharedServices.isEmpty {
-                boost += 0.3
-                extra += 0.1
-                reasons.append("service: " + sharedServices.joined(separator: ", "))
-            }
-            let sharedTags = tags.intersection(document.tags).sorted()
-            if !sharedTags.isEmpty {
-                boost += 0.2
-                extra += 0.05
-                reasons.append("tag: " + sharedTags.joined(separator: ", "))
-            }
+            let textual = best > 0 ? text[index] / best : 0
+            let sharedServices = services.isEmpty ? [] : services.intersection(document.services).sorted()
+            let sharedTags = tags.isEmpty ? [] : tags.intersection(document.tags).sorted()
             let sharedPaths = Glob.overlapping(query.affects, document.affects)
-            if !sharedPaths.isEmpty {
-                boost += 0.2
-                extra += 0.05
-                reasons.append("affects: " + sharedPaths.joined(separator: ", "))
-            }
-            guard !reasons.isEmpty else { continue }
-            let score = textual * boost + extra
-            hits.append(((score * 1000).rounded() / 1000, document, reasons))
+            guard textual > 0 || !sharedServices.isEmpty || !sharedTags.isEmpty || !sharedPaths.isEmpty else { continue }
+            var boost = 1.0, extra = 0.0
+            if !sharedServices.isEmpty { boost += 0.3; extra += 0.1 }
+            if !sharedTags.isEmpty { boost += 0.2; extra += 0.05 }
+            if !sharedPaths.isEmpty { boost += 0.2; extra += 0.05 }
+            let score = ((textual * boost + extra) * 1000).rounded() / 1000
+            ranked.append((score, index, (sharedServices, sharedTags, sharedPaths)))
         }
-        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.document.path < $1.document.path }
-        return hits.prefix(limit).map { hit in
-            let document = hit.document
+        ranked.sort { $0.score != $1.score ? $0.score > $1.score : documents[$0.index].path < documents[$1.index].path }
+        return ranked.prefix(limit).map { hit in
+            let document = documents[hit.index]
+            var reasons: [String] = []
+            var parts: [(String, Double)] = []
+            for (term, weight) in weighted {
+                guard let tf = document.count(of: term) else { continue }
+                parts.append((termNames[Int(term)], weight * tf * (Self.k1 + 1) / (tf + document.norm)))
+            }
+            if !parts.isEmpty {
+                reasons.append("words: " + parts.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(3).map(\.0).joined(separator: ", "))
+            }
+            if !hit.shared.services.isEmpty { reasons.append("service: " + hit.shared.services.joined(separator: ", ")) }
+            if !hit.shared.tags.isEmpty { reasons.append("tag: " + hit.shared.tags.joined(separator: ", ")) }
+            if !hit.shared.paths.isEmpty { reasons.append("affects: " + hit.shared.paths.joined(separator: ", ")) }
             return SimilarEntry(path: document.path.description, kind: document.kind, id: document.id, title: document.title,
-                                date: document.date, status: document.status, score: hit.score, reasons: hit.reasons)
+                                date: document.date, status: document.status, score: hit.score, reasons: reasons)
         }
     }
+
 
     /// The entries most like `entry` (itself excluded).
     public func similar(to entry: Entry, limit: Int) -> [SimilarEntry] {
