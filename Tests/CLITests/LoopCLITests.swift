@@ -101,6 +101,17 @@ import TestSupport
         // Setting `reviewed` clears it.
         try repo.write("decisions/0003-c.md", "---\nid: DR-0003\ntitle: Explicit\ndate: 2025-01-10\nstatus: accepted\nreview_by: 2025-03-01\nreviewed: 2025-04-01\n---\n" + body)
         #expect(!(try lore(["check", "--today", "2025-05-01"], in: repo)).stdout.contains("DR-0003"))
+        // A commit changing an entry counts as a review (the test commits are dated 2025-01-02): DR-0001's
+        // year starts again; DR-0003's explicit review_by is later than the commit, so it stays.
+        try repo.write("decisions/0003-c.md", "---\nid: DR-0003\ntitle: Explicit\ndate: 2025-01-10\nstatus: accepted\nreview_by: 2025-03-01\nauthors: [dan]\n---\n" + body)
+        try repo.commitAll("reviewed by editing")
+        #expect(try lore(["check", "--today", "2025-05-01"], in: repo).stdout == """
+            decisions/0003-c.md:5:9: warning: DR-0003 was due for review on 2025-03-01 (owner dan); set 'reviewed: DATE' once it is checked [review-due]
+            0 errors, 1 warning in 4 entries
+
+            """)
+        #expect(try lore(["actions", "--today", "2025-05-01", "--overdue"], in: repo).stdout.contains("DR-0003  overdue  2025-03-01  dan"))
+        #expect(!(try lore(["actions", "--today", "2025-05-01", "--overdue"], in: repo)).stdout.contains("DR-0001"))
         // A bad period is a configuration error naming its place.
         try repo.write(".lore/config.yml", "kinds:\n  decision:\n    review_every_days: soon\n")
         let bad = try lore(["check"], in: repo)

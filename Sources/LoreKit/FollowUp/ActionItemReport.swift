@@ -1,4 +1,5 @@
 import Foundation
+import Git
 
 /// One action item of a postmortem (front-matter `action_items`), with where it stands.
 public struct ActionItemRecord: Sendable, Hashable, Codable {
@@ -68,17 +69,20 @@ public struct ActionItemReport: Sendable, Hashable, Codable {
     /// path; `nil` when there is none (so reports of repositories without review dates read as before).
     public let reviews: [ReviewRecord]?
 
-    /// The action items of the entries `query` selects, those `keep` accepts, grouped.
+    /// The action items of the entries `query` selects, those `keep` accepts, grouped, and their
+    /// reviews that `keepReview` accepts (`changed` gives the day of the last commit that changed
+    /// an entry, which counts as a review).
     /// `commits` gives the commits an item points at, from its entry's id and its `link` (see
     /// `ActionItemReport.commits(history:resolve:)`).
     public init(corpus: Corpus, query: EntryQuery, today: String, grouping: Grouping,
                 commits: (_ entryID: String?, _ link: String?) -> [String] = { _, _ in [] },
-                keep: (ActionItemRecord) -> Bool = { _ in true }, keepReview: (ReviewRecord) -> Bool = { _ in true }) {
+                keep: (ActionItemRecord) -> Bool = { _ in true }, keepReview: (ReviewRecord) -> Bool = { _ in true },
+                changed: (GitPath) -> String? = { _ in nil }) {
         var records: [ActionItemRecord] = []
         var reviews: [ReviewRecord] = []
         for entry in corpus.entries where query.matches(entry, in: corpus.configuration) {
             let facts = EntrySummary.LoopFacts(entry)
-            if let due = ReviewDates.due(facts, kind: corpus.configuration.kind(named: entry.kind)) {
+            if let due = ReviewDates.due(facts, kind: corpus.configuration.kind(named: entry.kind), changed: changed(entry.path)) {
                 let review = ReviewRecord(entry: entry.id ?? entry.path.description, title: entry.title, path: entry.path.description,
                                           owner: facts.owner, due: due, state: due < today ? .overdue : .open)
                 if keepReview(review) { reviews.append(review) }

@@ -5,7 +5,12 @@ import Git
 extension SiteBuilder {
     /// The corpus's action items and reviews as `lore actions` reports them on `today`.
     func loopReport(today: String) -> ActionItemReport {
-        ActionItemReport(corpus: index.corpus, query: .all, today: today, grouping: .entry)
+        ActionItemReport(corpus: index.corpus, query: .all, today: today, grouping: .entry, changed: lastChanged)
+    }
+
+    /// The day of the last commit that changed an entry's file, which counts as its review.
+    func lastChanged(_ path: GitPath) -> String? {
+        index.history.history(of: path)?.updated.map { String($0.timestamp.prefix(10)) }
     }
 
     func loopContext() -> [String: Any] {

@@ -392,7 +392,8 @@ struct SiteBuilder: Sendable {
             item["url"] = pages[GitPath(hit.path)].map { root + $0 }
             return item
         }
-        if let today, let due = ReviewDates.due(EntrySummary.LoopFacts(entry), kind: index.corpus.configuration.kind(named: entry.kind)),
+        if let today, let due = ReviewDates.due(EntrySummary.LoopFacts(entry), kind: index.corpus.configuration.kind(named: entry.kind),
+                                                changed: lastChanged(entry.path)),
            due < today {
             context["reviewDue"] = due
         }

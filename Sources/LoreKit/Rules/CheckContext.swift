@@ -44,6 +44,9 @@ public struct SnapshotFacts: Sendable {
     /// `HEAD` for `--staged`), by id; `nil` when no change is being judged. Status lifecycles
     /// (`transitions:`) are enforced against it.
     public var previousStatuses: [String: String]?
+    /// The day of the last commit that changed each entry file (`YYYY-MM-DD`), read only when some
+    /// entry would otherwise be due for review: a change counts as a review (`review-due`).
+    public var lastChanged: [GitPath: String] = [:]
 
     /// Facts.
     public init(configuration: Configuration, today: String, files: FileIndex, existingCommits: Set<String>,

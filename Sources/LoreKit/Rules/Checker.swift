@@ -152,6 +152,16 @@ public enum Checker {
         var facts = SnapshotFacts(configuration: configuration, today: today ?? LocalDate.today(), files: FileIndex(listing.map(\.path)),
                                   existingCommits: existing, historyIsIncomplete: shallow)
         facts.previousStatuses = previousStatuses
+        // History only when some review would be due without it: a commit changing the entry
+        // since counts as its review, and most checks have no review due at all.
+        let dueBefore = summaries.filter { summary in
+            ReviewDates.due(summary.loop, kind: configuration.kind(named: summary.kind)).map { $0 < facts.today } ?? false
+        }
+        if !dueBefore.isEmpty, let history = try? memory.history(of: snapshot, configuration: configuration) {
+            for summary in dueBefore {
+                if let updated = history.history(of: summary.path)?.updated { facts.lastChanged[summary.path] = String(updated.timestamp.prefix(10)) }
+            }
+        }
         return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
                         facts: facts,
                         notes: shallow ? ["history is incomplete (shallow clone): `commits` were not checked; fetch with --unshallow (in CI: fetch-depth: 0)"] : [])

@@ -24,7 +24,8 @@ struct Actions: ParsableCommand {
 
         Reviews are listed too: entries past or near their review date
         (`review_by`, or the kind's `review_every_days` after `reviewed`,
-        else `date`), with the entry's owner (`owner`, else the first
+        else `date`; a later commit changing the entry counts as a
+        review), with the entry's owner (`owner`, else the first
         decider, else the first author).
 
         --format ics writes an iCalendar file (RFC 5545) of the items not
@@ -76,6 +77,8 @@ struct Actions: ParsableCommand {
                 && (!open || item.state == .open || item.state == .overdue)
         }, keepReview: { review in
             (owner == nil || review.owner == owner) && (!overdue || review.state == .overdue)
+        }, changed: { path in
+            history.history(of: path)?.updated.map { String($0.timestamp.prefix(10)) }
         })
         switch format {
         case .json:

@@ -2,7 +2,7 @@
 public struct ReviewDueRule: CollectionRule {
     public static let description = RuleDescription(
         id: "review-due",
-        summary: "an entry is past its review date: its `review_by`, or its kind's `review_every_days` after `reviewed` (else `date`)",
+        summary: "an entry is past its review date: its `review_by`, or its kind's `review_every_days` after `reviewed` (else `date`); a later commit changing the entry counts as a review",
         rationale: "a decision nobody has looked at for a year may no longer be true; set `reviewed: DATE` once it has been checked",
         defaultSeverity: .warning,
         triggering: [RuleExample(["decisions/0001-a.md": "---\nid: DR-0001\ntitle: A\ndate: 2024-03-14\nstatus: ↓accepted\nreview_by: 2025-03-14\n---\n"],
@@ -16,7 +16,9 @@ public struct ReviewDueRule: CollectionRule {
 
     public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
         entries.compactMap { entry in
-            guard let due = ReviewDates.due(entry.loop, kind: snapshot.configuration.kind(named: entry.kind)), due < snapshot.today else { return nil }
+            guard let due = ReviewDates.due(entry.loop, kind: snapshot.configuration.kind(named: entry.kind),
+                                            changed: snapshot.lastChanged[entry.path]),
+                  due < snapshot.today else { return nil }
             let owner = entry.loop.owner.map { " (owner \($0))" } ?? ""
             return Finding(entry.path, entry.loop.statusPosition,
                            "\(entry.id?.text ?? "entry") was due for review on \(due)\(owner); set 'reviewed: DATE' once it is checked")
