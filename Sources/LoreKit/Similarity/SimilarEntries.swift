@@ -272,24 +272,51 @@ public struct SimilarityIndex: Sendable {
     /// The text's words: lower-cased letters and digits, at least 3 characters, stop words
     /// dropped, a plural or `-ing`/`-ed` ending folded (failing, failed, fails → fail).
     public static func words(_ text: String) -> [String] {
+        // Byte by byte: ASCII letters and digits are folded here; a word holding other UTF-8
+        // letters is lower-cased as a string (a character walk over every text costs far more).
         var words: [String] = []
-        var current = ""
+        var current: [UInt8] = []
+        var ascii = true
         func finish() {
-            defer { current = "" }
-            guard current.count >= 3, !stopWords.contains(current) else { return }
-            words.append(fold(current))
+            defer { current.removeAll(keepingCapacity: true); ascii = true }
+            guard current.count >= 3 else { return }
+            var word = String(decoding: current, as: UTF8.self)
+            if !ascii {
+                word = word.lowercased()
+                guard word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil }) else {
+                    // Punctuation outside ASCII (dashes, quotes) separates words.
+                    for part in word.unicodeScalars.split(whereSeparator: { !($0.properties.isAlphabetic || $0.properties.numericType != nil) }) {
+                        let piece = String(String.UnicodeScalarView(part))
+                        if piece.utf8.count >= 3, !stopWords.contains(piece) { words.append(fold(piece)) }
+                    }
+                    return
+                }
+            }
+            guard !stopWords.contains(word) else { return }
+            words.append(fold(word))
         }
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber { current.append(character) } else { finish() }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): current.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): current.append(byte + 32)
+            case 0x80...: current.append(byte); ascii = false
+            default: finish()
+            }
         }
         finish()
         return words
     }
 
     private static func fold(_ word: String) -> String {
-        for suffix in ["ing", "ed", "s"] where word.hasSuffix(suffix) && word.count - suffix.count >= 4 {
-            if suffix == "s" && word.hasSuffix("ss") { return word }
-            return String(word.dropLast(suffix.count))
+        let bytes = Array(word.utf8)
+        func ends(_ suffix: StaticString) -> Bool {
+            let count = suffix.utf8CodeUnitCount
+            guard bytes.count - count >= 4 else { return false }
+            return suffix.withUTF8Buffer { bytes[(bytes.count - count)...].elementsEqual($0) }
+        }
+        for suffix: StaticString in ["ing", "ed", "s"] where ends(suffix) {
+            if bytes.count >= 2 && bytes[bytes.count - 2] == UInt8(ascii: "s") && suffix.utf8CodeUnitCount == 1 { return word }
+            return String(decoding: bytes.dropLast(suffix.utf8CodeUnitCount), as: UTF8.self)
         }
         return word
     }
