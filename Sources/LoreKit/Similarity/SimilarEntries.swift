@@ -64,6 +64,8 @@ public struct SimilarityQuery: Sendable {
 public struct SimilarityIndex: Sendable {
     /// Distinct words of a query that are looked up, the rarest (highest weight) first.
     public static let queryTerms = 24
+    /// Postings a query scores at most (beyond its four most telling words).
+    public static let postingsBudget = 20_000
 
     private struct Document: Sendable {
         let path: GitPath
@@ -185,8 +187,20 @@ public struct SimilarityIndex: Sendable {
             return log(1 + (count - frequency + 0.5) / (frequency + 0.5))
         }
         // The most telling words: weight by rarity, then by how often the query says them.
-        let weighted = queryCounts.map { term, times in (term, idf(term) * (1 + log(Double(times)))) }
-            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(SimilarityIndex.queryTerms).map { ($0.0, idf($0.0)) }
+        // Words in more than half the entries of a large corpus say nothing; the rest are taken most telling first
+        // until `postingsBudget` entries have been scored (always the first four words), so a
+        // query costs about the same whatever the corpus's vocabulary.
+        var weighted: [(Int32, Double)] = []
+        var scored = 0
+        let ordered = queryCounts.filter { documents.count < 100 || postings[Int($0.key)].count * 2 <= documents.count }
+            .map { term, times in (term, idf(term) * (1 + log(Double(times)))) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        for (term, _) in ordered.prefix(SimilarityIndex.queryTerms) {
+            let size = postings[Int(term)].count
+            if weighted.count >= 4 && scored + size > SimilarityIndex.postingsBudget { break }
+            weighted.append((term, idf(term)))
+            scored += size
+        }
         var text = [Double](repeating: 0, count: documents.count)
         var touched: [Int32] = []
         for (term, weight) in weighted {
@@ -280,17 +294,20 @@ public struct SimilarityIndex: Sendable {
         func finish() {
             defer { current.removeAll(keepingCapacity: true); ascii = true }
             guard current.count >= 3 else { return }
-            var word = String(decoding: current, as: UTF8.self)
-            if !ascii {
-                word = word.lowercased()
-                guard word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil }) else {
-                    // Punctuation outside ASCII (dashes, quotes) separates words.
-                    for part in word.unicodeScalars.split(whereSeparator: { !($0.properties.isAlphabetic || $0.properties.numericType != nil) }) {
-                        let piece = String(String.UnicodeScalarView(part))
-                        if piece.utf8.count >= 3, !stopWords.contains(piece) { words.append(fold(piece)) }
-                    }
-                    return
+            if ascii {
+                // Stop words are at most 7 letters: only short words are looked up.
+                if current.count <= 7, stopWords.contains(String(decoding: current, as: UTF8.self)) { return }
+                words.append(String(decoding: current[..<foldedLength(current)], as: UTF8.self))
+                return
+            }
+            let word = String(decoding: current, as: UTF8.self).lowercased()
+            guard word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil }) else {
+                // Punctuation outside ASCII (dashes, quotes) separates words.
+                for part in word.unicodeScalars.split(whereSeparator: { !($0.properties.isAlphabetic || $0.properties.numericType != nil) }) {
+                    let piece = String(String.UnicodeScalarView(part))
+                    if piece.utf8.count >= 3, !stopWords.contains(piece) { words.append(fold(piece)) }
                 }
+                return
             }
             guard !stopWords.contains(word) else { return }
             words.append(fold(word))
@@ -309,15 +326,17 @@ public struct SimilarityIndex: Sendable {
 
     private static func fold(_ word: String) -> String {
         let bytes = Array(word.utf8)
-        func ends(_ suffix: StaticString) -> Bool {
-            let count = suffix.utf8CodeUnitCount
-            guard bytes.count - count >= 4 else { return false }
-            return suffix.withUTF8Buffer { bytes[(bytes.count - count)...].elementsEqual($0) }
-        }
-        for suffix: StaticString in ["ing", "ed", "s"] where ends(suffix) {
-            if bytes.count >= 2 && bytes[bytes.count - 2] == UInt8(ascii: "s") && suffix.utf8CodeUnitCount == 1 { return word }
-            return String(decoding: bytes.dropLast(suffix.utf8CodeUnitCount), as: UTF8.self)
-        }
-        return word
+        return String(decoding: bytes[..<foldedLength(bytes)], as: UTF8.self)
+    }
+
+    /// How many bytes of a word are kept once a plural or `-ing`/`-ed` ending is dropped: at least
+    /// four remain, and `-ss` is no plural.
+    private static func foldedLength(_ bytes: [UInt8]) -> Int {
+        let n = bytes.count
+        let (s, e, d, i, ng) = (UInt8(ascii: "s"), UInt8(ascii: "e"), UInt8(ascii: "d"), UInt8(ascii: "i"), UInt8(ascii: "n"))
+        if n >= 7, bytes[n - 3] == i, bytes[n - 2] == ng, bytes[n - 1] == UInt8(ascii: "g") { return n - 3 }
+        if n >= 6, bytes[n - 2] == e, bytes[n - 1] == d { return n - 2 }
+        if n >= 5, bytes[n - 1] == s, bytes[n - 2] != s { return n - 1 }
+        return n
     }
 }
