@@ -118,16 +118,25 @@ public struct SimilarityIndex: Sendable {
         var byAffectsRoot: [String: [Int32]] = [:]
         var lengths: [Int] = []
         lengths.reserveCapacity(entries.count)
+        // Words are read on every core; term numbers are then given in entry order, so they do
+        // not depend on scheduling.
+        let tokenized: [(words: [String], counts: [Int], length: Int)] = entries.parallelMap { entry in
+            var order: [String] = []
+            var counts: [String: Int] = [:]
+            let words = SimilarityIndex.words(SimilarityIndex.text(of: entry))
+            for word in words {
+                let before = counts.count
+                counts[word, default: 0] += 1
+                if counts.count > before { order.append(word) }
+            }
+            return (order, order.map { counts[$0] ?? 0 }, words.count)
+        }
         for (index, entry) in entries.enumerated() {
             let number = Int32(index)
-            let words = SimilarityIndex.words(SimilarityIndex.text(of: entry))
-            var terms: [String: Int] = [:]
-            for word in words { terms[word, default: 0] += 1 }
+            let (order, wordCounts, length) = tokenized[index]
             var own: [(Int32, Float)] = []
-            // In order of first use, so term numbers do not depend on dictionary order.
-            var seen = Set<String>()
-            for word in words where seen.insert(word).inserted {
-                let count = terms[word] ?? 0
+            own.reserveCapacity(order.count)
+            for (word, count) in zip(order, wordCounts) {
                 let id: Int32
                 if let known = termNumbers[word] {
                     id = known
@@ -147,7 +156,7 @@ public struct SimilarityIndex: Sendable {
             documents.append(Document(path: entry.path, kind: entry.kind, id: entry.id, title: entry.title, date: entry.date,
                                       status: entry.status, services: services, tags: tags, affects: affects,
                                       terms: own.map(\.0), counts: own.map(\.1), norm: 0))
-            lengths.append(words.count)
+            lengths.append(length)
             for service in services { byService[service, default: []].append(number) }
             for tag in tags { byTag[tag, default: []].append(number) }
             for root in Set(affects.map(SimilarityIndex.affectsRoot)) { byAffectsRoot[root, default: []].append(number) }
