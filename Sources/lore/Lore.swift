@@ -22,6 +22,16 @@ struct Lore: ParsableCommand {
           the file name or the first commit. No entry file is changed;
           `lore init --dry-run` prints the configuration.
 
+        THE LEARNING LOOP
+          `lore similar ID` lists past entries most like one (also --text,
+          or - for a draft on standard input). `lore check` warns when a
+          postmortem repeats one whose action items are open
+          (recurring-incident) and when an entry is past its review date
+          (review-due: review_by, or review_every_days of its kind); with
+          --staged, --changed-since and in the hook, a status change its
+          kind's `transitions:` do not allow is an error. `lore actions
+          --format ics|csv` is a calendar of due dates and reviews.
+
         EXIT CODES
           0  success
           1  findings: `check` found errors (or warnings with --strict), a
@@ -38,7 +48,7 @@ struct Lore: ParsableCommand {
         standard output for `lore check`, on standard error otherwise.
         """,
         version: LoreVersion.description(commit: LoreVersion.commit),
-        subcommands: [Init.self, New.self, List.self, Search.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
+        subcommands: [Init.self, New.self, List.self, Search.self, Similar.self, RecallCommand.self, Show.self, Actions.self, Stats.self, Check.self,
                       Renumber.self, Import.self, Index.self, Links.self, Graph.self, Publish.self, SourcesCommand.self, Rules.self, Hooks.self,
                       Trailers.self, LSP.self, MCP.self]
     )

@@ -33,7 +33,11 @@ private func files(_ repo: TemporaryRepository, under folder: String) -> [String
             let entries = number == 0 ? "1 entry" : "\(number + 1) entries"
             let created = try lore(["new", item.kind, "The title", "--date", "2025-03-14"] + item.extra, in: repo.path)
             let id = item.kind == "retrospective" ? "RT-20250314-1" : ["postmortem": "PM", "lesson": "LL", "decision": "DR"][item.kind]! + "-0001"
-            #expect(created == ProcessResult(stdout: "created \(item.path) (\(id))\n", stderr: "", status: 0), "\(item.kind)")
+            // The entries made before share the title: `lore new` names them as similar.
+            let similar = ["", "similar entries:\n  PM-0001  The title  (words: title)\n",
+                           "similar entries:\n  LL-0001  The title  (words: title)\n  PM-0001  The title  (words: title)\n",
+                           "similar entries:\n  LL-0001  The title  (words: title)\n  DR-0001  The title  (words: title)\n  PM-0001  The title  (words: title)\n"][number]
+            #expect(created == ProcessResult(stdout: "created \(item.path) (\(id))\n" + similar, stderr: "", status: 0), "\(item.kind)")
             let text = try read(repo, item.path)
             #expect(text.hasPrefix("---\nid: \(id)\ntitle: The title\ndate: 2025-03-14\nstatus: "), "\(item.kind)")
             #expect(text.contains("authors: [Ada Tester]"), "\(item.kind)")
@@ -180,7 +184,8 @@ private func files(_ repo: TemporaryRepository, under folder: String) -> [String
         #expect(try lore(["new", "lesson", "Mine", "--id", "LL-0042", "--print-path"], in: repo.path)
                 == ProcessResult(stdout: "lessons/mine.md\n", stderr: "", status: 0))
         // The same title again: a new file beside it, never over it.
-        #expect(try lore(["new", "lesson", "Mine"], in: repo.path) == ProcessResult(stdout: "created lessons/mine-2.md (LL-0043)\n", stderr: "", status: 0))
+        #expect(try lore(["new", "lesson", "Mine"], in: repo.path)
+                == ProcessResult(stdout: "created lessons/mine-2.md (LL-0043)\nsimilar entries:\n  LL-0042  Mine  (words: mine)\n", stderr: "", status: 0))
         // --edit runs $VISUAL (before $EDITOR) through the shell with the new file.
         let editor = repo.base + "/editor.sh"
         try "#!/bin/sh\nprintf 'edited\\n' >> \"$1\"\n".write(toFile: editor, atomically: false, encoding: .utf8)

@@ -45,11 +45,11 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         let result = try lore(["publish", "--out", out, "--repo-url", "git@github.com:acme/memory.git"], in: repo.path,
                               environment: ["SOURCE_DATE_EPOCH": "1738576800"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "published 2 entries (22 files) to \(out)\n")
+        #expect(result.stdout == "published 2 entries (24 files) to \(out)\n")
         #expect(result.stderr == "")
         let files = try tree(out)
         for page in ["index.html", "all.html", "browse.html", "timeline.html", "actions.html", "stats.html", "search.html", "search.js",
-                     "search-index.js", "style.css", "feed.xml", "index.json", ".lore-site", "entries/pm-0001.html",
+                     "search-index.js", "style.css", "feed.xml", "actions.ics", "loop.html", "index.json", ".lore-site", "entries/pm-0001.html",
                      "entries/ll-0001.html", "kinds/lesson.html", "tags/database.html", "services/payments-api.html",
                      "statuses/active.html", "years/2025.html"] {
             #expect(files[page] != nil, "\(page)")
@@ -64,7 +64,7 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         try Self.expectSite(out, equals: "site")
         // With --today, the open item is overdue: the actions page and the home page say so.
         let later = try lore(["publish", "--out", out, "--today", "2025-04-01"], in: repo.path, environment: ["SOURCE_DATE_EPOCH": "1738576800"])
-        #expect(later == ProcessResult(stdout: "published 2 entries (22 files) to \(out)\n", stderr: "", status: 0))
+        #expect(later == ProcessResult(stdout: "published 2 entries (24 files) to \(out)\n", stderr: "", status: 0))
         try Self.expectSite(out, equals: "site-2025-04-01")
     }
 
@@ -283,7 +283,7 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         let elsewhere = (repo.path as NSString).deletingLastPathComponent
         let result = try lore(["publish", "-C", repo.path, "--out", "public"], in: elsewhere)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "published 2 entries (22 files) to \(repo.path)/public\n")
+        #expect(result.stdout == "published 2 entries (24 files) to \(repo.path)/public\n")
         #expect(FileManager.default.fileExists(atPath: repo.path + "/public/entries/ll-0001.html"))
     }
 

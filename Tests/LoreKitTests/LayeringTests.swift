@@ -17,7 +17,7 @@ import Testing
         "Editing": ("LoreKit", 5), "FollowUp": ("LoreKit", 5), "Hooks": ("LoreKit", 5),
         "Rules": ("LoreKit", 6), "Output": ("LoreKit", 6), "Organization": ("LoreKit", 6),
         "Reporters": ("LoreKit", 7), "Recall": ("LoreKit", 7), "Search": ("LoreKit", 7),
-        "Scaffold": ("LoreKit", 7), "Publish": ("LoreKit", 7),
+        "Scaffold": ("LoreKit", 7), "Publish": ("LoreKit", 7), "Similarity": ("LoreKit", 5),
     ]
 
     struct SourceFile {

@@ -47,6 +47,12 @@ public struct Kind: Sendable, Hashable {
     /// The heading level of the body's sections (`section_level:`, 2 by default; 1 for records
     /// whose sections are `#` headings).
     public var sectionLevel = 2
+    /// Entries of the kind are due for review this many days after their `date` or `reviewed`
+    /// (`review_every_days:`); `nil`: only entries that set `review_by` are.
+    public var reviewEveryDays: Int?
+    /// The statuses each status may change to (`transitions:`); a status not listed may change to
+    /// any. Empty: any change is allowed (FORMAT.md v1).
+    public var transitions: [String: [String]] = [:]
 
     /// The kind reads records as teams already keep them: some field has sources, or the files are
     /// chosen by globs. Files without front-matter are entries of such a kind.
@@ -180,6 +186,8 @@ package enum BuiltInKinds {
         FieldSpec("superseded_by", .ids),
         FieldSpec("affects", .globs),
         FieldSpec("commits", .commits),
+        FieldSpec("review_by", .date),
+        FieldSpec("reviewed", .date),
     ]
 
     static let actionItemFields: [FieldSpec] = [

@@ -198,7 +198,7 @@ private struct ConfigurationReader {
         default: throw fail(value.position, "kind '\(name)' must be a mapping of settings (dir, prefix, statuses …)")
         }
         try checkKeys(pairs, allowed: ["dir", "prefix", "path", "ids", "template", "statuses", "severities", "optional_sections", "fields",
-                                       "include", "exclude", "bundles", "section_level"],
+                                       "include", "exclude", "bundles", "section_level", "review_every_days", "transitions"],
                       in: "kind '\(name)'")
         func find(_ key: String) -> YAMLValue? { pairs.first { $0.key.text == key }?.value }
         func required(_ key: String) throws(ConfigurationError) -> YAMLValue {
@@ -280,6 +280,29 @@ private struct ConfigurationReader {
                 throw fail(value.position, "'section_level' must be a heading level from 1 to 6")
             }
             kind.sectionLevel = level
+        }
+        if let value = find("review_every_days"), !value.isNull {
+            guard let days = value.scalar.flatMap({ Int($0.text) }), days > 0 else {
+                throw fail(value.position, "'review_every_days' must be a whole number of days above 0")
+            }
+            kind.reviewEveryDays = days
+        }
+        if let value = find("transitions"), !value.isNull {
+            guard case .mapping(let transitionPairs, _) = value else {
+                throw fail(value.position, "'transitions' must map each status to the statuses it may change to, such as { draft: [in-review] }")
+            }
+            var transitions: [String: [String]] = [:]
+            for pair in transitionPairs {
+                guard statuses.contains(pair.key.text) else {
+                    throw fail(pair.key.position, "'transitions' names '\(pair.key.text)', which is not one of the statuses of kind '\(name)' (\(statuses.joined(separator: ", ")))")
+                }
+                let next = pair.value.isNull ? [] : try stringList(pair.value, "transitions")
+                for status in next where !statuses.contains(status) {
+                    throw fail(pair.value.position, "'transitions' of '\(pair.key.text)' names '\(status)', which is not one of the statuses of kind '\(name)' (\(statuses.joined(separator: ", ")))")
+                }
+                transitions[pair.key.text] = next
+            }
+            kind.transitions = transitions
         }
         // A declaration without `type` keeps the built-in field's type and adds to it (sources,
         // aliases, format …).

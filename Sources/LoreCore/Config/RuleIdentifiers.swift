@@ -7,7 +7,7 @@ public enum RuleIdentifiers {
         "binary-file", "broken-link", "duplicate-id", "empty-section", "file-too-large", "id-format",
         "incomplete-action-item", "invalid-field", "invalid-front-matter", "invalid-utf8", "invalid-value", "invalid-yaml", "kind-mismatch",
         "markdown-too-complex", "missing-field", "missing-front-matter", "missing-section", "non-utf8-path", "nul-byte",
-        "overdue-action-item", "placeholder-section", "supersession-cycle", "supersession-mismatch", "symlink-entry",
+        "overdue-action-item", "placeholder-section", "recurring-incident", "review-due", "status-transition", "supersession-cycle", "supersession-mismatch", "symlink-entry",
         "unclosed-front-matter", "unicode-normalization-clash", "unknown-commit", "unknown-field", "unknown-trailer",
         "unmatched-affects", "unmerged-file", "unreadable-file",
     ]

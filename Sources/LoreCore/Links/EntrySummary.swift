@@ -41,6 +41,48 @@ public struct EntrySummary: Sendable, Hashable {
         public let position: SourcePosition
     }
 
+    /// What the learning loop asks of an entry (review dates, recurrence): its status, dates,
+    /// services, owner and open action items, as written.
+    public struct LoopFacts: Sendable, Hashable {
+        /// `status`, `date`, `title`, `review_by`, `reviewed` as written.
+        public let status: String?, date: String?, title: String?, reviewBy: String?, reviewed: String?
+        /// Who answers for the entry: `owner`, else the first of `deciders`, else of `authors`.
+        public let owner: String?
+        /// `services`.
+        public let services: [String]
+        /// Titles of action items not done (status `open`), with or without a due date.
+        public let openItems: [String]
+        /// Where `status` is (the opening `---` when absent).
+        public let statusPosition: SourcePosition
+
+        /// Facts.
+        public init(status: String?, date: String?, title: String?, reviewBy: String?, reviewed: String?, owner: String?,
+                    services: [String], openItems: [String], statusPosition: SourcePosition) {
+            self.status = status
+            self.date = date
+            self.title = title
+            self.reviewBy = reviewBy
+            self.reviewed = reviewed
+            self.owner = owner
+            self.services = services
+            self.openItems = openItems
+            self.statusPosition = statusPosition
+        }
+
+        /// No facts.
+        public static let none = LoopFacts(status: nil, date: nil, title: nil, reviewBy: nil, reviewed: nil, owner: nil,
+                                           services: [], openItems: [], statusPosition: .start)
+
+        /// The facts of an entry.
+        public init(_ entry: Entry) {
+            let owner = entry.frontMatter.text("owner") ?? entry.frontMatter.list("deciders").first ?? entry.authors.first
+            self.init(status: entry.status, date: entry.date, title: entry.title, reviewBy: entry.frontMatter.text("review_by"),
+                      reviewed: entry.frontMatter.text("reviewed"), owner: owner, services: entry.frontMatter.list("services"),
+                      openItems: ActionItems.items(of: entry).filter { $0.status == "open" }.map(\.title),
+                      statusPosition: entry.frontMatter["status"]?.position ?? .start)
+        }
+    }
+
     /// The file.
     public let path: GitPath
     /// The kind, from the folder the file is in.
@@ -57,13 +99,15 @@ public struct EntrySummary: Sendable, Hashable {
     public let commits: [Item]
     /// Open action items that have a due date.
     public let dueItems: [DueItem]
+    /// Status, dates, services and open items, for review dates and recurrence.
+    public let loop: LoopFacts
 
     /// The ids the entry lists under `field`.
     public func ids(_ field: String) -> [String] { relations.filter { $0.field == field }.map(\.item.text) }
 
     /// A summary.
     public init(path: GitPath, kind: String, id: Item?, relations: [Relation], links: [BodyLink], affects: [Item],
-                commits: [Item], dueItems: [DueItem]) {
+                commits: [Item], dueItems: [DueItem], loop: LoopFacts = .none) {
         self.path = path
         self.kind = kind
         self.id = id
@@ -72,6 +116,7 @@ public struct EntrySummary: Sendable, Hashable {
         self.affects = affects
         self.commits = commits
         self.dueItems = dueItems
+        self.loop = loop
     }
 
     /// The summary of an entry, with the id-valued fields its kind declares in `configuration`.
@@ -108,7 +153,8 @@ public struct EntrySummary: Sendable, Hashable {
             dueItems: ActionItems.items(of: entry).compactMap { action in
                 guard action.status == "open", let due = action.due else { return nil }
                 return DueItem(title: action.title, due: due, position: action.position)
-            })
+            },
+            loop: LoopFacts(entry))
     }
 }
 
@@ -142,6 +188,15 @@ package enum EntrySummaryCoding {
             ByteWriter.string(due.due, into: &out)
             ByteWriter.position(due.position, into: &out)
         }
+        let loop = summary.loop
+        for text in [loop.status, loop.date, loop.title, loop.reviewBy, loop.reviewed, loop.owner] {
+            if let text { out.append(1); ByteWriter.string(text, into: &out) } else { out.append(0) }
+        }
+        ByteWriter.varint(loop.services.count, into: &out)
+        loop.services.forEach { ByteWriter.string($0, into: &out) }
+        ByteWriter.varint(loop.openItems.count, into: &out)
+        loop.openItems.forEach { ByteWriter.string($0, into: &out) }
+        ByteWriter.position(loop.statusPosition, into: &out)
     }
 
     /// Reads only what other entries' findings depend on — the id and the supersession items —
@@ -208,7 +263,29 @@ package enum EntrySummaryCoding {
             guard let title = reader.string(), let due = reader.string(), let position = reader.position() else { return nil }
             dueItems.append(EntrySummary.DueItem(title: title, due: due, position: position))
         }
+        var texts: [String?] = []
+        for _ in 0..<6 {
+            guard let flag = reader.byte() else { return nil }
+            if flag == 1 {
+                guard let text = reader.string() else { return nil }
+                texts.append(text)
+            } else {
+                texts.append(nil)
+            }
+        }
+        func strings() -> [String]? {
+            guard let count = reader.varint() else { return nil }
+            var list: [String] = []
+            for _ in 0..<count {
+                guard let text = reader.string() else { return nil }
+                list.append(text)
+            }
+            return list
+        }
+        guard let services = strings(), let openItems = strings(), let statusPosition = reader.position() else { return nil }
+        let loop = EntrySummary.LoopFacts(status: texts[0], date: texts[1], title: texts[2], reviewBy: texts[3], reviewed: texts[4],
+                                          owner: texts[5], services: services, openItems: openItems, statusPosition: statusPosition)
         return EntrySummary(path: path, kind: kind, id: id, relations: relations, links: links, affects: affects,
-                            commits: commits, dueItems: dueItems)
+                            commits: commits, dueItems: dueItems, loop: loop)
     }
 }

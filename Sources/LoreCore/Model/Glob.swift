@@ -15,6 +15,30 @@ package struct Glob: Sendable {
         return Array(pattern[..<slash])
     }
 
+    /// The globs of `left` that can match a path some glob of `right` matches, judged by their
+    /// literal folders: equal globs, or one's leading folders inside the other's (`src/db/**` and
+    /// `src/db/pool.swift`). Sorted, each once. What `lore similar` and recurrence call shared paths.
+    package static func overlapping(_ left: [String], _ right: [String]) -> [String] {
+        guard !left.isEmpty, !right.isEmpty else { return [] }
+        let others = right.map { ($0, Glob($0).literalPrefix) }
+        var shared = Set<String>()
+        for glob in left {
+            let a = Glob(glob).literalPrefix
+            if others.contains(where: { other, b in
+                if a.isEmpty || b.isEmpty { return glob == other }
+                return Glob.isInside(a, b) || Glob.isInside(b, a)
+            }) {
+                shared.insert(glob)
+            }
+        }
+        return shared.sorted()
+    }
+
+    /// `path` is `folder` or inside it (by whole components).
+    private static func isInside(_ path: [UInt8], _ folder: [UInt8]) -> Bool {
+        path == folder || (path.count > folder.count && path.starts(with: folder) && path[folder.count] == UInt8(ascii: "/"))
+    }
+
     package init(_ pattern: String) {
         var text = pattern
         while text.hasPrefix("./") { text.removeFirst(2) }

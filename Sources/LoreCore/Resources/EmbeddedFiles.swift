@@ -270,6 +270,7 @@ What the team will change, each with an owner and a due date.
 {{/services}}
 {{^services}}<p class="empty">No open action items.</p>{{/services}}
 </section>
+<p><a href="loop.html">The learning loop</a>: repeats per service, follow-up rate, reviews due.</p>
 
 """#),
         ("Templates/theme/browse.mustache", #"""
@@ -314,7 +315,7 @@ What the team will change, each with an owner and a due date.
 <dl>
 {{#status}}<dt>Status</dt><dd><a href="{{statusURL}}">{{status}}</a></dd>{{/status}}
 {{#date}}<dt>Date</dt><dd><time datetime="{{date}}">{{date}}</time></dd>{{/date}}
-{{#severity}}<dt>Severity</dt><dd>{{severity}}</dd>{{/severity}}
+{{#severity}}<dt>Severity</dt><dd>{{severity}}</dd>{{/severity}}{{#reviewDue}}<dt>Review</dt><dd class="overdue">due since <time datetime="{{reviewDue}}">{{reviewDue}}</time></dd>{{/reviewDue}}
 {{#hasServices}}<dt>Services</dt><dd><ul class="inline">{{#services}}<li><a href="{{url}}">{{name}}</a></li>{{/services}}</ul></dd>{{/hasServices}}
 {{#hasTags}}<dt>Tags</dt><dd><ul class="inline">{{#tags}}<li><a href="{{url}}">{{name}}</a></li>{{/tags}}</ul></dd>{{/hasTags}}
 {{#hasAuthors}}<dt>Authors</dt><dd>{{#authors}}<span class="person">{{.}}</span> {{/authors}}</dd>{{/hasAuthors}}
@@ -354,6 +355,12 @@ What the team will change, each with an owner and a due date.
 {{#hasIncoming}}<ul class="links backlinks">{{#incoming}}<li><span class="tag">{{label}}</span> {{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}}</li>{{/incoming}}</ul>{{/hasIncoming}}
 {{^incoming}}<p class="empty">Nothing links here yet.</p>{{/incoming}}
 </section>
+{{#hasSimilar}}
+<section aria-labelledby="similar">
+<h2 id="similar">Similar entries</h2>
+<ul class="links">{{#similar}}<li>{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}} <span class="meta">{{reasons}}</span></li>{{/similar}}</ul>
+</section>
+{{/hasSimilar}}
 {{#hasAffects}}
 <section aria-labelledby="code">
 <h2 id="code">Code</h2>
@@ -452,6 +459,31 @@ Every page links to the entries it builds on and to those that followed.</p>
 <h1>{{heading}}</h1>
 <p class="lead">{{count}} entries{{#parentURL}} · <a href="{{parentURL}}">{{parentName}}</a>{{/parentURL}}</p>
 {{> entry-list}}
+
+"""#),
+        ("Templates/theme/loop.mustache", #"""
+<h1>Learning loop</h1>
+<p class="lead">Incidents: {{incidentCount}}. Repeating an earlier one whose action items were still open: {{repeatCount}}. Reviews due{{#asOf}} on <time datetime="{{asOf}}">{{asOf}}</time>{{/asOf}}: {{reviewCount}}.{{#calendar}} <a href="actions.ics">Calendar of due dates and reviews</a> (iCalendar).{{/calendar}}</p>
+<section aria-labelledby="by-service">
+<h2 id="by-service">Incidents by service</h2>
+{{#hasServices}}<table>
+<thead><tr><th scope="col">Service</th><th scope="col">Incidents</th><th scope="col">Repeats</th><th scope="col">Follow-up rate</th><th scope="col">Over time</th></tr></thead>
+<tbody>
+{{#services}}<tr><td>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</td><td>{{incidents}}</td><td>{{repeats}}</td><td>{{rate}}</td><td>{{#periods}}<span class="period{{#repeat}} overdue{{/repeat}}">{{period}}: {{count}}{{#repeat}} ({{repeated}} repeated){{/repeat}}</span> {{/periods}}</td></tr>
+{{/services}}</tbody>
+</table>{{/hasServices}}
+{{^services}}<p class="empty">No incident names a service.</p>{{/services}}
+</section>
+<section aria-labelledby="repeats">
+<h2 id="repeats">Repeats</h2>
+{{#hasRepeatList}}<ul class="items">{{#repeatList}}<li>{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}} repeats {{#earlierURL}}<a href="{{earlierURL}}">{{earlierText}}</a>{{/earlierURL}}{{^earlierURL}}{{earlierText}}{{/earlierURL}} <span class="meta">{{shared}} · still open: {{open}}</span></li>{{/repeatList}}</ul>{{/hasRepeatList}}
+{{^repeatList}}<p class="empty">No incident repeats one whose action items are open.</p>{{/repeatList}}
+</section>
+<section aria-labelledby="reviews">
+<h2 id="reviews">Reviews due</h2>
+{{#hasReviews}}<ul class="items">{{#reviews}}<li class="overdue">{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}} <span class="meta">{{#owner}}{{owner}} · {{/owner}}due <time datetime="{{due}}">{{due}}</time></span></li>{{/reviews}}</ul>{{/hasReviews}}
+{{^reviews}}<p class="empty">No review is due.</p>{{/reviews}}
+</section>
 
 """#),
         ("Templates/theme/search.js", #"""

@@ -23,6 +23,13 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
     /// Markdown inline text: every character Markdown could read as markup is backslash-escaped
     /// and line breaks become spaces, so a title cannot become a link, HTML, a heading or emphasis.
     case markdown
+    /// An iCalendar TEXT value (RFC 5545 §3.3.11): `\\`, `;` and `,` backslash-escaped, a line
+    /// break as `\n` (CR LF counted once), other controls as U+FFFD.
+    case icalendarText
+    /// A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote or a
+    /// line break; other controls as U+FFFD. A field starting with `=`, `+`, `-` or `@` gets a
+    /// leading `'` so a spreadsheet does not run it as a formula.
+    case csvField
 
     /// `text` escaped for this context.
     ///
@@ -32,8 +39,10 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
     /// was there. Markdown writes them as U+FFFD too (a terminal or renderer must not see ESC).
     public func callAsFunction(_ text: String) -> String {
         if self == .terminal { return Self.terminalLine(text) }
+        if self == .csvField { return Self.csvField(text) }
         var out = ""
         out.reserveCapacity(text.utf8.count)
+        var pendingReturn = false
         for scalar in text.unicodeScalars {
             switch self {
             case .html:
@@ -72,8 +81,19 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
                 case "\n", "\r", "\t": out += " "
                 default: Self.appendText(scalar, to: &out)
                 }
-            case .terminal:
-                out.unicodeScalars.append(scalar)   // handled by terminalLine
+            case .icalendarText:
+                switch scalar {
+                case "\\": out += "\\\\"
+                case ";": out += "\\;"
+                case ",": out += "\\,"
+                case "\n": if !out.hasSuffix("\\n") || !pendingReturn { out += "\\n" }
+                case "\r": out += "\\n"
+                case "\t": out += " "
+                default: Self.appendText(scalar, to: &out)
+                }
+                pendingReturn = scalar == "\r"
+            case .terminal, .csvField:
+                out.unicodeScalars.append(scalar)   // handled by terminalLine and csvField
             case .markdown:
                 switch scalar {
                 case "\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "!", "~", "&":
@@ -86,6 +106,23 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
             }
         }
         return out
+    }
+
+    /// The `csvField` context.
+    private static func csvField(_ text: String) -> String {
+        var clean = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\t" || scalar == "\n" || scalar == "\r" || !isForbidden(scalar) {
+                clean.unicodeScalars.append(scalar)
+            } else {
+                clean.unicodeScalars.append("\u{FFFD}")
+            }
+        }
+        if let first = clean.first, "=+-@".contains(first) { clean = "'" + clean }
+        guard clean.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return clean }
+        var quoted = "\""
+        for character in clean { quoted += character == "\"" ? "\"\"" : String(character) }
+        return quoted + "\""
     }
 
     /// The `terminal` context: text without control characters is returned as it is.

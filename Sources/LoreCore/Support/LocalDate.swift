@@ -34,3 +34,33 @@ public struct SourceDateEpochError: Error, Sendable, CustomStringConvertible {
     public let value: String
     public var description: String { "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not '\(value)'" }
 }
+
+extension LocalDate {
+    /// `date` (`YYYY-MM-DD`) plus `days` days, in the proleptic Gregorian calendar; `nil` when
+    /// `date` is not a valid date.
+    public static func adding(days: Int, to date: String) -> String? {
+        let parts = date.split(separator: "-")
+        guard date.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        // Days from civil (Howard Hinnant's algorithm), shifted, then back.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let z = era * 146_097 + doe - 719_468 + days + 719_468
+        let era2 = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe2 = z - era2 * 146_097
+        let yoe2 = (doe2 - doe2 / 1460 + doe2 / 36_524 - doe2 / 146_096) / 365
+        let doy2 = doe2 - (365 * yoe2 + yoe2 / 4 - yoe2 / 100)
+        let mp = (5 * doy2 + 2) / 153
+        let d = doy2 - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let yy = yoe2 + era2 * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(yy, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+}

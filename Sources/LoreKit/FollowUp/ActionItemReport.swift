@@ -1,4 +1,5 @@
 import Foundation
+import Git
 
 /// One action item of a postmortem (front-matter `action_items`), with where it stands.
 public struct ActionItemRecord: Sendable, Hashable, Codable {
@@ -29,6 +30,18 @@ public struct ActionItemRecord: Sendable, Hashable, Codable {
     public let commits: [String]
 }
 
+/// An entry due for review (`review_by`, or its kind's `review_every_days`), with its owner.
+public struct ReviewRecord: Sendable, Hashable, Codable {
+    /// The entry: id (or path when it has none), title, file.
+    public let entry: String, title: String?, path: String
+    /// Who answers for it: `owner`, else the first of `deciders`, else of `authors`.
+    public let owner: String?
+    /// The day it is due for review.
+    public let due: String
+    /// `overdue` when due before the report's day, else `open`.
+    public let state: ActionItemRecord.State
+}
+
 /// Every action item of a corpus, how many are open, overdue and done (`lore actions`).
 public struct ActionItemReport: Sendable, Hashable, Codable {
     /// How the items are grouped.
@@ -53,15 +66,29 @@ public struct ActionItemReport: Sendable, Hashable, Codable {
     public let groups: [Group]
     /// How many items there are in each state (each item once, whatever the grouping).
     public let counts: [String: Int]
+    /// Entries with a review date (`review_by`, or a kind's `review_every_days`), by due date then
+    /// path; `nil` when there is none (so reports of repositories without review dates read as before).
+    public let reviews: [ReviewRecord]?
 
-    /// The action items of the entries `query` selects, those `keep` accepts, grouped.
+    /// The action items of the entries `query` selects, those `keep` accepts, grouped, and their
+    /// reviews that `keepReview` accepts (`changed` gives the day of the last commit that changed
+    /// an entry, which counts as a review).
     /// `commits` gives the commits that followed an item up, from its entry's id, its title and its
-    /// `link` (see `ActionItemReport.commits(history:resolve:message:)`).
+    /// `link` (see
+    /// `ActionItemReport.commits(history:resolve:message:)`).
     public init(corpus: Corpus, query: EntryQuery, today: String, grouping: Grouping,
                 commits: (_ entryID: String?, _ title: String, _ link: String?) -> [String] = { _, _, _ in [] },
-                keep: (ActionItemRecord) -> Bool = { _ in true }) {
+                keep: (ActionItemRecord) -> Bool = { _ in true }, keepReview: (ReviewRecord) -> Bool = { _ in true },
+                changed: (GitPath) -> String? = { _ in nil }) {
         var records: [ActionItemRecord] = []
+        var reviews: [ReviewRecord] = []
         for entry in corpus.entries where query.matches(entry, in: corpus.configuration) {
+            let facts = EntrySummary.LoopFacts(entry)
+            if let due = ReviewDates.due(facts, kind: corpus.configuration.kind(named: entry.kind), changed: changed(entry.path)) {
+                let review = ReviewRecord(entry: entry.id ?? entry.path.description, title: entry.title, path: entry.path.description,
+                                          owner: facts.owner, due: due, state: due < today ? .overdue : .open)
+                if keepReview(review) { reviews.append(review) }
+            }
             for item in ActionItems.items(of: entry) {
                 let state: ActionItemRecord.State
                 switch item.status {
@@ -102,6 +129,7 @@ public struct ActionItemReport: Sendable, Hashable, Codable {
         }
         self.today = today
         self.counts = counts
+        self.reviews = reviews.isEmpty ? nil : reviews.sorted { ($0.due, $0.path) < ($1.due, $1.path) }
     }
 
     /// The commits that followed an action item up: its `link` when it names a commit of the

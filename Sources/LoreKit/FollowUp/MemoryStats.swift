@@ -49,6 +49,10 @@ public struct MemoryStats: Sendable, Hashable, Codable {
     /// Entries left out of the counts because their `date` is not a date.
     public let undated: Int
     public let breakdowns: [Breakdown]
+    /// Repeated incidents (`recurring-incident`: a postmortem sharing a service with an earlier one
+    /// whose action items are still open) per period and service, dimension `repeated service`;
+    /// `nil` when nothing repeats.
+    public let repeats: Breakdown?
     /// `resolved − started` of postmortems having both as date-times, overall and per severity.
     public let timeToResolve: Durations
     public let timeToResolveBySeverity: [String: Durations]
@@ -94,6 +98,25 @@ public struct MemoryStats: Sendable, Hashable, Codable {
             breakdown("service") { $0.frontMatter.list("services") },
             breakdown("tag") { $0.tags },
         ]
+        // Repeats: each later postmortem once per service it shares with an earlier open one.
+        let summaries = dated.map { EntrySummary($0.entry, configuration: corpus.configuration) }
+        let periodOf = Dictionary(dated.map { ($0.entry.path, $0.period) }, uniquingKeysWith: { first, _ in first })
+        var repeated: [String: [String: Int]] = [:]
+        var repeatTotals: [String: Int] = [:]
+        var counted = Set<String>()
+        for match in Recurrence.matches(summaries, configuration: corpus.configuration) {
+            guard let name = periodOf[match.entry.path] else { continue }
+            for shared in match.shared where shared.hasPrefix("service ") {
+                let service = String(shared.dropFirst(8))
+                guard counted.insert("\(match.entry.path.description)\u{0}\(service)").inserted else { continue }
+                repeated[name, default: [:]][service, default: 0] += 1
+                repeatTotals[service, default: 0] += 1
+            }
+        }
+        repeats = repeatTotals.isEmpty ? nil : Breakdown(
+            dimension: "repeated service",
+            values: repeatTotals.keys.sorted { (repeatTotals[$0] ?? 0, $1) > (repeatTotals[$1] ?? 0, $0) },
+            periods: repeated, totals: repeatTotals)
         var resolve: [Double] = []
         var resolveBySeverity: [String: [Double]] = [:]
         var publish: [Double] = []

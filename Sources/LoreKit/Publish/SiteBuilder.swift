@@ -24,6 +24,8 @@ struct SiteBuilder: Sendable {
     /// Entry path → its place among all entries newest first (date, then path): lists are put in
     /// that order by this number, not by comparing dates again for every page.
     let dateRank: [GitPath: Int]
+    /// The corpus's entries ranked by likeness, for each entry page's "Similar entries".
+    let similarity: SimilarityIndex
     var siteTitle: String { options.title ?? "Organizational memory" }
 
     init(index: MemoryIndex, theme: SiteTheme, forge: Forge?, options: PublishOptions, today: String?, bodies: [String]) {
@@ -67,6 +69,7 @@ struct SiteBuilder: Sendable {
         self.dateRank = dateRank
         let organization = index.organization
         teamPages = allocate("teams", entries.flatMap { Self.team($0, organization) })
+        similarity = SimilarityIndex(entries: entries)
     }
 
     /// The repository an entry of the organization's view comes from (`[]` outside `--org`).
@@ -98,6 +101,7 @@ struct SiteBuilder: Sendable {
         files.append(SiteFile(path: "index.json", bytes: index.render(lines: false)))
         add("feed.xml", AtomFeed(builder: self).render())
         add("search-index.js", searchIndex())
+        if let today { add("actions.ics", ActionCalendar.ics(loopReport(today: today), name: siteTitle)) }
         // Every page is a job; jobs render on every core.
         var jobs: [PageJob] = [
             PageJob(path: "index.html", template: "home", title: siteTitle, root: "", content: .home),
@@ -106,6 +110,7 @@ struct SiteBuilder: Sendable {
             PageJob(path: "timeline.html", template: "timeline", title: "Timeline", root: "", content: .timeline),
             PageJob(path: "actions.html", template: "actions", title: "Action items", root: "", content: .actions),
             PageJob(path: "stats.html", template: "stats", title: "Trends", root: "", content: .stats),
+            PageJob(path: "loop.html", template: "loop", title: "Learning loop", root: "", content: .loop),
             PageJob(path: "search.html", template: "search", title: "Search", root: "", content: .search),
         ]
         var lists: [(String, [String: String], @Sendable (Entry) -> [String])] = [
@@ -173,7 +178,7 @@ struct SiteBuilder: Sendable {
     /// One page to render.
     struct PageJob: Sendable {
         enum Content: Sendable {
-            case home, all, browse, timeline, actions, stats, search
+            case home, all, browse, timeline, actions, stats, search, loop
             case list(heading: String, members: [Int])
             case entry(Int)
         }
@@ -198,6 +203,7 @@ struct SiteBuilder: Sendable {
         case .browse: context = browseContext()
         case .timeline: context = timelineContext()
         case .actions: context = actionsContext()
+        case .loop: context = loopContext()
         case .stats:
             // What `lore stats` prints, judged on the snapshot's date (nothing is due without one).
             context = StatsCharts.context(MemoryStats(corpus: index.corpus, query: .all, period: .quarter,
@@ -462,6 +468,17 @@ struct SiteBuilder: Sendable {
         }
         context["outgoing"] = outgoing
         context["affects"] = affects
+        context["similar"] = similarity.similar(to: entry, limit: 3).map { hit -> [String: Any] in
+            var item: [String: Any] = ["text": [hit.id, hit.title].compactMap { $0 }.joined(separator: " · "),
+                                       "reasons": hit.reasons.joined(separator: "; ")]
+            item["url"] = pages[GitPath(hit.path)].map { root + $0 }
+            return item
+        }
+        if let today, let due = ReviewDates.due(EntrySummary.LoopFacts(entry), kind: index.corpus.configuration.kind(named: entry.kind),
+                                                changed: lastChanged(entry.path)),
+           due < today {
+            context["reviewDue"] = due
+        }
         // One backlink per entry (or commit) that links here, labelled with every way it does
         // (`related, wiki`), in the order first met.
         var incoming: [[String: Any]] = []

@@ -96,6 +96,26 @@ public struct Recall: Sendable {
     public let entries: [RecalledEntry]
     /// Things to say that are not results (history incomplete in a shallow clone …).
     public let notes: [String]
+    /// For each recalled entry, the entries most like it (`lore recall --similar`); `nil` when not
+    /// asked for.
+    public private(set) var similar: [GitPath: [SimilarEntry]]?
+
+    /// The same result with, for each recalled entry, the `limit` entries of `corpus` most like it
+    /// (`SimilarityIndex`); recalled entries are not repeated as similar ones.
+    public func includingSimilar(from corpus: Corpus, limit: Int = 3) -> Recall {
+        var result = self
+        let index = SimilarityIndex(entries: corpus.entries)
+        let recalled = Set(entries.map(\.path))
+        var similar: [GitPath: [SimilarEntry]] = [:]
+        for entry in entries {
+            guard let source = corpus.entries.first(where: { $0.path == entry.path }) else { continue }
+            var query = SimilarityQuery(entry: source)
+            query.excluding.formUnion(recalled)
+            similar[entry.path] = index.similar(to: query, limit: limit)
+        }
+        result.similar = similar
+        return result
+    }
 
     /// A result.
     public init(changedPaths: [GitPath], entries: [RecalledEntry], notes: [String]) {

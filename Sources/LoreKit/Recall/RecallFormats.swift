@@ -22,6 +22,9 @@ extension Recall {
             out += "\n\(facts)  \(e(entry.title ?? entry.path.description))\n"
             out += "  \(e(entry.path.description))\n"
             for reason in entry.reasons { out += "  - \(e(reason.text(id: entry.id)))\n" }
+            for hit in similar?[entry.path] ?? [] {
+                out += "  similar: \(e(hit.id ?? hit.path))  \(e(hit.title ?? hit.path))  (\(e(hit.reasons.joined(separator: "; "))))\n"
+            }
         }
         return out
     }
@@ -30,7 +33,7 @@ extension Recall {
     public func jsonValue() -> JSONValue {
         func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
         let records: [JSONValue] = entries.map { entry in
-            .object([
+            var record: [String: JSONValue] = [
                 "path": .string(entry.path.description), "kind": .string(entry.kind), "id": optional(entry.id),
                 "title": optional(entry.title), "severity": optional(entry.severity), "date": optional(entry.date),
                 "status": optional(entry.status), "matches": .number(entry.reasons.count),
@@ -42,7 +45,14 @@ extension Recall {
                     fields[reason.kind == .affects ? "glob" : "commit"] = .string(reason.via)
                     return .object(fields)
                 }),
-            ])
+            ]
+            if let similar {
+                record["similar"] = .array((similar[entry.path] ?? []).map { hit in
+                    .object(["path": .string(hit.path), "id": optional(hit.id), "title": optional(hit.title),
+                             "reasons": .array(hit.reasons.map(JSONValue.string))])
+                })
+            }
+            return .object(record)
         }
         return .object(["changed": .array(changedPaths.map { .string($0.description) }), "entries": .array(records),
                         "notes": .array(notes.map(JSONValue.string))])
@@ -74,6 +84,10 @@ extension Recall {
                 case .commit: out += "  - fix commit \(Self.code(reason.shortVia)) touched \(touched)\n"
                 case .trailer: out += "  - commit \(Self.code(reason.shortVia)) (`Lore: \(entry.id ?? "?")`) touched \(touched)\n"
                 }
+            }
+            for hit in similar?[entry.path] ?? [] {
+                let name = [hit.id, hit.title].compactMap { $0 }.map(Self.escape).joined(separator: ": ")
+                out += "  - similar: \(name) (\(Self.escape(hit.reasons.joined(separator: "; "))))\n"
             }
         }
         return out + noted

@@ -114,7 +114,7 @@ final class CheckCache: Sendable {
 
     /// Loads the cache of the repository whose git folder is `gitDirectory`; empty when there is none.
     init(gitDirectory: String) {
-        store = RecordStore(path: gitDirectory + "lore/check-cache", header: "lore check cache 1 \(LoreVersion.current)\n")
+        store = RecordStore(path: gitDirectory + "lore/check-cache", header: "lore check cache 2 \(LoreVersion.current)\n")
     }
 
     /// The key of a file's verdict.

@@ -44,6 +44,13 @@ public struct SnapshotFacts: Sendable {
     /// is judged against. A configured source missing here was never synced (a note, not a
     /// finding); `nil` leaves every link to a configured source unjudged.
     public var sourceIDs: [String: Set<String>]? = nil
+    /// Each entry's status in the snapshot a change is judged against (`--changed-since REV`, or
+    /// `HEAD` for `--staged`), by id; `nil` when no change is being judged. Status lifecycles
+    /// (`transitions:`) are enforced against it.
+    public var previousStatuses: [String: String]?
+    /// The day of the last commit that changed each entry file (`YYYY-MM-DD`), read only when some
+    /// entry would otherwise be due for review: a change counts as a review (`review-due`).
+    public var lastChanged: [GitPath: String] = [:]
 
     /// Facts.
     public init(configuration: Configuration, today: String, files: FileIndex, existingCommits: Set<String>,

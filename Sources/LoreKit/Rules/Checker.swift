@@ -29,6 +29,13 @@ public struct CheckReport: Sendable {
         return CheckReport(diagnostics: kept, entryCount: entryCount, notes: notes, checkedPaths: paths.sorted())
     }
 
+    /// The same report with `extra` findings added, in order.
+    func adding(_ extra: [Diagnostic]) -> CheckReport {
+        guard !extra.isEmpty else { return self }
+        return CheckReport(diagnostics: (diagnostics + extra).sorted(), entryCount: entryCount, notes: notes,
+                           checkedPaths: Set(checkedPaths).union(extra.map(\.path)).sorted())
+    }
+
     /// Findings at error severity.
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     /// Findings at warning severity.
@@ -66,8 +73,16 @@ public enum Checker {
     /// Rules judging the whole snapshot, from the entries' summaries.
     public static let collectionRules: [any CollectionRule] = [
         DuplicateIDRule(), BrokenLinkRule(), SupersessionMismatchRule(), SupersessionCycleRule(),
-        UnmatchedAffectsRule(), UnknownCommitRule(), OverdueActionItemRule(),
+        UnmatchedAffectsRule(), UnknownCommitRule(), OverdueActionItemRule(), ReviewDueRule(), RecurringIncidentRule(), StatusTransitionRule(),
     ]
+    /// The learning loop's collection rules: they depend on more than the snapshot (the previous
+    /// commit's statuses, history, entries sharing a service), so a kept `SnapshotState` leaves
+    /// them out and every check judges them afresh.
+    static let loopRules: [any CollectionRule] = [ReviewDueRule(), RecurringIncidentRule(), StatusTransitionRule()]
+    /// The collection rules a kept `SnapshotState` holds the findings of.
+    static let snapshotRules: [any CollectionRule] = collectionRules.filter { rule in
+        !loopRules.contains { type(of: $0).description.id == type(of: rule).description.id }
+    }
     /// Findings made while reading files.
     public static let fileRules: [any FileRule.Type] = [
         MissingFrontMatterRule.self, UnclosedFrontMatterRule.self, InvalidYAMLRule.self, BinaryFileRule.self,
@@ -91,20 +106,30 @@ public enum Checker {
     public static func check(_ memory: MemoryRepository, source: SnapshotSource, options: CheckOptions) throws(LoreError) -> CheckReport {
         let snapshot = try memory.snapshot(source)
         let today = options.today ?? LocalDate.today()
+        // A change is judged against the commit it starts from: the one named, or HEAD for the index.
+        var base = options.changedSince
+        if base == nil, case .index = source, (try? memory.repository.resolveCommit("HEAD")) != nil { base = "HEAD" }
+        var previous: [String: String]?
+        if let base { previous = try statuses(memory, snapshot: memory.snapshot(.revision(base))) }
         var report: CheckReport
         if let base = options.changedSince, memory.caching,
            let now = try state(memory, snapshot: snapshot, today: today),
            let before = try state(memory, snapshot: memory.snapshot(.revision(base)), today: today) {
-            // Both snapshots' kept states: only entries whose findings differ are compared.
+            // Both snapshots' kept states: only entries whose findings differ are compared; the
+            // learning loop's rules, which depend on more than the snapshot, are judged afresh.
             let changed: Set<GitPath>
             do {
                 changed = try snapshot.changedPaths(since: base)
             } catch {
                 throw .repository(error)
             }
+            let baseSnapshot = try memory.snapshot(.revision(base))
+            let found = try loopDiagnostics(memory, snapshot: snapshot, summaries: now.summaries, today: today, previousStatuses: previous)
+            let known = Set(try loopDiagnostics(memory, snapshot: baseSnapshot, summaries: before.summaries, today: today, previousStatuses: nil).map(\.identity))
             report = now.report(since: before, changed: changed, notes: notes(memory))
+                .adding(found.filter { changed.contains($0.path) || !known.contains($0.identity) })
         } else if let base = options.changedSince {
-            report = try checkWhole(memory, snapshot: snapshot, today: today)
+            report = try checkWhole(memory, snapshot: snapshot, today: today, previousStatuses: previous)
             let changed: Set<GitPath>
             do {
                 changed = try snapshot.changedPaths(since: base)
@@ -112,11 +137,10 @@ public enum Checker {
                 throw .repository(error)
             }
             let before = try checkWhole(memory, snapshot: memory.snapshot(.revision(base)), today: today)
-            let known = Set(before.diagnostics.map { "\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)" })
-            report = report.keeping({ changed.contains($0.path) || !known.contains("\($0.path.bytes)|\($0.position)|\($0.code)|\($0.message)") },
-                                    inScope: changed.contains)
+            let known = Set(before.diagnostics.map(\.identity))
+            report = report.keeping({ changed.contains($0.path) || !known.contains($0.identity) }, inScope: changed.contains)
         } else {
-            report = try checkWhole(memory, snapshot: snapshot, today: today)
+            report = try checkWhole(memory, snapshot: snapshot, today: today, previousStatuses: previous)
         }
         if !options.paths.isEmpty {
             let scopes = options.paths.map { GitPath($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
@@ -126,14 +150,28 @@ public enum Checker {
         return report
     }
 
+    /// Each entry's status in `snapshot`, by id (the first entry of an id wins).
+    private static func statuses(_ memory: MemoryRepository, snapshot: Snapshot) throws(LoreError) -> [String: String] {
+        let configuration = try memory.configuration(in: snapshot)
+        var statuses: [String: String] = [:]
+        for summary in try summaries(memory, snapshot: snapshot, configuration: configuration) {
+            if let id = summary.id?.text, let status = summary.loop.status, statuses[id] == nil { statuses[id] = status }
+        }
+        return statuses
+    }
+
     /// Judges a whole snapshot in two stages: each entry file by itself (read, parse, entry rules,
     /// summary — cached in `lore/check-cache` by blob, path, kind and context), then the snapshot's
     /// summaries together (collection rules, which are cheap). Only changed files are parsed.
-    private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String) throws(LoreError) -> CheckReport {
+    private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String,
+                                   previousStatuses: [String: String]? = nil) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
-        // The kept state of the snapshot, brought up to date by what changed since it was kept.
+        // The kept state of the snapshot, brought up to date by what changed since it was kept;
+        // the learning loop's rules depend on the previous commit and on history: judged afresh.
         if let state = try state(memory, snapshot: snapshot, configuration: configuration, today: today) {
             return state.report(notes: notes(memory))
+                .adding(try loopDiagnostics(memory, snapshot: snapshot, summaries: state.summaries, today: today,
+                                            previousStatuses: previousStatuses))
         }
         let listing: [SnapshotFile]
         do {
@@ -155,6 +193,8 @@ public enum Checker {
                                   existingCommits: existing, historyIsIncomplete: repository.isShallow)
         let qualified = QualifiedIDs.judge(summaries, memory: memory, configuration: configuration)
         facts.sourceIDs = qualified.sourceIDs
+        facts.previousStatuses = previousStatuses
+        facts.lastChanged = lastChanged(memory, snapshot: snapshot, configuration: configuration, summaries: summaries, today: today)
         return assemble(verdicts, summaries: summaries, extra: CorpusLoader.snapshotDiagnostics(files, of: snapshot, configuration: configuration),
                         facts: facts, notes: notes(memory) + qualified.notes)
     }
@@ -169,6 +209,34 @@ public enum Checker {
         if let configuration { read = configuration } else { read = try memory.configuration(in: snapshot) }
         guard read.sources.isEmpty else { return nil }
         return try SnapshotStateStore.state(memory, snapshot: snapshot, configuration: read, today: today)
+    }
+
+    /// The learning loop's rules (`loopRules`) over a snapshot's summaries: what the kept snapshot
+    /// state leaves out, because it depends on the previous commit's statuses and on history.
+    private static func loopDiagnostics(_ memory: MemoryRepository, snapshot: Snapshot, summaries: [EntrySummary], today: String,
+                                        previousStatuses: [String: String]?) throws(LoreError) -> [Diagnostic] {
+        let configuration = try memory.configuration(in: snapshot)
+        var facts = SnapshotFacts(configuration: configuration, today: today, files: FileIndex([GitPath]()), existingCommits: [],
+                                  historyIsIncomplete: memory.repository.isShallow)
+        facts.previousStatuses = previousStatuses
+        facts.lastChanged = lastChanged(memory, snapshot: snapshot, configuration: configuration, summaries: summaries, today: today)
+        return collectionDiagnostics(summaries, facts: facts, rules: loopRules)
+    }
+
+    /// The day of the last commit that changed each entry that would be due for review without it,
+    /// from history (read only then: a commit changing the entry counts as its review, and most
+    /// checks have no review due at all).
+    private static func lastChanged(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+                                    summaries: [EntrySummary], today: String) -> [GitPath: String] {
+        let dueBefore = summaries.filter { summary in
+            ReviewDates.due(summary.loop, kind: configuration.kind(named: summary.kind)).map { $0 < today } ?? false
+        }
+        guard !dueBefore.isEmpty, let history = try? memory.history(of: snapshot, configuration: configuration) else { return [:] }
+        var changed: [GitPath: String] = [:]
+        for summary in dueBefore {
+            if let updated = history.history(of: summary.path)?.updated { changed[summary.path] = String(updated.timestamp.prefix(10)) }
+        }
+        return changed
     }
 
     /// What a check says besides its findings.
@@ -371,10 +439,11 @@ public enum Checker {
     }
 
     /// The snapshot-wide rules' findings over the summaries, at the configured severities, unsorted.
-    static func collectionDiagnostics(_ summaries: [EntrySummary], facts: SnapshotFacts) -> [Diagnostic] {
+    static func collectionDiagnostics(_ summaries: [EntrySummary], facts: SnapshotFacts,
+                                      rules: [any CollectionRule] = collectionRules) -> [Diagnostic] {
         let configuration = facts.configuration
         // The snapshot-wide rules are independent of each other: they run side by side.
-        let active = collectionRules.filter { severity(type(of: $0).description.id, configuration) != .off }
+        let active = rules.filter { severity(type(of: $0).description.id, configuration) != .off }
         let found = active.parallelMap(batch: 1) { rule in (type(of: rule).description.id, rule.check(summaries, in: facts)) }
         var diagnostics: [Diagnostic] = []
         for (id, findings) in found {
@@ -392,4 +461,10 @@ extension Diagnostic {
     func with(severity: Severity) -> Diagnostic {
         Diagnostic(path: path, position: position, severity: severity, code: code, message: message)
     }
+}
+
+extension Diagnostic {
+    /// What tells two findings apart when reports of two snapshots are compared (`--changed-since`):
+    /// path, position, rule and message, not severity.
+    var identity: String { "\(path.bytes)|\(position)|\(code)|\(message)" }
 }

@@ -211,7 +211,7 @@ public struct LiveCheck: Sendable {
     /// `nil` when it says something else.
     static func moves(from old: EntrySummary?, to new: EntrySummary?) -> [SourcePosition: SourcePosition]? {
         guard let old, let new else { return old == nil && new == nil ? [:] : nil }
-        guard old.kind == new.kind, old.id?.text == new.id?.text,
+        guard old.kind == new.kind, old.id?.text == new.id?.text, old.loop == new.loop,
               old.relations.map({ [$0.field, $0.item.text] }) == new.relations.map({ [$0.field, $0.item.text] }),
               old.links.map({ [$0.item.text, $0.target ?? "\u{0}"] }) == new.links.map({ [$0.item.text, $0.target ?? "\u{0}"] }),
               old.affects.map(\.text) == new.affects.map(\.text), old.commits.map(\.text) == new.commits.map(\.text),

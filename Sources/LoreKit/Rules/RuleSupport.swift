@@ -11,7 +11,7 @@ extension CheckContext {
 }
 
 /// A minimal entry for rule examples: the given fields after an id, title, date and status.
-func exampleEntry(id: String = "PM-0001", status: String = "published", _ fields: String = "severity: SEV2\n",
+func exampleEntry(id: String = "PM-0001", status: String = "published", date: String = "2025-03-14", _ fields: String = "severity: SEV2\n",
                   body: String = "") -> String {
-    "---\nid: \(id)\ntitle: T\ndate: 2025-03-14\nstatus: \(status)\n\(fields)---\n\(body)"
+    "---\nid: \(id)\ntitle: T\ndate: \(date)\nstatus: \(status)\n\(fields)---\n\(body)"
 }

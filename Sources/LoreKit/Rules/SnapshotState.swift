@@ -207,7 +207,7 @@ public struct SnapshotState: Sendable {
                                   existingCommits: existingCommits, historyIsIncomplete: shallow)
         var found: [GitPath: [Diagnostic]] = [:]
         var cycles: [Diagnostic] = []
-        for diagnostic in Checker.collectionDiagnostics(input, facts: facts) {
+        for diagnostic in Checker.collectionDiagnostics(input, facts: facts, rules: Checker.snapshotRules) {
             if diagnostic.code == SupersessionCycleRule.description.id {
                 cycles.append(diagnostic)
             } else if scope?.contains(diagnostic.path) ?? true {

@@ -24,10 +24,23 @@ struct Actions: ParsableCommand {
         naming the item's postmortem and mentions that item: its title
         (case and spacing ignored), or #N when its link is an issue or pull
         request N. Other commits of the postmortem are not shown.
+
+        Reviews are listed too: entries past or near their review date
+        (`review_by`, or the kind's `review_every_days` after `reviewed`,
+        else `date`; a later commit changing the entry counts as a
+        review), with the entry's owner (`owner`, else the first
+        decider, else the first author).
+
+        --format ics writes an iCalendar file (RFC 5545) of the items not
+        done that have a due date and of the reviews: one all-day event per
+        item with a stable UID, DTSTAMP at --today (or SOURCE_DATE_EPOCH's
+        day), so equal repositories give equal bytes. --format csv writes
+        the same events as CSV (RFC 4180). The published site holds the
+        calendar as actions.ics.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, markdown
+        case text, json, markdown, ics, csv
     }
 
     enum Grouping: String, ExpressibleByArgument, CaseIterable {
@@ -65,15 +78,21 @@ struct Actions: ParsableCommand {
         let commits = ActionItemReport.commits(history: history, resolve: { repository.commitID(prefix: $0)?.hex },
                                                   message: { ObjectID(hex: $0).flatMap { try? repository.readCommitHeader($0).message } })
         let report = ActionItemReport(corpus: corpus, query: query, today: today.date, grouping: grouping,
-                                      commits: commits) { item in
+                                      commits: commits, keep: { item in
             (owner == nil || item.owner == owner) && (!overdue || item.state == .overdue)
                 && (!open || item.state == .open || item.state == .overdue)
-        }
+        }, keepReview: { review in
+            (owner == nil || review.owner == owner) && (!overdue || review.state == .overdue)
+        }, changed: { path in
+            history.history(of: path)?.updated.map { String($0.timestamp.prefix(10)) }
+        })
         switch format {
         case .json:
             Console.out(stableJSON(report))
         case .text: Console.out(text(report))
         case .markdown: Console.out(markdown(report))
+        case .ics: Console.out(ActionCalendar.ics(report))
+        case .csv: Console.out(ActionCalendar.csv(report))
         }
     }
 
@@ -96,7 +115,15 @@ struct Actions: ParsableCommand {
                             + (withCommits ? [commits] : []) + [item.title])
             }
         }
-        return (rows.isEmpty ? "" : TextTable.render(header: header, rows: rows)) + summary(report)
+        return (rows.isEmpty ? "" : TextTable.render(header: header, rows: rows)) + reviewsText(report) + summary(report)
+    }
+
+    /// The reviews as a table, after the items (nothing when there is none).
+    private func reviewsText(_ report: ActionItemReport) -> String {
+        guard let reviews = report.reviews else { return "" }
+        let rows = reviews.map { [$0.entry, $0.state.rawValue, $0.due, $0.owner ?? "-", $0.title ?? $0.path] }
+        return "\n" + TextTable.render(header: ["REVIEW", "STATE", "DUE", "OWNER", "TITLE"], rows: rows)
+            + "\(reviews.count) review\(reviews.count == 1 ? "" : "s"): \(reviews.filter { $0.state == .overdue }.count) overdue\n\n"
     }
 
     private func markdown(_ report: ActionItemReport) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Git
 import LoreKit
 
 struct New: ParsableCommand {
@@ -19,6 +20,10 @@ struct New: ParsableCommand {
         In the front-matter each is written as a YAML value that reads back as
         exactly the text given (quotes, ': ', '#', emoji, '{{' included); list
         fields (tags, services, related …) as [a, b]. In the body, plain text.
+
+        After creating it, prints the three past entries most like it (by
+        title, services, tags and affects; see `lore similar`), if any,
+        leaving out those it already links to (--link, --supersedes).
 
         Required fields without a value (a postmortem's severity) are asked for
         on a terminal; otherwise the command fails (exit 2) naming the --set
@@ -105,6 +110,7 @@ struct New: ParsableCommand {
             } else {
                 Console.out("created \(entry.path) (\(entry.id))\n")
                 for path in entry.updated { Console.out("updated \(Escaping.terminal(path.description)): superseded by \(entry.id)\n") }
+                Console.out(similar(to: entry.path, in: memory))
             }
             if let editor, let root = memory.repository.workingDirectory {
                 try openEditor(editor, root + entry.path.description)
@@ -112,6 +118,24 @@ struct New: ParsableCommand {
         } catch let error as EditError {
             throw Failure(error)
         }
+    }
+
+    /// The three entries most like the new one, by its title, services, tags and `affects` (its
+    /// body is still the template): a block to print, empty when none is alike or the working
+    /// tree cannot be read.
+    private func similar(to path: GitPath, in memory: MemoryRepository) -> String {
+        guard let corpus = try? memory.corpus(.workingTree), let entry = corpus.entries.first(where: { $0.path == path }) else { return "" }
+        // Entries it already links to (--link, --supersedes) are known: not repeated.
+        let linked = Set(["related", "supersedes"].flatMap { entry.frontMatter.list($0) })
+        let excluded = Set(corpus.entries.filter { $0.id.map(linked.contains) ?? false }.map(\.path)).union([path])
+        let query = SimilarityQuery(text: entry.title ?? "", services: entry.frontMatter.list("services"), tags: entry.tags,
+                                    affects: entry.frontMatter.list("affects"), excluding: excluded)
+        let hits = SimilarityIndex(entries: corpus.entries).similar(to: query, limit: 3)
+        guard !hits.isEmpty else { return "" }
+        return "similar entries:\n" + hits.map { hit in
+            "  " + [hit.id ?? hit.path, hit.title ?? hit.path].map { Escaping.terminal($0) }.joined(separator: "  ")
+                + "  (\(Escaping.terminal(hit.reasons.joined(separator: "; "))))\n"
+        }.joined()
     }
 
     /// Asks for a missing value on the terminal until one is valid.

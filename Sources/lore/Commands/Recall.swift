@@ -17,7 +17,9 @@ struct RecallCommand: ParsableCommand {
         number of reasons, each reason printed.
 
         --format markdown prints a comment ready to post on a pull request
-        (see Examples/ci/). Exits 0 whether or not anything is recalled.
+        (see Examples/ci/). --similar adds, under each recalled entry, the
+        three entries most like it (`lore similar`). Exits 0 whether or not
+        anything is recalled.
         Commit facts are cached in lore/recall-cache of the git folder
         (LORE_NO_CACHE=1 bypasses it).
         """)
@@ -37,6 +39,9 @@ struct RecallCommand: ParsableCommand {
 
     @Option(help: "Output format.")
     var format: Format = .text
+
+    @Flag(help: "Also show, under each recalled entry, the three entries most like it (see `lore similar`).")
+    var similar = false
 
     @Argument(help: "Changed paths (relative to the current folder), instead of --staged or --rev.")
     var paths: [String] = []
@@ -58,11 +63,28 @@ struct RecallCommand: ParsableCommand {
             let resolver = RepositoryPaths(repo: repo, repository: memory.repository)
             changes = .paths(paths.map { resolver.relative($0) ?? $0 })
         }
-        let recall: Recall
+        var recall: Recall
         do {
             recall = try Recall.find(memory, changes: changes)
         } catch {
             throw Failure(error)
+        }
+        if similar {
+            // The snapshot the change leads to: the index, the range's end, or the working tree.
+            let source: SnapshotSource
+            if staged {
+                source = .index(file: nil)
+            } else if let rev {
+                let end = rev.components(separatedBy: "..").last.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 } ?? rev
+                source = .revision(end.isEmpty ? "HEAD" : end)
+            } else {
+                source = memory.repository.isBare ? .revision("HEAD") : .workingTree
+            }
+            do {
+                recall = recall.includingSimilar(from: try memory.corpus(source))
+            } catch {
+                throw Failure(error)
+            }
         }
         switch format {
         case .text: Console.out(recall.text())

@@ -14,7 +14,9 @@ struct Stats: ParsableCommand {
         severity); time to publish (the postmortem's first commit − resolved,
         from git history; partial in a shallow clone); and action items: how
         many are open, overdue, done, and what share of the items due by
-        --today are done.
+        --today are done. Repeated incidents are counted per service and
+        period: a postmortem sharing a service with an earlier one whose
+        action items are still open (the `recurring-incident` rule).
 
         The text tables show the 8 most frequent values of each dimension
         and the rest as "other"; --format json has every value.
@@ -60,7 +62,7 @@ struct Stats: ParsableCommand {
         var out = "\(stats.entries) entries"
         if stats.undated > 0 { out += " (\(stats.undated) more without a valid date)" }
         out += "\n"
-        for breakdown in stats.breakdowns where !breakdown.values.isEmpty {
+        for breakdown in stats.breakdowns + (stats.repeats.map { [$0] } ?? []) where !breakdown.values.isEmpty {
             let shown = Array(breakdown.values.prefix(8))
             let other = breakdown.values.count > shown.count
             out += "\nBY \(breakdown.dimension.uppercased()) PER \(stats.period.rawValue.uppercased())\n"

@@ -92,7 +92,7 @@ private func error(_ text: String) -> String? {
         ("version: 2\n", ".lore/config.yml:1:10: error: unsupported configuration version '2': this Lore reads version 1"),
         ("verison: 1\n", ".lore/config.yml:1:1: error: unknown key 'verison' in the configuration; expected one of version, kinds, rules, draft_statuses, max_file_size, sources, name"),
         ("rules:\n  brokenlink: off\n", ".lore/config.yml:2:3: error: unknown rule 'brokenlink'; `lore rules` lists them"),
-        ("kinds:\n  lesson:\n    dirr: x\n", ".lore/config.yml:3:5: error: unknown key 'dirr' in kind 'lesson'; expected one of dir, prefix, path, ids, template, statuses, severities, optional_sections, fields, include, exclude, bundles, section_level"),
+        ("kinds:\n  lesson:\n    dirr: x\n", ".lore/config.yml:3:5: error: unknown key 'dirr' in kind 'lesson'; expected one of dir, prefix, path, ids, template, statuses, severities, optional_sections, fields, include, exclude, bundles, section_level, review_every_days, transitions"),
         ("kinds:\n  retro:\n    dir: retros\n    statuses: [a]\n", ".lore/config.yml:3:5: error: kind 'retro' needs 'prefix' (only postmortem, lesson and decision have defaults)"),
         ("kinds:\n  lesson:\n    prefix: pm\n", ".lore/config.yml:3:13: error: 'prefix' must be capital letters and digits, such as 'PM'"),
         ("kinds:\n  lesson:\n    path: \"{year}/{slug}.md\"\n", ".lore/config.yml:3:11: error: unknown placeholder '{year}' in 'path'; expected one of {yyyy}, {mm}, {dd}, {date}, {slug}, {id}, {nnnn}"),

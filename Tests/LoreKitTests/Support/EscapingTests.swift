@@ -36,7 +36,14 @@ import Testing
 
     @Test func plainTextIsUnchangedInEveryContext() {
         for context in Escaping.allCases {
-            #expect(context("Checkout latency doubled, café 日本 🚀 (2025-03-14)") == "Checkout latency doubled, café 日本 🚀 (2025-03-14)")
+            #expect(context("Checkout latency doubled café 日本 🚀 (2025-03-14)") == "Checkout latency doubled café 日本 🚀 (2025-03-14)")
         }
+    }
+
+    @Test func icalendarAndCSV() {
+        #expect(Escaping.icalendarText("a, b; c\\d\r\ne\nf\u{1B}") == #"a\, b\; c\\d\ne\nf"# + "\u{FFFD}")
+        #expect(Escaping.csvField("plain") == "plain")
+        #expect(Escaping.csvField("a, \"b\"\nc") == "\"a, \"\"b\"\"\nc\"")
+        #expect(Escaping.csvField("=SUM(A1)") == "'=SUM(A1)")
     }
 }

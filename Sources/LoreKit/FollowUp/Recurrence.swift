@@ -1,0 +1,73 @@
+import Git
+
+/// Postmortems that repeat earlier ones: sharing a service or an `affects` path with an earlier
+/// postmortem (by `date`, then path) that still has open action items.
+public enum Recurrence {
+    /// A postmortem repeating an earlier one.
+    public struct Match: Sendable, Hashable {
+        /// The later postmortem and the earlier one it repeats.
+        public let entry: EntrySummary, earlier: EntrySummary
+        /// What they share: `service payments`, `affects src/db/**`.
+        public let shared: [String]
+        /// Where to report it: the later postmortem's id.
+        public let position: SourcePosition
+    }
+
+    /// Whether a summary is a postmortem: of the kind `postmortem`, or of a kind with severities.
+    public static func isIncident(_ summary: EntrySummary, configuration: Configuration) -> Bool {
+        summary.kind == "postmortem" || !(configuration.kind(named: summary.kind)?.severities.isEmpty ?? true)
+    }
+
+    /// What two postmortems share: services (compared without case) and overlapping `affects`.
+    public static func shared(_ a: EntrySummary, _ b: EntrySummary) -> [String] {
+        let services = Set(b.loop.services.map { $0.lowercased() })
+        var found = a.loop.services.filter { services.contains($0.lowercased()) }.map { "service \($0)" }
+        found += Glob.overlapping(a.affects.map(\.text), b.affects.map(\.text)).map { "affects \($0)" }
+        var seen = Set<String>()
+        return found.filter { seen.insert($0).inserted }
+    }
+
+    /// Every postmortem sharing a service or path with an earlier one that has open items, in
+    /// path order, each earlier postmortem once.
+    public static func matches(_ entries: [EntrySummary], configuration: Configuration) -> [Match] {
+        let incidents = entries.filter { isIncident($0, configuration: configuration) }
+        let open = incidents.filter { !$0.loop.openItems.isEmpty }
+        guard !open.isEmpty else { return [] }
+        // Candidates by service and by `affects`' first folder, so a large corpus is not compared
+        // pair by pair.
+        var byKey: [String: [Int]] = [:]
+        for (index, earlier) in open.enumerated() {
+            for key in Set(keys(earlier)) { byKey[key, default: []].append(index) }
+        }
+        var matches: [Match] = []
+        for entry in incidents {
+            var candidates = Set<Int>()
+            for key in Set(keys(entry)) { candidates.formUnion(byKey[key] ?? []) }
+            for index in candidates.sorted() {
+                let earlier = open[index]
+                guard earlier.path != entry.path, isBefore(earlier, entry) else { continue }
+                let shared = shared(entry, earlier)
+                guard !shared.isEmpty else { continue }
+                matches.append(Match(entry: entry, earlier: earlier, shared: shared, position: entry.id?.position ?? .start))
+            }
+        }
+        return matches
+    }
+
+    /// What a postmortem can share: `s:` and each service (lower case), `a:` and the first folder of
+    /// each `affects` glob (`*` for one starting with a wildcard, which may overlap any).
+    private static func keys(_ summary: EntrySummary) -> [String] {
+        summary.loop.services.map { "s:" + $0.lowercased() } + summary.affects.map { item in
+            var text = Substring(item.text)
+            while text.hasPrefix("./") || text.hasPrefix("/") { text = text.drop { $0 == "." || $0 == "/" } }
+            let first = text.prefix { $0 != "/" }
+            return "a:" + (first.contains { "*?[{".contains($0) } ? "*" : String(first))
+        }
+    }
+
+    /// `a` happened before `b`: an earlier `date`, or the same date and a smaller path.
+    static func isBefore(_ a: EntrySummary, _ b: EntrySummary) -> Bool {
+        let (x, y) = (a.loop.date ?? "", b.loop.date ?? "")
+        return x != y ? x < y : a.path < b.path
+    }
+}
