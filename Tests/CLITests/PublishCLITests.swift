@@ -114,7 +114,7 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         try repo.commitAll("More lessons")
         let out = repo.base + "/site"
         let result = try lore(["publish", "--out", out, "--today", "2025-03-01", "--repo-url", "https://github.com/acme/memory"], in: repo)
-        #expect(result == ProcessResult(stdout: "published 3 entries (23 files) to \(out)\n",
+        #expect(result == ProcessResult(stdout: "published 3 entries (25 files) to \(out)\n",
                                         stderr: "note: 1 draft left out (--include-drafts publishes them)\n", status: 0))
         let home = try read(out + "/index.html")
         #expect(home.contains("<p>The reconciliation batch starved payments of connections. See LL-0001.</p>"))
@@ -126,7 +126,7 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
         #expect(page.contains("<a class=\"edit\" href=\"https://github.com/acme/memory/edit/HEAD/lessons/long.md\">Edit this page</a>"))
         #expect(!(try read(out + "/entries/ll-0001.html")).contains("class=\"toc\""))
         let drafts = try lore(["publish", "--out", out, "--today", "2025-03-01", "--include-drafts"], in: repo)
-        #expect(drafts.stdout == "published 4 entries (25 files) to \(out)\n")
+        #expect(drafts.stdout == "published 4 entries (27 files) to \(out)\n")
         #expect(try read(out + "/index.html").contains("Half written"))
     }
 
