@@ -33,6 +33,10 @@ public enum Recurrence {
         let incidents = entries.filter { isIncident($0, configuration: configuration) }
         let open = incidents.filter { !$0.loop.openItems.isEmpty }
         guard !open.isEmpty else { return [] }
+        // What each open postmortem offers, worked out once (not once per pair).
+        let openServices = open.map { Set($0.loop.services.map { $0.lowercased() }) }
+        let openAffects = open.map { $0.affects.map(\.text) }
+        let openDates = open.map { $0.loop.date ?? "" }
         // Candidates by service and by `affects`' first folder, so a large corpus is not compared
         // pair by pair.
         var byKey: [String: [Int]] = [:]
@@ -43,12 +47,20 @@ public enum Recurrence {
         for entry in incidents {
             var candidates = Set<Int>()
             for key in Set(keys(entry)) { candidates.formUnion(byKey[key] ?? []) }
+            guard !candidates.isEmpty else { continue }
+            let date = entry.loop.date ?? ""
+            let affects = entry.affects.map(\.text)
             for index in candidates.sorted() {
-                let earlier = open[index]
-                guard earlier.path != entry.path, isBefore(earlier, entry) else { continue }
-                let shared = shared(entry, earlier)
-                guard !shared.isEmpty else { continue }
-                matches.append(Match(entry: entry, earlier: earlier, shared: shared, position: entry.id?.position ?? .start))
+                // `open[index]` happened before `entry` (see `isBefore`), cheaply first.
+                guard openDates[index] < date || (openDates[index] == date && open[index].path < entry.path) else { continue }
+                var found = entry.loop.services.filter { openServices[index].contains($0.lowercased()) }.map { "service \($0)" }
+                if !affects.isEmpty, !openAffects[index].isEmpty {
+                    found += Glob.overlapping(affects, openAffects[index]).map { "affects \($0)" }
+                }
+                guard !found.isEmpty else { continue }
+                var seen = Set<String>()
+                let shared = found.filter { seen.insert($0).inserted }
+                matches.append(Match(entry: entry, earlier: open[index], shared: shared, position: entry.id?.position ?? .start))
             }
         }
         return matches

@@ -229,11 +229,16 @@ public struct SimilarityIndex: Sendable {
         let best = touched.reduce(0.0) { max($0, text[Int($1)]) }
         // Scores first; reasons only for the hits kept.
         var ranked: [(score: Double, index: Int, shared: (services: [String], tags: [String], paths: [String]))] = []
-        for candidate in candidates {
-            let index = Int(candidate)
+        // Candidates by their textual score, highest first: a candidate can at most gain the
+        // largest boost, so once even that cannot reach the `limit`-th score found, no later one
+        // can either, and the shared values (glob overlaps above all) are not worked out for them.
+        let byText = candidates.map { (index: Int($0), textual: best > 0 ? text[Int($0)] / best : 0) }
+            .sorted { $0.textual > $1.textual }
+        var top: [Double] = []   // the best `limit` scores so far, highest first
+        for (index, textual) in byText {
+            if top.count == limit, ((textual * 1.7 + 0.2) * 1000).rounded(.up) / 1000 < top[limit - 1] { break }
             let document = documents[index]
             guard !query.excluding.contains(document.path) else { continue }
-            let textual = best > 0 ? text[index] / best : 0
             let sharedServices = services.isEmpty ? [] : services.intersection(document.services).sorted()
             let sharedTags = tags.isEmpty ? [] : tags.intersection(document.tags).sorted()
             let sharedPaths = Glob.overlapping(query.affects, document.affects)
@@ -244,6 +249,8 @@ public struct SimilarityIndex: Sendable {
             if !sharedPaths.isEmpty { boost += 0.2; extra += 0.05 }
             let score = ((textual * boost + extra) * 1000).rounded() / 1000
             ranked.append((score, index, (sharedServices, sharedTags, sharedPaths)))
+            top.insert(score, at: top.firstIndex { $0 < score } ?? top.count)
+            if top.count > limit { top.removeLast() }
         }
         ranked.sort { $0.score != $1.score ? $0.score > $1.score : documents[$0.index].path < documents[$1.index].path }
         return ranked.prefix(limit).map { hit in
