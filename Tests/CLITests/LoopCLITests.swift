@@ -69,6 +69,26 @@ import TestSupport
         #expect(stats.stdout.contains("\"payments\""))
     }
 
+    @Test func sitesLoopPageListsEachRepeatOnceWithItsMostRecentEarlierOnes() throws {
+        let repo = try TemporaryRepository()
+        let open = "action_items:\n  - title: Add an alert\n"
+        for month in 1...5 {
+            try repo.write("postmortems/p\(month).md", Self.postmortem("PM-000\(month)", date: "2025-0\(month)-10", services: "[payments]", items: open))
+        }
+        try repo.commitAll("Five payments outages")
+        let out = repo.base + "/site"
+        // The postmortems are drafts: --include-drafts publishes them.
+        #expect(try lore(["publish", "--out", out, "--today", "2025-06-01", "--include-drafts"], in: repo).status == 0)
+        let page = try String(contentsOfFile: out + "/loop.html", encoding: .utf8)
+        let repeats = page[page.range(of: "<h2 id=\"repeats\">")!.upperBound...].prefix { $0 != "§" }
+        let list = String(repeats[..<repeats.range(of: "</section>")!.lowerBound])
+        // PM-0005 repeats four earlier ones: the three most recent are named, then a count.
+        #expect(list.contains("<a href=\"entries/pm-0005.html\">PM-0005 · Outage</a> repeats<ul><li><a href=\"entries/pm-0004.html\">PM-0004 · Outage</a> <span class=\"meta\">service payments · still open: Add an alert</span></li><li><a href=\"entries/pm-0003.html\">PM-0003 · Outage</a>"))
+        #expect(list.contains("<li class=\"meta\">and 1 earlier</li></ul></li>"))
+        // Each repeating postmortem once: PM-0002 … PM-0005.
+        #expect(list.components(separatedBy: " repeats<ul>").count - 1 == 4)
+    }
+
     // MARK: Review dates
 
     @Test func reviewDatesWithAndWithoutReviewed() throws {

@@ -476,7 +476,7 @@ Every page links to the entries it builds on and to those that followed.</p>
 </section>
 <section aria-labelledby="repeats">
 <h2 id="repeats">Repeats</h2>
-{{#hasRepeatList}}<ul class="items">{{#repeatList}}<li>{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}} repeats {{#earlierURL}}<a href="{{earlierURL}}">{{earlierText}}</a>{{/earlierURL}}{{^earlierURL}}{{earlierText}}{{/earlierURL}} <span class="meta">{{shared}} · still open: {{open}}</span></li>{{/repeatList}}</ul>{{/hasRepeatList}}
+{{#hasRepeatList}}<ul class="items">{{#repeatList}}<li>{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}} repeats<ul>{{#earlier}}<li>{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}} <span class="meta">{{shared}} · still open: {{open}}</span></li>{{/earlier}}{{#more}}<li class="meta">and {{more}} earlier</li>{{/more}}</ul></li>{{/repeatList}}</ul>{{/hasRepeatList}}
 {{^repeatList}}<p class="empty">No incident repeats one whose action items are open.</p>{{/repeatList}}
 </section>
 <section aria-labelledby="reviews">

@@ -48,12 +48,28 @@ extension SiteBuilder {
             row["url"] = servicePages[name]
             services.append(row)
         }
-        let repeatList = matches.map { match -> [String: Any] in
-            let (later, earlier) = (link(match.entry.path), link(match.earlier.path))
-            var item: [String: Any] = ["text": later.text, "earlierText": earlier.text, "shared": match.shared.joined(separator: ", "),
-                                       "open": match.earlier.loop.openItems.joined(separator: "; ")]
+        // One item per repeating postmortem, naming the most recent earlier ones it repeats (a large
+        // memory has postmortems repeating hundreds of earlier ones: the page stays readable).
+        var order: [GitPath] = []
+        var earlierOnes: [GitPath: [Recurrence.Match]] = [:]
+        for match in matches {
+            if earlierOnes[match.entry.path] == nil { order.append(match.entry.path) }
+            earlierOnes[match.entry.path, default: []].append(match)
+        }
+        let shown = 3
+        let repeatList = order.map { path -> [String: Any] in
+            let later = link(path)
+            let all = (earlierOnes[path] ?? []).sorted { Recurrence.isBefore($1.earlier, $0.earlier) }
+            let earlier = all.prefix(shown).map { match -> [String: Any] in
+                let target = link(match.earlier.path)
+                var item: [String: Any] = ["text": target.text, "shared": match.shared.joined(separator: ", "),
+                                           "open": match.earlier.loop.openItems.joined(separator: "; ")]
+                item["url"] = target.url
+                return item
+            }
+            var item: [String: Any] = ["text": later.text, "earlier": earlier]
             item["url"] = later.url
-            item["earlierURL"] = earlier.url
+            if all.count > shown { item["more"] = all.count - shown }
             return item
         }
         var reviews: [[String: Any]] = []
