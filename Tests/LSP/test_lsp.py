@@ -182,7 +182,7 @@ async def test_completion_field_names_values_and_sections(client: LanguageClient
     names = await complete(client, LL1, 5, 2)
     assert [(label, detail) for label, detail, _, _ in names] == [
         ("kind", "string"), ("authors", "list"), ("tags", "list"), ("supersedes", "ids"),
-        ("superseded_by", "ids"), ("affects", "globs"), ("commits", "commits"),
+        ("superseded_by", "ids"), ("affects", "globs"), ("commits", "commits"), ("review_by", "date"), ("reviewed", "date"),
     ]
     assert names[2][2:] == ("tags: ", (5, 0, 5, 2))
     # Allowed values: statuses.
