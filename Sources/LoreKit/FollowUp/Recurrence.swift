@@ -20,9 +20,15 @@ public enum Recurrence {
 
     /// What two postmortems share: services (compared without case) and overlapping `affects`.
     public static func shared(_ a: EntrySummary, _ b: EntrySummary) -> [String] {
-        let services = Set(b.loop.services.map { $0.lowercased() })
-        var found = a.loop.services.filter { services.contains($0.lowercased()) }.map { "service \($0)" }
-        found += Glob.overlapping(a.affects.map(\.text), b.affects.map(\.text)).map { "affects \($0)" }
+        shared(a.loop.services, a.affects.map(\.text), Set(b.loop.services.map { $0.lowercased() }), b.affects.map(\.text))
+    }
+
+    /// What `services`/`affects` share with another postmortem's (its services lower-cased).
+    private static func shared(_ services: [String], _ affects: [String], _ otherServices: Set<String>, _ otherAffects: [String]) -> [String] {
+        var found = services.filter { otherServices.contains($0.lowercased()) }.map { "service \($0)" }
+        if !affects.isEmpty, !otherAffects.isEmpty {
+            found += Glob.overlapping(affects, otherAffects).map { "affects \($0)" }
+        }
         var seen = Set<String>()
         return found.filter { seen.insert($0).inserted }
     }
@@ -53,13 +59,8 @@ public enum Recurrence {
             for index in candidates.sorted() {
                 // `open[index]` happened before `entry` (see `isBefore`), cheaply first.
                 guard openDates[index] < date || (openDates[index] == date && open[index].path < entry.path) else { continue }
-                var found = entry.loop.services.filter { openServices[index].contains($0.lowercased()) }.map { "service \($0)" }
-                if !affects.isEmpty, !openAffects[index].isEmpty {
-                    found += Glob.overlapping(affects, openAffects[index]).map { "affects \($0)" }
-                }
-                guard !found.isEmpty else { continue }
-                var seen = Set<String>()
-                let shared = found.filter { seen.insert($0).inserted }
+                let shared = shared(entry.loop.services, affects, openServices[index], openAffects[index])
+                guard !shared.isEmpty else { continue }
                 matches.append(Match(entry: entry, earlier: open[index], shared: shared, position: entry.id?.position ?? .start))
             }
         }
