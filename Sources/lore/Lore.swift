@@ -126,9 +126,9 @@ struct SnapshotOptions: ParsableArguments {
     /// every synced source), with progress on a terminal and, when history is incomplete, the note
     /// saying so printed once.
     /// With `backlinks`, synced sources join even without `--org` (quietly), so links from other
-    /// repositories show (`lore links`).
-    func index(org: OrgOptions? = nil, backlinks: Bool = false) throws -> MemoryIndex {
-        let memory = try open()
+    /// repositories show (`lore links`). `memory` is the repository when already open.
+    func index(org: OrgOptions? = nil, backlinks: Bool = false, memory: MemoryRepository? = nil) throws -> MemoryIndex {
+        let memory = try memory ?? open()
         let index: MemoryIndex
         do {
             let configuration = try memory.configuration(in: memory.snapshot(source))

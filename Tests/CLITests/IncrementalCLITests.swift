@@ -250,6 +250,88 @@ struct SeededRandom {
         #expect(merged.stdout == (try lore(["index"], in: repo, environment: ["LORE_NO_CACHE": "1"])).stdout)
     }
 
+    /// `lore index --output FILE` (JSON and JSONL) copies the records of unchanged entries from
+    /// the previous FILE: after every kind of change — edits, additions, renames, deletions,
+    /// `Lore:` trailers, a link to an unchanged entry (a new backlink), a configuration change —
+    /// and whatever happened to FILE or its record in the git folder, FILE holds the cold bytes.
+    @Test(arguments: [21, 22] as [UInt64])
+    func reusedIndexRecordsGiveTheColdBytes(seed: UInt64) throws {
+        let memory = try Memory()
+        let repo = memory.repo
+        let json = repo.base + "/index.json", jsonl = repo.base + "/out/index.jsonl"
+        try FileManager.default.createDirectory(atPath: repo.base + "/out", withIntermediateDirectories: true)
+        func expectCold(_ step: String) throws {
+            let warmJSON = try lore(["index", "--output", json], in: repo)
+            #expect(warmJSON.status == 0, "\(step): \(warmJSON.stderr)")
+            // The JSONL output named relative to the folder lore runs in.
+            let warmLines = try lore(["index", "--format", "jsonl", "--output", "../../out/index.jsonl"], in: repo.path + "/lessons")
+            #expect(warmLines.status == 0, "\(step): \(warmLines.stderr)")
+            let cold = ["LORE_NO_CACHE": "1"]
+            #expect(try String(contentsOfFile: json, encoding: .utf8) == (try lore(["index"], in: repo, environment: cold)).stdout,
+                    "\(step): JSON index differs")
+            #expect(try String(contentsOfFile: jsonl, encoding: .utf8)
+                    == (try lore(["index", "--format", "jsonl"], in: repo, environment: cold)).stdout, "\(step): JSONL index differs")
+        }
+        var random = SeededRandom(state: seed)
+        try expectCold("start")
+        for step in 1...8 {
+            try memory.change(&random)
+            try expectCold("step \(step)")
+        }
+        // A new entry linking to an unchanged one: the unchanged entry gains a backlink.
+        let target = try #require(memory.entries.values.sorted().last)
+        try memory.add(linkTo: [target])
+        try memory.commit("Link to \(target)")
+        try expectCold("a new backlink")
+        // A history-only change: a commit naming an entry in a trailer.
+        try repo.write("src/pay/pool.go", "package pay\n// trailer\n")
+        try memory.commit("Tune\n\nLore: \(target)")
+        try expectCold("a trailer")
+        // Uncommitted edits of the working tree.
+        try memory.add()
+        try expectCold("an uncommitted entry")
+        try memory.commit("Commit it")
+        // Configuration: a change that leaves the records alone, then one that drops a kind.
+        try repo.write(".lore/config.yml", "rules:\n  unknown-field: warning\n")
+        try expectCold("rules configured")
+        try repo.write(".lore/config.yml", "version: 1\nkinds:\n  lesson:\n    dir: lessons\n    ids: sequence\n")
+        try expectCold("only lessons")
+        try FileManager.default.removeItem(atPath: repo.path + "/.lore/config.yml")
+        try expectCold("configuration removed")
+        // The outputs changed behind Lore's back, then the records in the git folder.
+        let damages: [(String, (Data) -> Data)] = [
+            ("truncated", { $0.prefix($0.count / 2) }),
+            ("one byte changed", { var data = $0; data[data.count / 2] ^= 0x01; return data }),
+            ("a line added", { $0 + Data("{}\n".utf8) }),
+            ("emptied", { _ in Data() }),
+        ]
+        for (name, damage) in damages {
+            try memory.change(&random)
+            for path in [json, jsonl] {
+                try damage(try Data(contentsOf: URL(fileURLWithPath: path))).write(to: URL(fileURLWithPath: path))
+            }
+            try expectCold("output \(name)")
+        }
+        let records = try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/lore").filter { $0.hasPrefix("index-output-") }
+        #expect(records.count == 2)
+        for (number, name) in ["truncated", "garbage"].enumerated() {
+            try memory.change(&random)
+            for record in records {
+                let url = URL(fileURLWithPath: repo.path + "/.git/lore/" + record)
+                let bytes = try Data(contentsOf: url)
+                try (number == 0 ? bytes.prefix(bytes.count - 9) : Data("lore index output 1 garbage".utf8)).write(to: url)
+            }
+            try expectCold("record \(name)")
+        }
+        // The two forms swapped between the two files.
+        try memory.change(&random)
+        #expect(try lore(["index", "--format", "jsonl", "--output", json], in: repo).status == 0)
+        #expect(try lore(["index", "--output", jsonl], in: repo).status == 0)
+        #expect(try String(contentsOfFile: json, encoding: .utf8)
+                == (try lore(["index", "--format", "jsonl"], in: repo, environment: ["LORE_NO_CACHE": "1"])).stdout)
+        try expectCold("forms swapped back")
+    }
+
     /// After one edit, the pages that do not show the entry are taken from the previous site
     /// (the same file), the entry's own page and the lists showing it are written anew.
     @Test func onlyPagesWhoseInputsChangedAreWritten() throws {

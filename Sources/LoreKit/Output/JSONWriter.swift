@@ -117,6 +117,9 @@ public struct JSONWriter {
     /// Appends JSON another writer made (a value rendered apart, on another core).
     mutating func append(rendered: [UInt8]) { bytes += rendered }
 
+    /// Appends JSON another writer made, or a record kept from a previous output.
+    mutating func append(rendered: ArraySlice<UInt8>) { bytes += rendered }
+
     private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }
 
     mutating func newline(_ depth: Int) {

@@ -67,33 +67,124 @@ public struct MemoryIndex: Sendable {
     /// The whole index as JSON bytes: one pretty document (`lines` false) or JSON Lines (a header
     /// line, then one line per entry). The same snapshot gives the same bytes everywhere. Entries
     /// are rendered on every core, each at the depth it has in the document.
-    public func render(lines: Bool) -> [UInt8] {
-        let graph = self.graph, history = self.history, organization = self.organization
-        let rendered = corpus.entries.parallelMap { entry -> [UInt8] in
+    public func render(lines: Bool) -> [UInt8] { render(lines: lines, reusing: nil).bytes }
+
+    /// The index's bytes as `render(lines:)` gives them, taking each entry's record from
+    /// `previous` (an earlier rendering in the same form) when the inputs it was rendered from —
+    /// the entry's blob, its links both ways as resolved, its history — have the same digest, and
+    /// rendering only the others. Also returns where each record lies, with its digest, for the
+    /// next run (entries without a blob id, read without the parse cache, are always rendered).
+    package func render(lines: Bool, reusing previous: IndexRecordLayout?) -> (bytes: [UInt8], layout: IndexRecordLayout) {
+        let graph = self.graph, history = self.history, organization = self.organization, blobs = corpus.blobs
+        let digests = organization == nil && !blobs.isEmpty
+        let pieces = corpus.entries.parallelMap { entry -> (digest: [UInt8]?, bytes: ArraySlice<UInt8>, fresh: Bool) in
+            let digest = digests ? blobs[entry.path].map { Self.recordDigest(entry, blob: $0, graph: graph, history: history) } : nil
+            if let digest, let previous, let old = previous.record(entry.path.description, digest: digest) {
+                return (digest, old, false)
+            }
             var writer = JSONWriter(pretty: !lines)
             writer.write(Self.record(entry, graph: graph, history: history, organization: organization), depth: lines ? 0 : 2)
-            return writer.bytes
+            return (digest, writer.bytes[...], true)
         }
+        var places: [IndexRecordLayout.Place] = []
+        places.reserveCapacity(pieces.count)
+        func place(_ index: Int, at offset: Int) {
+            guard let digest = pieces[index].digest else { return }
+            places.append(.init(path: corpus.entries[index].path.description, digest: digest, offset: offset,
+                                length: pieces[index].bytes.count))
+        }
+        let rendered = pieces.reduce(0) { $0 + ($1.fresh ? 1 : 0) }
         var writer = JSONWriter(pretty: !lines)
         if lines {
             writer.write(header)
             writer.append("\n")
-            for record in rendered {
-                writer.append(rendered: record)
+            for (index, piece) in pieces.enumerated() {
+                place(index, at: writer.bytes.count)
+                writer.append(rendered: piece.bytes)
                 writer.append("\n")
             }
-            return writer.bytes
+            return (writer.bytes, IndexRecordLayout(places: places, rendered: rendered))
         }
-        guard case .object(let document) = header else { return [] }
+        guard case .object(let document) = header else { return ([], IndexRecordLayout(places: [], rendered: 0)) }
         // The document's keys in sorted order, as JSONWriter writes every object.
         writer.writeObject(depth: 0) { fields in
-            fields.field("entries") { $0.writeArray(rendered, depth: 1) { $0.append(rendered: $1) } }
+            fields.field("entries") {
+                $0.writeArray(Array(pieces.indices), depth: 1) { writer, index in
+                    place(index, at: writer.bytes.count)
+                    writer.append(rendered: pieces[index].bytes)
+                }
+            }
             for key in ["format", "history", "snapshot"] { fields.field(key) { $0.write(document[key]!, depth: 1) } }
             fields.field("unresolved_trailers") { $0.write(.array(unresolvedTrailers), depth: 1) }
             fields.field("version") { $0.write(document["version"]!, depth: 1) }
         }
         writer.append("\n")
-        return writer.bytes
+        return (writer.bytes, IndexRecordLayout(places: places, rendered: rendered))
+    }
+
+    /// A 128-bit digest of everything an entry's record is made from: its blob (its content),
+    /// path and kind, its outgoing and incoming links as resolved (with the ids at either end), and
+    /// its history. Two runs giving an entry the same digest render the same record bytes.
+    static func recordDigest(_ entry: Entry, blob: ObjectID, graph: LinkGraph, history: RepositoryHistory) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        func text(_ value: String) { ByteWriter.string(value, into: &out) }
+        func optional(_ value: String?) {
+            if let value { out.append(1); text(value) } else { out.append(0) }
+        }
+        func number(_ value: Int) { ByteWriter.varint(value, into: &out); out.append(value < 0 ? 1 : 0) }
+        func commit(_ summary: CommitSummary?) {
+            guard let summary else { out.append(0); return }
+            out.append(1)
+            text(summary.id)
+            text(summary.timestamp)
+            text(summary.author.name)
+            text(summary.author.email)
+        }
+        out += blob.raw
+        text(entry.path.description)
+        text(entry.kind)
+        let outgoing = graph.outgoing(entry.path)
+        number(outgoing.count)
+        for link in outgoing {
+            text(link.kind.rawValue)
+            optional(link.field)
+            text(link.written)
+            number(link.position.line)
+            number(link.position.column)
+            switch link.target {
+            case .entry(let path): out.append(1); text(path.description); optional(graph.id(at: path))
+            case .file(let path): out.append(2); text(path.description)
+            case .commit(let id): out.append(3); text(id)
+            case .code: out.append(4)
+            case .unresolved: out.append(5)
+            }
+        }
+        let incoming = graph.incoming(entry.path)
+        number(incoming.count)
+        for link in incoming {
+            text(link.kind.rawValue)
+            optional(link.field)
+            optional(link.source?.description)
+            optional(link.source.flatMap { graph.id(at: $0) })
+            optional(link.commit)
+            number(link.position.line)
+            number(link.position.column)
+        }
+        if let lineage = history.history(of: entry.path) {
+            out.append(1)
+            commit(lineage.created)
+            commit(lineage.updated)
+            number(lineage.authors.count)
+            for person in lineage.authors { text(person.name); text(person.email) }
+            number(lineage.commitCount)
+            number(lineage.previousPaths.count)
+            for path in lineage.previousPaths { text(path.description) }
+            out.append(lineage.partial ? 1 : 0)
+        } else {
+            out.append(0)
+        }
+        return IndexRecordLayout.digest(out[...])
     }
 
     /// The index record of one entry; with `organization`, it names its `source` (null for this

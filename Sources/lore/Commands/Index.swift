@@ -16,7 +16,12 @@ struct Index: ParsableCommand {
 
         History comes from one walk of the commits, cached in the git folder
         (lore/history-cache, and where the walk stood in lore/history-state),
-        so a later run reads and replays only the new commits. In a shallow
+        so a later run reads and replays only the new commits. With --output,
+        the next run copies from FILE the records of entries whose content,
+        links and history did not change, and renders only the others (what
+        FILE holds is checked against a digest kept in lore/index-output-*;
+        an edited or foreign FILE is rewritten whole); the bytes are the same
+        as a full run's. In a shallow
         clone the walk stops at the boundary: values are marked "partial" and a
         note on stderr says how to fetch more. Progress is shown on stderr only
         when it is a terminal.
@@ -37,16 +42,16 @@ struct Index: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let index = try snapshot.index(org: org)
-        let bytes = index.render(lines: format == .jsonl)
+        let memory = try snapshot.open()
+        let index = try snapshot.index(org: org, memory: memory)
         if let output {
             do {
-                try AtomicFile.write(bytes, to: output)
+                _ = try IndexOutput.write(index, lines: format == .jsonl, to: output, memory: memory)
             } catch {
                 throw Failure(code: 1, message: "error: \(error)")
             }
         } else {
-            Console.out(bytes)
+            Console.out(index.render(lines: format == .jsonl))
         }
         if Console.report(index.corpus.diagnostics) { throw ExitCode(1) }
     }
