@@ -58,7 +58,9 @@ package enum Certificates {
 
 /// mbedTLS's `int mbedtls_x509_crt_parse_file(mbedtls_x509_crt *chain, const char *path)`, defined
 /// in the executable so that libgit2's call at initialisation reaches it first (see `Certificates`).
+/// Public so that the symbol keeps default visibility in an optimised build, where an internal
+/// one is hidden and the dynamic linker would not let it take mbedTLS's place.
 @_cdecl("mbedtls_x509_crt_parse_file")
-func loreMbedtlsX509CrtParseFile(_ chain: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
+public func loreMbedtlsX509CrtParseFile(_ chain: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
     Certificates.parse(chain, path)
 }
