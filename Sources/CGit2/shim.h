@@ -20,3 +20,6 @@ static inline int lore_git_set_cache_object_limit(git_object_t type, size_t byte
 static inline int lore_git_set_cache_max_size(ssize_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
 }
+static inline int lore_git_set_ssl_cert_file(const char *file) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, (const char *)0);
+}

@@ -17,6 +17,8 @@ extension Repository {
     /// `file://`, `https://`, `ssh://`) into this repository's `refs/heads/` and `refs/tags/`,
     /// replacing them even when they moved backwards (a force-push is the remote's truth).
     public func fetchMirror(from url: String) throws(GitError) {
+        // The CA certificates, which start-up leaves unread (see `Certificates`).
+        Certificates.load()
         var remote: OpaquePointer?
         try check(git_remote_create_anonymous(&remote, handle, url), "reading the remote \(url)")
         defer { git_remote_free(remote) }

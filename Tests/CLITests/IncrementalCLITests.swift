@@ -148,6 +148,61 @@ struct SeededRandom {
         }
     }
 
+    /// The pre-commit hook's check (`lore check --staged --changed-since HEAD`) after each of a
+    /// seeded sequence of staged edits, added entries, renames, deletions, working-tree edits and
+    /// commits prints exactly what a cold run (caches off) prints; the index's kept state grows by
+    /// a journal record, not written whole each time; a damaged or cut journal is rebuilt.
+    @Test(arguments: [7, 8] as [UInt64]) func hookEqualsColdRuns(seed: UInt64) throws {
+        let memory = try Memory()
+        let repo = memory.repo
+        var random = SeededRandom(state: seed)
+        let hook = ["check", "--staged", "--changed-since", "HEAD", "--today", "2025-06-01"]
+        let state = repo.path + "/.git/lore/check-state-index"
+        var appended = 0
+        for step in 1...12 {
+            let paths = memory.entries.keys.sorted()
+            switch random.next(6) {
+            case 0:
+                let path = paths[random.next(paths.count)], id = memory.entries[path]!
+                let others = memory.entries.values.filter { $0 != id }.sorted()
+                try repo.write(path, memory.text(id, title: "Edited \(step)", links: others.isEmpty ? [] : [others[random.next(others.count)]],
+                                                 tags: ["db"], body: "Edited at step \(step)."))
+                try repo.git(["add", path])
+            case 1:
+                try memory.add(linkTo: ["LL-0404", memory.entries.values.sorted()[0]])
+                try repo.git(["add", "-A"])
+            case 2:
+                let path = paths[random.next(paths.count)]
+                let target = path.hasPrefix("lessons/") ? "lessons/moved-\(step).md" : "postmortems/2025/moved-\(step).md"
+                try repo.git(["mv", path, target])
+                memory.entries[target] = memory.entries.removeValue(forKey: path)
+            case 3 where paths.count > 2:
+                let path = paths[random.next(paths.count)]
+                try repo.git(["rm", "-q", "-f", path])
+                memory.entries[path] = nil
+            case 4:
+                let path = paths[random.next(paths.count)]
+                try repo.write(path, "---\nid: [\n---\n")   // the working tree only: the hook does not see it
+            default:
+                try memory.commit("Step \(step)")
+            }
+            let before = FileManager.default.contents(atPath: state)
+            if step == 6, let before {
+                // A journal cut short by a crash: read as far as it goes, then rebuilt.
+                try Data(before.dropLast(5)).write(to: URL(fileURLWithPath: state))
+            }
+            let warm = try lore(hook, in: repo)
+            let cold = try lore(hook, in: repo, environment: ["LORE_NO_CACHE": "1"])
+            #expect(warm.stdout == cold.stdout && warm.stderr == cold.stderr && warm.status == cold.status,
+                    "seed \(seed), step \(step): \(warm.stdout) vs \(cold.stdout)")
+            if let before, step != 6, let after = FileManager.default.contents(atPath: state), after.count > before.count,
+               after.starts(with: before) {
+                appended += 1
+            }
+        }
+        #expect(appended > 3, "the kept state was written whole every time")
+    }
+
     /// Two commits at once, a merge, and a branch rewritten under the recorded state (a force
     /// push): each is read right.
     @Test func mergesAndRewrittenBranchesGiveTheColdBytes() throws {

@@ -101,10 +101,17 @@ package final class RecordStore: @unchecked Sendable {
         save(records.map { (Key(bytes: $0.key[...]), $0.payload[...]) }, whole: true)
     }
 
-    /// Writes records: the whole file atomically (a temporary file renamed into place), or appended
-    /// to the file in one write (a record torn by a crash fails its checksum and is made again).
-    private func save(_ records: [(Key, ArraySlice<UInt8>)], whole: Bool) {
-        var out = whole ? header : []
+    /// Appends `records` to the file in one write, after what is there: for a store that keeps a
+    /// value and a journal of changes to it (a snapshot's state). `false` when the file is gone or
+    /// cannot be written (the caller writes it whole with `replace`). Records read later with the
+    /// same key as an earlier one replace it.
+    package func append(_ records: [(key: [UInt8], payload: [UInt8])]) -> Bool {
+        guard !rewrite else { return false }
+        return appendRecords(records.map { (Key(bytes: $0.key[...]), $0.payload[...]) })
+    }
+
+    /// The records' bytes as the file holds them.
+    private func encode(_ records: [(Key, ArraySlice<UInt8>)], into out: inout [UInt8]) {
         for (key, payload) in records {
             ByteWriter.varint(key.bytes.count, into: &out)
             out += key.bytes
@@ -112,22 +119,35 @@ package final class RecordStore: @unchecked Sendable {
             out += payload
             out += Self.checksum(key.bytes, payload)
         }
+    }
+
+    /// Appends records to the file in one write (a record torn by a crash fails its checksum and
+    /// is made again); `false` when the file is gone or the write fell short.
+    private func appendRecords(_ records: [(Key, ArraySlice<UInt8>)]) -> Bool {
+        var out: [UInt8] = []
+        encode(records, into: &out)
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        let count = out.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard count == out.count else { return false }
+        appended.formUnion(records.map(\.0))
+        fileCount += records.count
+        return true
+    }
+
+    /// Writes records: the whole file atomically (a temporary file renamed into place), or appended
+    /// to the file in one write (a record torn by a crash fails its checksum and is made again).
+    private func save(_ records: [(Key, ArraySlice<UInt8>)], whole: Bool) {
         if !whole {
-            let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-            if descriptor >= 0 {
-                let count = out.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-                close(descriptor)
-                if count == out.count {
-                    appended.formUnion(records.map(\.0))
-                    fileCount += records.count
-                    return
-                }
-            }
+            if appendRecords(records) { return }
             // Gone or not writable: write it whole.
             rewrite = true
             keep([])
             return
         }
+        var out = header
+        encode(records, into: &out)
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = path + ".\(getpid()).tmp"

@@ -101,6 +101,27 @@ public struct SnapshotState: Sendable {
     private(set) var cycles: [Diagnostic]
     /// The entries whose findings the last `apply` judged again (for reports of what changed).
     public private(set) var rejudged: Set<GitPath> = []
+    /// Where the state was read from and what changed since (`SnapshotStateStore` appends that).
+    var storage = Storage()
+
+    /// The kept file a state was read from or last written to, and what changed since then: what
+    /// the next journal record of that file must hold.
+    struct Storage: Sendable {
+        /// The slot (`index`, `tree`), `nil` when the state was made in memory.
+        var slot: String?
+        /// The id of the last record applied (the whole state's or a journal record's): the next
+        /// journal record names it, so a record written after another process rewrote the file,
+        /// or after another journal record from the same state, is not applied.
+        var chain: UInt64 = 0
+        /// How many journal records were applied, and their bytes and the whole state's.
+        var journalCount = 0
+        var journalBytes = 0
+        var wholeBytes = 0
+        /// The listing's paths, entry files' paths and commit ids changed since.
+        var files: Set<GitPath> = []
+        var records: Set<GitPath> = []
+        var commits: Set<String> = []
+    }
 
     // MARK: Building
 
@@ -180,6 +201,7 @@ public struct SnapshotState: Sendable {
                 let key = item.text.lowercased()
                 if existingCommits.contains(key) || missingCommits.contains(key) { continue }
                 if repository.commitExists(item.text) { existingCommits.insert(key) } else { missingCommits.insert(key) }
+                storage.commits.insert(key)
             }
         }
     }
@@ -216,7 +238,9 @@ public struct SnapshotState: Sendable {
         }
         self.cycles = cycles
         for index in records.indices where scope?.contains(records[index].path) ?? true {
-            records[index].collectionBytes = Record.encode(found[records[index].path] ?? [])
+            let bytes = Record.encode(found[records[index].path] ?? [])
+            if !bytes.elementsEqual(records[index].collectionBytes) { storage.records.insert(records[index].path) }
+            records[index].collectionBytes = bytes
         }
     }
 
@@ -243,7 +267,7 @@ public struct SnapshotState: Sendable {
         for change in changes {
             let present: Bool
             if case .deleted = change.content { present = false } else { present = true }
-            let listed = binarySearch(files, change.path)
+            let listed = Self.binarySearch(files, change.path)
             if present && !listed { addedFiles.insert(change.path) }
             if !present && listed { removedFiles.insert(change.path) }
             if present != listed { affectedKeys.insert(Self.key(path: change.path)) }
@@ -253,6 +277,8 @@ public struct SnapshotState: Sendable {
         }
         if !addedFiles.isEmpty || !removedFiles.isEmpty {
             filesChanged = true
+            storage.files.formUnion(addedFiles)
+            storage.files.formUnion(removedFiles)
             files = Self.merge(files.filter { !removedFiles.contains($0) }, addedFiles.sorted())
         }
         // The entry files judged again.
@@ -290,6 +316,7 @@ public struct SnapshotState: Sendable {
         if !found.isEmpty {
             missingCommits.subtract(found)
             existingCommits.formUnion(found)
+            storage.commits.formUnion(found)
         }
         let dateMoved = today != self.today
         self.today = today
@@ -299,6 +326,8 @@ public struct SnapshotState: Sendable {
             merged.reserveCapacity(records.count + newRecords.count)
             for record in records where newRecords[record.path] == nil && !removed.contains(record.path) { merged.append(record) }
             records = Self.merge(merged, newRecords.values.sorted { $0.path < $1.path }, by: \.path)
+            storage.records.formUnion(newRecords.keys)
+            storage.records.formUnion(removed)
         }
         // The entries whose findings may change.
         var scope = Set(newRecords.keys)
@@ -390,7 +419,7 @@ public struct SnapshotState: Sendable {
     static func merge(_ one: [GitPath], _ other: [GitPath]) -> [GitPath] { merge(one, other, by: { $0 }) }
 
     /// `path` is in the sorted `list`.
-    private func binarySearch(_ list: [GitPath], _ path: GitPath) -> Bool {
+    static func binarySearch(_ list: [GitPath], _ path: GitPath) -> Bool {
         var low = 0, high = list.count
         while low < high {
             let middle = (low + high) / 2
@@ -541,13 +570,8 @@ public struct SnapshotState: Sendable {
     /// The binary form.
     func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: fingerprint >> UInt64(shift))) }
-        func id(_ value: ObjectID?) {
-            if let value { out.append(1); out += value.raw } else { out.append(0) }
-        }
-        id(contentID)
-        id(commit)
-        ByteWriter.string(today, into: &out)
+        Self.u64(fingerprint, into: &out)
+        encodeHead(into: &out)
         out.append(shallow ? 1 : 0)
         ByteWriter.varint(files.count, into: &out)
         for path in files { ByteWriter.bytes(path.bytes, into: &out) }
@@ -555,53 +579,104 @@ public struct SnapshotState: Sendable {
             ByteWriter.varint(set.count, into: &out)
             for commit in set.sorted() { ByteWriter.string(commit, into: &out) }
         }
-        for list in [extra, cycles] {
-            ByteWriter.varint(list.count, into: &out)
-            for diagnostic in list {
-                ByteWriter.bytes(diagnostic.path.bytes, into: &out)
-                ByteWriter.diagnostics([diagnostic], into: &out)
-            }
-        }
+        encodeLists(into: &out)
         ByteWriter.varint(records.count, into: &out)
-        for record in records {
-            ByteWriter.bytes(record.path.bytes, into: &out)
-            ByteWriter.string(record.kind, into: &out)
-            id(record.blob)
-            out.append(record.skeleton == nil ? 0 : 1)
-            out.append(record.flags)
-            ByteWriter.varint(record.keys.count, into: &out)
-            for key in record.keys { for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: key >> UInt64(shift))) } }
-            for part in [record.summaryBytes, record.ownBytes, record.collectionBytes] {
-                ByteWriter.varint(part.count, into: &out)
-                out += part
+        for record in records { Self.encode(record, into: &out) }
+        return out
+    }
+
+    /// A journal record: what changed since the state's storage was read or written (the content
+    /// id, commit and date, the commits judged since, the snapshot-wide lists, the listing's paths
+    /// and entry records changed), naming the record it follows (`parent`) and itself (`chain`).
+    func journal(parent: UInt64, chain: UInt64) -> [UInt8] {
+        var out: [UInt8] = []
+        Self.u64(parent, into: &out)
+        Self.u64(chain, into: &out)
+        encodeHead(into: &out)
+        ByteWriter.varint(storage.commits.count, into: &out)
+        for commit in storage.commits.sorted() {
+            ByteWriter.string(commit, into: &out)
+            out.append(existingCommits.contains(commit) ? 1 : missingCommits.contains(commit) ? 2 : 0)
+        }
+        encodeLists(into: &out)
+        ByteWriter.varint(storage.files.count, into: &out)
+        for path in storage.files.sorted() {
+            ByteWriter.bytes(path.bytes, into: &out)
+            out.append(Self.binarySearch(files, path) ? 1 : 0)
+        }
+        ByteWriter.varint(storage.records.count, into: &out)
+        for path in storage.records.sorted() {
+            if let index = index(of: path) {
+                out.append(1)
+                Self.encode(records[index], into: &out)
+            } else {
+                out.append(0)
+                ByteWriter.bytes(path.bytes, into: &out)
             }
         }
         return out
     }
 
+    /// Applies a journal record written by `journal(parent:chain:)`; `false`, leaving the state
+    /// as it was, when the record does not follow the last one applied or does not read.
+    mutating func applyJournal(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var reader = ByteReader(bytes)
+        guard let parent = Self.u64(&reader), parent == storage.chain, let chain = Self.u64(&reader),
+              let head = Self.decodeHead(&reader), let commitCount = reader.varint(), commitCount <= bytes.count else { return false }
+        var commits: [(String, UInt8)] = []
+        for _ in 0..<commitCount {
+            guard let commit = reader.string(), let known = reader.byte() else { return false }
+            commits.append((commit, known))
+        }
+        guard let lists = Self.decodeLists(&reader), let fileCount = reader.varint(), fileCount <= bytes.count else { return false }
+        var added: [GitPath] = [], removed: Set<GitPath> = []
+        for _ in 0..<fileCount {
+            guard let path = Self.decodePath(&reader), let present = reader.byte() else { return false }
+            if present == 1 { added.append(path) } else { removed.insert(path) }
+        }
+        guard let recordCount = reader.varint(), recordCount <= bytes.count else { return false }
+        var changed: [GitPath: Record?] = [:]
+        for _ in 0..<recordCount {
+            guard let present = reader.byte() else { return false }
+            if present == 1 {
+                guard let record = Self.decodeRecord(&reader, limit: bytes.count) else { return false }
+                changed[record.path] = .some(record)
+            } else {
+                guard let path = Self.decodePath(&reader) else { return false }
+                changed[path] = .some(nil)
+            }
+        }
+        guard reader.isAtEnd else { return false }
+        (contentID, commit, today) = head
+        for (commit, known) in commits {
+            existingCommits.remove(commit)
+            missingCommits.remove(commit)
+            if known == 1 { existingCommits.insert(commit) } else if known == 2 { missingCommits.insert(commit) }
+        }
+        (extra, cycles) = lists
+        if !added.isEmpty || !removed.isEmpty {
+            let addedSet = Set(added)
+            files = Self.merge(files.filter { !removed.contains($0) && !addedSet.contains($0) }, addedSet.sorted())
+        }
+        if !changed.isEmpty {
+            let kept = records.filter { changed[$0.path] == nil }
+            records = Self.merge(kept, changed.values.compactMap { $0 }.sorted { $0.path < $1.path }, by: \.path)
+        }
+        storage.chain = chain
+        storage.journalCount += 1
+        storage.journalBytes += bytes.count
+        return true
+    }
+
     /// Reads what `encoded()` wrote; `nil` when the bytes are not a state.
     static func decode(_ bytes: ArraySlice<UInt8>) -> SnapshotState? {
         var reader = ByteReader(bytes)
-        func u64() -> UInt64? {
-            guard let raw = reader.bytes(8) else { return nil }
-            return raw.reversed().reduce(0) { $0 << 8 | UInt64($1) }
-        }
-        func id() -> ObjectID?? {
-            guard let flag = reader.byte() else { return nil }
-            if flag == 0 { return .some(nil) }
-            guard flag == 1, let raw = reader.bytes(20), let value = ObjectID(raw: Array(raw)) else { return nil }
-            return .some(value)
-        }
-        func path() -> GitPath? {
-            guard let count = reader.varint(), let raw = reader.bytes(count) else { return nil }
-            return GitPath(bytes: Array(raw))
-        }
-        guard let fingerprint = u64(), let contentID = id(), let commit = id(), let today = reader.string(), let shallow = reader.byte(),
+        guard let fingerprint = u64(&reader), let head = decodeHead(&reader), let shallow = reader.byte(),
               let fileCount = reader.varint(), fileCount <= bytes.count else { return nil }
         var files: [GitPath] = []
         files.reserveCapacity(fileCount)
         for _ in 0..<fileCount {
-            guard let next = path() else { return nil }
+            guard let next = decodePath(&reader) else { return nil }
             files.append(next)
         }
         var sets: [Set<String>] = []
@@ -614,45 +689,118 @@ public struct SnapshotState: Sendable {
             }
             sets.append(set)
         }
+        guard let lists = decodeLists(&reader), let recordCount = reader.varint(), recordCount <= bytes.count else { return nil }
+        var records: [Record] = []
+        records.reserveCapacity(recordCount)
+        for _ in 0..<recordCount {
+            guard let record = decodeRecord(&reader, limit: bytes.count) else { return nil }
+            records.append(record)
+        }
+        guard reader.isAtEnd else { return nil }
+        return SnapshotState(fingerprint: fingerprint, contentID: head.0, commit: head.1, today: head.2, shallow: shallow == 1,
+                             files: files, records: records, existingCommits: sets[0], missingCommits: sets[1],
+                             extra: lists.0, cycles: lists.1)
+    }
+
+    // The parts both forms share.
+
+    static func u64(_ value: UInt64, into out: inout [UInt8]) {
+        for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+
+    static func u64(_ reader: inout ByteReader) -> UInt64? {
+        guard let raw = reader.bytes(8) else { return nil }
+        return raw.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    private static func id(_ value: ObjectID?, into out: inout [UInt8]) {
+        if let value { out.append(1); out += value.raw } else { out.append(0) }
+    }
+
+    private static func id(_ reader: inout ByteReader) -> ObjectID?? {
+        guard let flag = reader.byte() else { return nil }
+        if flag == 0 { return .some(nil) }
+        guard flag == 1, let raw = reader.bytes(20), let value = ObjectID(raw: Array(raw)) else { return nil }
+        return .some(value)
+    }
+
+    private static func decodePath(_ reader: inout ByteReader) -> GitPath? {
+        guard let count = reader.varint(), let raw = reader.bytes(count) else { return nil }
+        return GitPath(bytes: Array(raw))
+    }
+
+    /// The content id, commit and date.
+    private func encodeHead(into out: inout [UInt8]) {
+        Self.id(contentID, into: &out)
+        Self.id(commit, into: &out)
+        ByteWriter.string(today, into: &out)
+    }
+
+    private static func decodeHead(_ reader: inout ByteReader) -> (ObjectID?, ObjectID?, String)? {
+        guard let contentID = id(&reader), let commit = id(&reader), let today = reader.string() else { return nil }
+        return (contentID, commit, today)
+    }
+
+    /// The findings about the entry files as a set, and `supersession-cycle`'s.
+    private func encodeLists(into out: inout [UInt8]) {
+        for list in [extra, cycles] {
+            ByteWriter.varint(list.count, into: &out)
+            for diagnostic in list {
+                ByteWriter.bytes(diagnostic.path.bytes, into: &out)
+                ByteWriter.diagnostics([diagnostic], into: &out)
+            }
+        }
+    }
+
+    private static func decodeLists(_ reader: inout ByteReader) -> ([Diagnostic], [Diagnostic])? {
         var lists: [[Diagnostic]] = []
         for _ in 0..<2 {
-            guard let count = reader.varint(), count <= bytes.count else { return nil }
+            guard let count = reader.varint(), count <= 1 << 24 else { return nil }
             var list: [Diagnostic] = []
             for _ in 0..<count {
-                guard let where_ = path(), let one = reader.diagnostics(path: where_), one.count == 1 else { return nil }
+                guard let where_ = decodePath(&reader), let one = reader.diagnostics(path: where_), one.count == 1 else { return nil }
                 list += one
             }
             lists.append(list)
         }
-        guard let recordCount = reader.varint(), recordCount <= bytes.count else { return nil }
-        var records: [Record] = []
-        records.reserveCapacity(recordCount)
-        for _ in 0..<recordCount {
-            guard let path = path(), let kind = reader.string(), let blob = id(), let isEntry = reader.byte(), let flags = reader.byte(),
-                  let keyCount = reader.varint(), keyCount <= bytes.count else { return nil }
-            var keys: [UInt64] = []
-            keys.reserveCapacity(keyCount)
-            for _ in 0..<keyCount {
-                guard let key = u64() else { return nil }
-                keys.append(key)
-            }
-            var parts: [ArraySlice<UInt8>] = []
-            for _ in 0..<3 {
-                guard let count = reader.varint(), let part = reader.bytes(count) else { return nil }
-                parts.append(part)
-            }
-            var skeleton: EntrySummary?
-            if isEntry == 1 {
-                var summaryReader = ByteReader(parts[0])
-                guard let value = EntrySummaryCoding.decodeSkeleton(&summaryReader, path: path, kind: kind) else { return nil }
-                skeleton = value
-            }
-            records.append(Record(path: path, kind: kind, blob: blob, skeleton: skeleton, keys: keys, flags: flags,
-                                  summaryBytes: parts[0], ownBytes: parts[1], collectionBytes: parts[2]))
+        return (lists[0], lists[1])
+    }
+
+    private static func encode(_ record: Record, into out: inout [UInt8]) {
+        ByteWriter.bytes(record.path.bytes, into: &out)
+        ByteWriter.string(record.kind, into: &out)
+        id(record.blob, into: &out)
+        out.append(record.skeleton == nil ? 0 : 1)
+        out.append(record.flags)
+        ByteWriter.varint(record.keys.count, into: &out)
+        for key in record.keys { u64(key, into: &out) }
+        for part in [record.summaryBytes, record.ownBytes, record.collectionBytes] {
+            ByteWriter.varint(part.count, into: &out)
+            out += part
         }
-        guard reader.isAtEnd else { return nil }
-        return SnapshotState(fingerprint: fingerprint, contentID: contentID, commit: commit, today: today, shallow: shallow == 1,
-                             files: files, records: records, existingCommits: sets[0], missingCommits: sets[1],
-                             extra: lists[0], cycles: lists[1])
+    }
+
+    private static func decodeRecord(_ reader: inout ByteReader, limit: Int) -> Record? {
+        guard let path = decodePath(&reader), let kind = reader.string(), let blob = id(&reader), let isEntry = reader.byte(),
+              let flags = reader.byte(), let keyCount = reader.varint(), keyCount <= limit else { return nil }
+        var keys: [UInt64] = []
+        keys.reserveCapacity(keyCount)
+        for _ in 0..<keyCount {
+            guard let key = u64(&reader) else { return nil }
+            keys.append(key)
+        }
+        var parts: [ArraySlice<UInt8>] = []
+        for _ in 0..<3 {
+            guard let count = reader.varint(), let part = reader.bytes(count) else { return nil }
+            parts.append(part)
+        }
+        var skeleton: EntrySummary?
+        if isEntry == 1 {
+            var summaryReader = ByteReader(parts[0])
+            guard let value = EntrySummaryCoding.decodeSkeleton(&summaryReader, path: path, kind: kind) else { return nil }
+            skeleton = value
+        }
+        return Record(path: path, kind: kind, blob: blob, skeleton: skeleton, keys: keys, flags: flags,
+                      summaryBytes: parts[0], ownBytes: parts[1], collectionBytes: parts[2])
     }
 }

@@ -3,8 +3,12 @@ import Git
 
 /// Where `SnapshotState`s are kept between runs: one per kind of snapshot (`index`, `tree`) in
 /// `lore/check-state-KIND` of the common git directory (shared by worktrees), each a `RecordStore`
-/// holding one record. A damaged, truncated or foreign file reads as no state, and the state is
-/// built again; two processes writing at once each rename a whole file into place.
+/// holding the whole state (`state`) and a journal of the changes since (`journal-1`, `journal-2`
+/// …, each appended in one write and naming the record it follows), written whole again once the
+/// journal reaches an eighth of the whole. A damaged, truncated or foreign file reads as no state,
+/// and the state is built again; a damaged journal record, or one that does not follow the last
+/// one read (two processes appending at once, one appending after another rewrote the file),
+/// ends the journal there: the state read is an earlier one, brought up to date by listing.
 package enum SnapshotStateStore {
     /// The slot a snapshot's state is kept in; `nil` for the working tree, which has no content id.
     static func slot(of snapshot: Snapshot) -> String? {
@@ -16,15 +20,18 @@ package enum SnapshotStateStore {
     }
 
     private static func store(_ memory: MemoryRepository, slot: String) -> RecordStore {
-        RecordStore(path: memory.repository.commonDirectory + "lore/check-state-\(slot)", header: "lore check state 1 \(LoreVersion.current)\n")
+        RecordStore(path: memory.repository.commonDirectory + "lore/check-state-\(slot)", header: "lore check state 2 \(LoreVersion.current)\n")
     }
 
     private static let key = Array("state".utf8)
+    private static func journalKey(_ number: Int) -> [UInt8] { Array("journal-\(number)".utf8) }
 
     /// The states this session has read or made, by slot: a process reading a slot twice (the
     /// working tree and `HEAD`, `lore new`'s snapshots) decodes it once.
     final class Session {
         var states: [String: SnapshotState] = [:]
+        /// The files read, by slot: appending to one does not read it again.
+        var stores: [String: RecordStore] = [:]
         init(_: String) {}
     }
 
@@ -32,15 +39,43 @@ package enum SnapshotStateStore {
     static func load(_ memory: MemoryRepository, slot: String) -> SnapshotState? {
         let session = memory.sessionCache(Session.self, make: Session.init)
         if let known = session?.states[slot] { return known }
-        guard let bytes = store(memory, slot: slot)[key], let state = SnapshotState.decode(bytes) else { return nil }
+        let store = store(memory, slot: slot)
+        session?.stores[slot] = store
+        guard let whole = store[key] else { return nil }
+        var reader = ByteReader(whole)
+        guard let chain = SnapshotState.u64(&reader), var state = SnapshotState.decode(whole.dropFirst(8)) else { return nil }
+        state.storage = SnapshotState.Storage(slot: slot, chain: chain, wholeBytes: whole.count)
+        while let record = store[journalKey(state.storage.journalCount + 1)], state.applyJournal(record) {}
+        state.storage.files = []
+        state.storage.records = []
+        state.storage.commits = []
         session?.states[slot] = state
         return state
     }
 
-    /// Keeps `state` in `slot`, replacing the one there.
-    static func save(_ memory: MemoryRepository, slot: String, _ state: SnapshotState) {
-        memory.sessionCache(Session.self, make: Session.init)?.states[slot] = state
-        store(memory, slot: slot).replace(with: [(key, state.encoded())])
+    /// Keeps `state` in `slot`: appends what changed since it was read from there, or writes it
+    /// whole (read from elsewhere or made anew, the journal long, the file gone).
+    static func save(_ memory: MemoryRepository, slot: String, _ state: inout SnapshotState) {
+        let session = memory.sessionCache(Session.self, make: Session.init)
+        defer { session?.states[slot] = state }
+        let store = session?.stores[slot] ?? store(memory, slot: slot)
+        let chain = UInt64.random(in: 1...UInt64.max)
+        if state.storage.slot == slot, state.storage.wholeBytes > 0 {
+            let record = state.journal(parent: state.storage.chain, chain: chain)
+            if state.storage.journalBytes + record.count <= max(4096, state.storage.wholeBytes / 8),
+               store.append([(journalKey(state.storage.journalCount + 1), record)]) {
+                state.storage = SnapshotState.Storage(slot: slot, chain: chain, journalCount: state.storage.journalCount + 1,
+                                                      journalBytes: state.storage.journalBytes + record.count,
+                                                      wholeBytes: state.storage.wholeBytes)
+                return
+            }
+        }
+        var whole: [UInt8] = []
+        SnapshotState.u64(chain, into: &whole)
+        whole += state.encoded()
+        store.replace(with: [(key, whole)])
+        session?.stores[slot] = store
+        state.storage = SnapshotState.Storage(slot: slot, chain: chain, wholeBytes: whole.count)
     }
 
     /// The state of `snapshot` judged on `today`: the kept one brought up to date by the changes
@@ -61,8 +96,8 @@ package enum SnapshotStateStore {
             }
         }
         guard var state = kept else {
-            let state = try SnapshotState.build(memory, snapshot: snapshot, configuration: configuration, context: context, today: today)
-            save(memory, slot: slot, state)
+            var state = try SnapshotState.build(memory, snapshot: snapshot, configuration: configuration, context: context, today: today)
+            save(memory, slot: slot, &state)
             return state
         }
         let same = state.contentID != nil && state.contentID == snapshot.contentID && state.commit == snapshot.commit
@@ -77,7 +112,7 @@ package enum SnapshotStateStore {
             changes = state.changes(to: listing, configuration: configuration)
         }
         try state.apply(changes, memory: memory, snapshot: snapshot, configuration: configuration, context: context, today: today)
-        if !same || !state.rejudged.isEmpty { save(memory, slot: slot, state) }
+        if !same || !state.rejudged.isEmpty { save(memory, slot: slot, &state) }
         return state
     }
 

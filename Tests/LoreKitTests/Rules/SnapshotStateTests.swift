@@ -204,13 +204,82 @@ import TestSupport
         #expect(try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01", changedSince: "HEAD") == cold)
         // Made again, and read.
         let remade = try #require(FileManager.default.contents(atPath: Self.stateFile(repo, "index")))
-        #expect(remade.starts(with: Array("lore check state 1 ".utf8)))
+        #expect(remade.starts(with: Array("lore check state 2 ".utf8)))
         #expect(try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01", changedSince: "HEAD") == cold)
+    }
+
+    /// A change is appended to the kept state as a journal record, not written whole; once the
+    /// journal is long, the state is written whole again. Every result equals the cold one.
+    @Test func changesAreAppendedThenCompacted() throws {
+        let repo = try CheckCacheTests.repository()
+        let path = Self.stateFile(repo, "index")
+        _ = try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01")
+        var previous = try #require(FileManager.default.contents(atPath: path))
+        var appended = 0, compacted = 0
+        for step in 0..<40 {
+            try repo.write("lessons/s\(step % 5).md",
+                           "---\nid: LL-00\(10 + step)\ntitle: S\(step)\ndate: 2025-03-14\nstatus: active\nrelated: [LL-00\(9 + step), LL-0001]\n---\n")
+            try repo.git(["add", "-A"])
+            let cold = try Self.report(repo, .index(file: nil), caching: false, today: "2025-06-01", changedSince: "HEAD")
+            #expect(try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01", changedSince: "HEAD") == cold, "step \(step)")
+            let now = try #require(FileManager.default.contents(atPath: path))
+            if now.count > previous.count && now.starts(with: previous) { appended += 1 } else { compacted += 1 }
+            previous = now
+        }
+        #expect(appended > 20)
+        #expect(compacted > 0)
+    }
+
+    /// Journal records appended by two processes from the same state, or after another process
+    /// wrote the file whole, are not applied on top of each other: what is read is a state one of
+    /// them wrote, and the check equals the cold one. A damaged journal record ends the journal.
+    @Test(arguments: ["first then second", "second then first", "damaged last", "after a rewrite"])
+    func interleavedJournalsReadAsAWrittenState(order: String) throws {
+        let repo = try CheckCacheTests.repository()
+        let path = Self.stateFile(repo, "index")
+        _ = try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01")
+        let start = try #require(FileManager.default.contents(atPath: path))
+        try repo.write("lessons/a.md", "---\nid: LL-0031\ntitle: A\ndate: 2025-03-14\nstatus: active\nrelated: [LL-0032]\n---\n")
+        try repo.git(["add", "-A"])
+        _ = try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01")
+        let first = try #require(FileManager.default.contents(atPath: path))
+        #expect(first.count > start.count && first.starts(with: start))
+        try start.write(to: URL(fileURLWithPath: path))
+        try repo.write("lessons/b.md", "---\nid: LL-0032\ntitle: B\ndate: 2025-03-14\nstatus: active\nsupersedes: [LL-0001]\n---\n")
+        try repo.git(["add", "-A"])
+        _ = try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01")
+        let second = try #require(FileManager.default.contents(atPath: path))
+        #expect(second.count > start.count && second.starts(with: start))
+        var bytes: Data
+        switch order {
+        case "first then second": bytes = first + second.dropFirst(start.count)
+        case "second then first": bytes = second + first.dropFirst(start.count)
+        case "damaged last":
+            bytes = first + second.dropFirst(start.count)
+            bytes[bytes.count - 12] ^= 0x5A
+        default:
+            // The file written whole by another process, then a record from the first appended.
+            try FileManager.default.removeItem(atPath: path)
+            _ = try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01")
+            bytes = try #require(FileManager.default.contents(atPath: path)) + first.dropFirst(start.count)
+        }
+        try bytes.write(to: URL(fileURLWithPath: path))
+        for step in 0..<2 {
+            let cold = try Self.report(repo, .index(file: nil), caching: false, today: "2025-06-01", changedSince: "HEAD")
+            #expect(try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01", changedSince: "HEAD") == cold,
+                    "\(order), step \(step)")
+            try repo.write("lessons/a.md", "---\nid: LL-0033\ntitle: A\ndate: 2025-03-14\nstatus: active\n---\n")
+            try repo.git(["add", "-A"])
+        }
     }
 
     /// Checks running at once, each keeping its state, leave a state that reads and is right.
     @Test func concurrentWritersLeaveAUsableState() async throws {
         let repo = try CheckCacheTests.repository()
+        // Kept whole first, so that the writers at once each append a journal record to it.
+        _ = try Self.report(repo, .index(file: nil), caching: true, today: "2025-06-01")
+        try repo.write("lessons/c.md", "---\nid: LL-0003\ntitle: C\ndate: 2025-03-14\nstatus: active\nrelated: [LL-0001]\n---\n")
+        try repo.git(["add", "-A"])
         let cold = try Self.report(repo, .index(file: nil), caching: false, today: "2025-06-01")
         let path = repo.path
         try await withThrowingTaskGroup(of: String.self) { group in
