@@ -61,7 +61,7 @@ let package = Package(
             "LoreKit", "LoreLSP", "LoreMCP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "GitTests", dependencies: ["CGit2", "Git", "TestSupport"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "LoreKitTests", dependencies: ["LoreKit", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LoreMCPTests", dependencies: ["LoreMCP", .product(name: "MCP", package: "swift-sdk")]),

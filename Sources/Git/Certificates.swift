@@ -23,14 +23,19 @@ package enum Certificates {
     private static let state = State()
 
     /// Reads the certificates libgit2 asked for at initialisation (once; before a fetch).
-    static func load() {
+    ///
+    /// - Returns: libgit2's answer to reading them: 0 when they were read (or there was nothing
+    ///   to read, or they were read before); negative when mbedTLS could not parse the bundle.
+    @discardableResult
+    package static func load() -> Int32 {
         _ = libgit2Ready
         state.lock.lock()
         let first = !state.wanted
         state.wanted = true
         let path = state.path
         state.lock.unlock()
-        if first, let path { _ = lore_git_set_ssl_cert_file(path) }
+        guard first, let path else { return 0 }
+        return lore_git_set_ssl_cert_file(path)
     }
 
     /// What the executable's `mbedtls_x509_crt_parse_file` does: notes the path until the
