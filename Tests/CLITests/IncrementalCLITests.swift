@@ -154,6 +154,7 @@ struct SeededRandom {
         ["search", "entry"], ["search", "happened OR edited", "--format", "json"], ["search", "entry", "--kind", "lesson", "--limit", "2"],
         ["search", "entr*", "--tag", "db", "--format", "jsonl"], ["search", "edited", "--highlight", "always"],
         ["search", "--staged", "entry", "--format", "json"], ["search", "--rev", "HEAD", "happened"],
+        ["search", "entry", "--status", "active", "--where", "title~Entry", "--format", "json"],
         ["recall", "--staged"], ["recall", "--staged", "--format", "json"], ["recall", "src/pay/pool.go"],
     ]
 

@@ -103,14 +103,19 @@ enum WorkingTreeStamps {
     /// or `nil` when more than file contents changed: an extra file (the configuration, ignore
     /// rules), a folder added or removed, or an entry file added, removed or renamed. A folder
     /// whose own stat changed while holding the same names (an editor saving by rename) is fine.
+    /// A file younger than two seconds in `new` is always named.
     static func changedFiles(from old: [UInt8], to new: [UInt8]) -> [String]? {
         guard let before = items(old), let after = items(new), before.count == after.count else { return nil }
         var changed: [String] = []
+        var folder: ArraySlice<UInt8> = []
         for (one, other) in zip(before, after) {
-            guard one.tag == other.tag, one.path == other.path else { return nil }
-            guard one.stat != other.stat else { continue }
+            guard one.tag == other.tag, old[one.name].elementsEqual(new[other.name]) else { return nil }
+            if one.tag == UInt8(ascii: "D") { folder = old[one.name] }
+            // A file recorded young (zeros) may have changed again unseen: always read again.
+            let young = other.stat.count == 48 && new[other.stat].allSatisfy { $0 == 0 }
+            guard young || !old[one.stat].elementsEqual(new[other.stat]) else { continue }
             switch one.tag {
-            case UInt8(ascii: "f"): changed.append(one.path)
+            case UInt8(ascii: "f"): changed.append(String(decoding: folder + [UInt8(ascii: "/")] + old[one.name], as: UTF8.self))
             case UInt8(ascii: "D"): continue
             default: return nil
             }
@@ -118,21 +123,16 @@ enum WorkingTreeStamps {
         return changed.sorted()
     }
 
-    /// A record's items in order: tag, path (an entry file's joined to its folder's), stat bytes
-    /// (empty when missing); `nil` when the record is malformed.
-    private static func items(_ record: [UInt8]) -> [(tag: UInt8, path: String, stat: ArraySlice<UInt8>)]? {
-        var out: [(tag: UInt8, path: String, stat: ArraySlice<UInt8>)] = []
-        var folder = ""
+    /// A record's items in order: tag, and where the name and the stat bytes (empty when missing)
+    /// are; `nil` when the record is malformed.
+    private static func items(_ record: [UInt8]) -> [(tag: UInt8, name: Range<Int>, stat: Range<Int>)]? {
+        var out: [(tag: UInt8, name: Range<Int>, stat: Range<Int>)] = []
         var index = 0
         while index < record.count {
-            let tag = record[index]
             guard let zero = record[(index + 1)...].firstIndex(of: 0), zero + 1 < record.count else { return nil }
-            let name = String(decoding: record[(index + 1)..<zero], as: UTF8.self)
-            let present = record[zero + 1] == 1
-            let end = zero + 2 + (present ? 48 : 0)
+            let end = zero + 2 + (record[zero + 1] == 1 ? 48 : 0)
             guard end <= record.count else { return nil }
-            if tag == UInt8(ascii: "D") { folder = name }
-            out.append((tag, tag == UInt8(ascii: "f") ? folder + "/" + name : name, record[(zero + 2)..<end]))
+            out.append((record[index], (index + 1)..<zero, (zero + 2)..<end))
             index = end
         }
         return out
