@@ -201,6 +201,103 @@ struct SeededRandom {
             }
         }
         #expect(appended > 3, "the kept state was written whole every time")
+    /// The searches and recalls compared with cold runs: several queries and options, each
+    /// snapshot.
+    static let searches: [[String]] = [
+        ["search", "entry"], ["search", "happened OR edited", "--format", "json"], ["search", "entry", "--kind", "lesson", "--limit", "2"],
+        ["search", "entr*", "--tag", "db", "--format", "jsonl"], ["search", "edited", "--highlight", "always"],
+        ["search", "--staged", "entry", "--format", "json"], ["search", "--rev", "HEAD", "happened"],
+        ["search", "entry", "--status", "active", "--where", "title~Entry", "--format", "json"],
+        ["recall", "--staged"], ["recall", "--staged", "--format", "json"], ["recall", "src/pay/pool.go"],
+    ]
+
+    /// `lore search` and `lore recall` as they run (index and states kept from run to run) equal
+    /// runs on a copy of the repository with no index and caches off.
+    static func expectSearchesSameAsCold(_ memory: Memory, step: String) throws {
+        let repo = memory.repo
+        let warm = try searches.map { try lore($0, in: repo) }
+        let cold = repo.base + "/cold-copy"
+        try? FileManager.default.removeItem(atPath: cold)
+        try FileManager.default.copyItem(atPath: repo.path, toPath: cold)
+        try FileManager.default.removeItem(atPath: cold + "/.git/lore")
+        for (arguments, warm) in zip(searches, warm) {
+            let fresh = try lore(arguments, in: cold, environment: ["LORE_NO_CACHE": "1"])
+            #expect(warm.stdout == fresh.stdout, "\(step): lore \(arguments.joined(separator: " "))")
+            #expect(warm.status == fresh.status, "\(step): lore \(arguments.joined(separator: " "))")
+        }
+    }
+
+    /// An entry's text changed in place with its size and modification time kept (the same
+    /// second, as an edit within the timestamp's resolution leaves them: git's racy-clean case).
+    static func editKeepingSizeAndTime(_ memory: Memory, _ path: String, random: inout SeededRandom) throws {
+        let file = memory.repo.path + "/" + path
+        var info = stat()
+        #expect(lstat(file, &info) == 0)
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        let letter = ["q", "x", "z"][random.next(3)]
+        if let range = text.range(of: "happened") ?? text.range(of: "Edited") {
+            text.replaceSubrange(range, with: String(repeating: letter, count: text[range].count))
+        }
+        try memory.repo.write(path, text)
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, file, &times, AT_SYMLINK_NOFOLLOW) == 0)
+    }
+
+    /// Commits, staged edits, renames, deletions and working-tree edits (one keeping the file's
+    /// size and time), with searches and recalls between them: each gives what a cold run gives.
+    @Test(arguments: [4, 5]) func searchAndRecallGiveTheColdResults(seed: UInt64) throws {
+        let memory = try Memory()
+        var random = SeededRandom(state: seed)
+        try Self.expectSearchesSameAsCold(memory, step: "seed \(seed), start")
+        for step in 1...8 {
+            let paths = memory.entries.keys.sorted()
+            let path = paths[random.next(paths.count)]
+            switch random.next(5) {
+            case 0:
+                if try !memory.repo.git(["status", "--porcelain"]).isEmpty { try memory.commit("Commit what is pending") }
+                try memory.change(&random)
+            case 1:
+                try memory.repo.write(path, memory.text(memory.entries[path]!, title: "Staged \(step)", links: [], tags: ["net"],
+                                                        body: "Edited and staged on step \(step)."))
+                try memory.repo.write("src/pay/pool.go", "package pay\n// staged \(step)\n")
+                try memory.repo.git(["add", "-A"])
+            case 2:
+                try memory.repo.write(path, memory.text(memory.entries[path]!, title: "Working \(step)", links: [], tags: ["ops"],
+                                                        body: "Edited in the working tree on step \(step)."))
+            case 3:
+                try Self.editKeepingSizeAndTime(memory, path, random: &random)
+            default:
+                let target = path.hasPrefix("lessons/") ? "lessons/renamed-\(step).md" : "postmortems/2025/renamed-\(step).md"
+                try memory.repo.git(["mv", path, target])
+                memory.entries[target] = memory.entries.removeValue(forKey: path)
+                if random.next(2) == 0, let other = memory.entries.keys.sorted().first(where: { $0 != target }) {
+                    try memory.repo.git(["rm", "-q", "-f", other])
+                    memory.entries[other] = nil
+                }
+            }
+            try Self.expectSearchesSameAsCold(memory, step: "seed \(seed), step \(step)")
+        }
+    }
+
+    /// A damaged, truncated or foreign search index is rebuilt, with the cold results.
+    @Test func damagedSearchIndexIsRebuilt() throws {
+        let memory = try Memory()
+        let index = memory.repo.path + "/.git/lore/search.sqlite"
+        try Self.expectSearchesSameAsCold(memory, step: "start")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: index))
+        let damages: [(String, Data)] = [
+            ("truncated", whole.prefix(whole.count / 2)),
+            ("damaged", whole.prefix(4096) + Data(repeating: 0x5A, count: max(0, whole.count - 4096))),
+            ("foreign", Data("not a database at all\n".utf8)),
+        ]
+        for (name, bytes) in damages {
+            try bytes.write(to: URL(fileURLWithPath: index))
+            try Self.expectSearchesSameAsCold(memory, step: name)
+        }
+        // A stale working-tree record beside a good index: read again, not trusted.
+        try memory.repo.write(memory.entries.keys.sorted()[0], "---\nid: PM-0001\ntitle: Rewritten\n---\nRewritten entry.\n")
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: index + ".worktree"))
+        try Self.expectSearchesSameAsCold(memory, step: "record replaced")
     }
 
     /// Two commits at once, a merge, and a branch rewritten under the recorded state (a force

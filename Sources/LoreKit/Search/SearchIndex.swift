@@ -234,7 +234,17 @@ public final class SearchIndex {
     /// Brings the index up to the snapshot: nothing when the recorded view is current, else the
     /// corpus is loaded (through the parse cache) and its documents are synced in one transaction.
     private func refresh(_ database: DatabaseQueue, snapshot: Snapshot, configuration: LoreCore.Configuration, view: String?) throws {
-        guard case .stale(let record) = try freshness(database, snapshot: snapshot, configuration: configuration, view: view) else { return }
+        guard case .stale(let record, let changed) = try freshness(database, snapshot: snapshot, configuration: configuration, view: view) else { return }
+        if let changed, let record, let documents = try documents(at: changed, snapshot: snapshot, configuration: configuration) {
+            let updated = try database.write { db -> Bool in
+                guard try update(db, documents) else { return false }
+                let token = UUID().uuidString
+                guard self.writeStamps(record, token: token) else { return false }
+                try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'view'", arguments: ["worktree:" + token])
+                return true
+            }
+            if updated { return }
+        }
         let corpus: Corpus
         do {
             corpus = try memory.corpus(of: snapshot, configuration: configuration)
@@ -257,8 +267,9 @@ public final class SearchIndex {
     /// Whether the index shows the snapshot already.
     private enum Freshness {
         case current
-        /// Out of date; for the working tree, the stamps taken before reading, to record after.
-        case stale(record: [UInt8]?)
+        /// Out of date; for the working tree, the stamps taken before reading, to record after, and
+        /// when only entry files' contents changed since the recorded stamps, those files.
+        case stale(record: [UInt8]?, changed: [String]?)
     }
 
     /// Step 1: compares the recorded view with `view` (a revision's tree or the index's checksum),
@@ -266,26 +277,88 @@ public final class SearchIndex {
     private func freshness(_ database: DatabaseQueue, snapshot: Snapshot, configuration: LoreCore.Configuration,
                            view: String?) throws -> Freshness {
         let stored = try database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'view'") }
-        if let view { return stored == view ? .current : .stale(record: nil) }
-        guard let top = snapshot.repository.workingDirectory else { return .stale(record: nil) }
+        if let view { return stored == view ? .current : .stale(record: nil, changed: nil) }
+        guard let top = snapshot.repository.workingDirectory else { return .stale(record: nil, changed: nil) }
         let trimmed = top.hasSuffix("/") ? String(top.dropLast()) : top
-        if let stored, stored.hasPrefix("worktree:"), let stamps = readStamps(token: String(stored.dropFirst(9))),
-           WorkingTreeStamps.isCurrent(stamps, top: trimmed) { return .current }
+        var previous: [UInt8]?
+        if let stored, stored.hasPrefix("worktree:"), let stamps = readStamps(token: String(stored.dropFirst(9))) {
+            if WorkingTreeStamps.isCurrent(stamps, top: trimmed) { return .current }
+            previous = stamps
+        }
         // Taken before anything is read, so that a change made while indexing shows next time.
         let git = snapshot.repository.commonDirectory
-        return .stale(record: WorkingTreeStamps.record(top: trimmed, roots: configuration.kinds.map(\.dir),
-                                                       extra: [trimmed + "/" + Configuration.path.description, trimmed + "/.gitignore",
-                                                               (git.hasSuffix("/") ? git : git + "/") + "info/exclude"]))
+        let record = WorkingTreeStamps.record(top: trimmed, roots: configuration.kinds.map(\.dir),
+                                              extra: [trimmed + "/" + Configuration.path.description, trimmed + "/.gitignore",
+                                                      (git.hasSuffix("/") ? git : git + "/") + "info/exclude"])
+        let changed = previous.flatMap { old in record.flatMap { WorkingTreeStamps.changedFiles(from: old, to: $0) } }
+        return .stale(record: record, changed: changed)
+    }
+
+    /// One entry file's document as the corpus would give it: the entry (`nil` when the file is
+    /// no longer an entry the corpus holds) and its bytes.
+    private struct ChangedDocument {
+        let path: GitPath
+        let entry: Entry?
+        let bytes: [UInt8]
+    }
+
+    /// The documents of the working-tree entry files at `paths`, read and parsed as the corpus
+    /// reads them; `nil` when one of them needs more than its own bytes (a kind's date taken from
+    /// git history, a file that is no longer a regular file or an entry file), so the whole corpus
+    /// is read instead.
+    private func documents(at paths: [String], snapshot: Snapshot, configuration: LoreCore.Configuration) throws -> [ChangedDocument]? {
+        guard case .workingTree = snapshot.source, let top = snapshot.repository.workingDirectory else { return nil }
+        var documents: [ChangedDocument] = []
+        for text in paths {
+            let path = GitPath(text)
+            guard let kind = CorpusLoader.entryKind(of: path, configuration: configuration) else { return nil }
+            var info = stat()
+            guard lstat((top.hasSuffix("/") ? top : top + "/") + text, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            let contents: FileContents?
+            do { contents = try snapshot.contents(at: path, limit: configuration.maxFileSize) } catch { return nil }
+            guard let contents else { return nil }
+            guard case .bytes(let bytes) = contents else {
+                documents.append(ChangedDocument(path: path, entry: nil, bytes: []))
+                continue
+            }
+            let entry = FieldDerivation.apply(EntryParser.parse(path: path, kind: kind, bytes: bytes, readsFilesWithoutFrontMatter: true),
+                                              kind: configuration.kind(named: kind)).entry
+            if let entry, entry.frontMatter.derived.values.contains(FieldDerivation.pendingGit) { return nil }
+            documents.append(ChangedDocument(path: path, entry: entry, bytes: bytes))
+        }
+        return documents
+    }
+
+    /// Step 2, for a few changed files: their documents and file rows. `false` (nothing written)
+    /// when one of them was not in the index, such as an ignored file: the corpus decides then.
+    private func update(_ db: Database, _ documents: [ChangedDocument]) throws -> Bool {
+        let findFile = try db.cachedStatement(sql: "SELECT docid FROM files WHERE path = ?")
+        var previous: [Int64] = []
+        for document in documents {
+            guard let docid = try Int64.fetchOne(findFile, arguments: [Data(document.path.bytes)]) else { return false }
+            previous.append(docid)
+        }
+        let writer = try DocumentWriter(db)
+        for document in documents {
+            if let entry = document.entry {
+                let key = DocumentWriter.key(entry, blob: Repository.blobID(of: document.bytes))
+                let docid = try writer.find(key, kind: entry.kind) ?? writer.insert(entry, key: key, bytes: document.bytes)
+                try writer.putFile(Data(entry.path.bytes), docid: docid)
+            } else {
+                try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [Data(document.path.bytes)])
+            }
+        }
+        for docid in Set(previous) where try Int64.fetchOne(db, sql: "SELECT 1 FROM files WHERE docid = ? LIMIT 1", arguments: [docid]) == nil {
+            try db.execute(sql: "DELETE FROM fts WHERE rowid = ?; DELETE FROM docs WHERE docid = ?", arguments: [docid, docid])
+        }
+        return true
     }
 
     /// Step 2: makes the documents and file rows match the corpus: a document per new blob and
     /// kind (body read from the blob), file rows moved, unused documents dropped. `false` when an
     /// entry could not be read, so the view is not recorded as complete.
     private func sync(_ db: Database, corpus: Corpus, snapshot: Snapshot, maxSize: Int) throws -> Bool {
-        struct DocumentKey: Hashable {
-            let blob: Data
-            let kind: String
-        }
+        typealias DocumentKey = DocumentWriter.Key
         var complete = true
         var known: [DocumentKey: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT docid, blob, kind FROM docs") {
@@ -295,11 +368,7 @@ public final class SearchIndex {
         for row in try Row.fetchAll(db, sql: "SELECT path, docid FROM files") {
             current[row[0]] = row[1]
         }
-        let insertDoc = try db.cachedStatement(sql: """
-            INSERT INTO docs(blob, kind, id, title, date, status, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        let insertText = try db.cachedStatement(sql: "INSERT INTO fts(rowid, title, fields, body) VALUES (?, ?, ?, ?)")
-        let putFile = try db.cachedStatement(sql: "INSERT OR REPLACE INTO files(path, docid) VALUES (?, ?)")
+        let writer = try DocumentWriter(db)
         var seen = Set<Data>()
         for entry in corpus.entries {
             var bytes: [UInt8]?
@@ -315,16 +384,7 @@ public final class SearchIndex {
                 bytes = read
                 blob = Repository.blobID(of: read)
             }
-            // Fields derived from the path, the configuration or history are not in the blob:
-            // they key the document too, so a record read differently is indexed again.
-            var keyBytes = Data(blob.raw)
-            if !entry.frontMatter.derived.isEmpty {
-                var text = entry.path.bytes
-                for pair in entry.frontMatter.fields where entry.frontMatter.derived[pair.key.text] != nil {
-                    text += Array(pair.key.text.utf8) + [0] + Array(JSONValue(pair.value).searchKeyText.utf8) + [0]
-                }
-                withUnsafeBytes(of: FNV1a.hash(text).littleEndian) { keyBytes.append(contentsOf: $0) }
-            }
+            let keyBytes = DocumentWriter.key(entry, blob: blob)
             let key = DocumentKey(blob: keyBytes, kind: entry.kind)
             var docid = known[key]
             if docid == nil {
@@ -333,17 +393,13 @@ public final class SearchIndex {
                     complete = false
                     continue
                 }
-                let body = SearchDocument.body(of: bytes, from: entry.bodyLine)
-                try insertDoc.execute(arguments: [keyBytes, entry.kind, entry.id, entry.title, entry.date, entry.status,
-                                                  SearchDocument.encodeFields(entry)])
-                let id = db.lastInsertedRowID
-                try insertText.execute(arguments: [id, entry.title ?? "", SearchDocument.fieldText(entry), body])
+                let id = try writer.insert(entry, key: keyBytes, bytes: bytes)
                 known[key] = id
                 docid = id
             }
             let path = Data(entry.path.bytes)
             seen.insert(path)
-            if current[path] != docid { try putFile.execute(arguments: [path, docid]) }
+            if let docid, current[path] != docid { try writer.putFile(path, docid: docid) }
         }
         let deleteFile = try db.cachedStatement(sql: "DELETE FROM files WHERE path = ?")
         for path in current.keys where !seen.contains(path) { try deleteFile.execute(arguments: [path]) }
@@ -352,6 +408,63 @@ public final class SearchIndex {
             DELETE FROM docs WHERE docid NOT IN (SELECT docid FROM files);
             """)
         return complete
+    }
+
+    /// Writes documents and the file rows pointing to them: one document per blob (with the
+    /// fields derived outside it) and kind.
+    private struct DocumentWriter {
+        struct Key: Hashable {
+            let blob: Data
+            let kind: String
+        }
+
+        private let db: Database
+        private let findDoc, insertDoc, insertText, putFileRow: Statement
+
+        init(_ db: Database) throws {
+            self.db = db
+            findDoc = try db.cachedStatement(sql: "SELECT docid FROM docs WHERE blob = ? AND kind = ?")
+            insertDoc = try db.cachedStatement(sql: """
+                INSERT INTO docs(blob, kind, id, title, date, status, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            insertText = try db.cachedStatement(sql: "INSERT INTO fts(rowid, title, fields, body) VALUES (?, ?, ?, ?)")
+            putFileRow = try db.cachedStatement(sql: "INSERT OR REPLACE INTO files(path, docid) VALUES (?, ?)")
+        }
+
+        /// The document's key: the blob id, and when fields are derived from the path, the
+        /// configuration or history (not in the blob), their hash, so that a record read
+        /// differently is indexed again.
+        static func key(_ entry: Entry, blob: ObjectID) -> Data {
+            var keyBytes = Data(blob.raw)
+            if !entry.frontMatter.derived.isEmpty {
+                var text = entry.path.bytes
+                for pair in entry.frontMatter.fields where entry.frontMatter.derived[pair.key.text] != nil {
+                    text += Array(pair.key.text.utf8) + [0] + Array(JSONValue(pair.value).searchKeyText.utf8) + [0]
+                }
+                withUnsafeBytes(of: FNV1a.hash(text).littleEndian) { keyBytes.append(contentsOf: $0) }
+            }
+            return keyBytes
+        }
+
+        /// The document with this key, if the index has it.
+        func find(_ key: Data, kind: String) throws -> Int64? {
+            try Int64.fetchOne(findDoc, arguments: [key, kind])
+        }
+
+        /// Adds `entry`'s document (its body read from `bytes`); returns its id.
+        func insert(_ entry: Entry, key: Data, bytes: [UInt8]) throws -> Int64 {
+            let body = SearchDocument.body(of: bytes, from: entry.bodyLine)
+            try insertDoc.execute(arguments: [key, entry.kind, entry.id, entry.title, entry.date, entry.status,
+                                              SearchDocument.encodeFields(entry)])
+            let id = db.lastInsertedRowID
+            try insertText.execute(arguments: [id, entry.title ?? "", SearchDocument.fieldText(entry), body])
+            return id
+        }
+
+        /// Points the file `path` at document `docid`.
+        func putFile(_ path: Data, docid: Int64) throws {
+            try putFileRow.execute(arguments: [path, docid])
+        }
     }
 
     private func bytes(of entry: Entry, blob: ObjectID?, snapshot: Snapshot, limit: Int) throws -> [UInt8]? {

@@ -10,8 +10,9 @@ import Glibc
 /// search of the working tree avoids loading the corpus.
 enum WorkingTreeStamps {
     /// The record for the folders `roots` (relative to `top`) and the files `extra` (absolute paths;
-    /// `.gitignore` files inside the folders are added); `nil` when something changed in the last two
-    /// seconds and could change again within the same timestamp.
+    /// `.gitignore` files inside the folders are added). A file or folder changed in the last two
+    /// seconds could change again within the same timestamp (git's racy-clean case): its stat is
+    /// recorded as zeros, which matches no disk, so the next search reads it again.
     static func record(top: String, roots: [String], extra: [String]) -> [UInt8]? {
         var extra = extra
         var folders: [String] = []
@@ -98,6 +99,45 @@ enum WorkingTreeStamps {
         }
     }
 
+    /// The entry files whose stat differs between two records (paths relative to the top, sorted),
+    /// or `nil` when more than file contents changed: an extra file (the configuration, ignore
+    /// rules), a folder added or removed, or an entry file added, removed or renamed. A folder
+    /// whose own stat changed while holding the same names (an editor saving by rename) is fine.
+    /// A file younger than two seconds in `new` is always named.
+    static func changedFiles(from old: [UInt8], to new: [UInt8]) -> [String]? {
+        guard let before = items(old), let after = items(new), before.count == after.count else { return nil }
+        var changed: [String] = []
+        var folder: ArraySlice<UInt8> = []
+        for (one, other) in zip(before, after) {
+            guard one.tag == other.tag, old[one.name].elementsEqual(new[other.name]) else { return nil }
+            if one.tag == UInt8(ascii: "D") { folder = old[one.name] }
+            // A file recorded young (zeros) may have changed again unseen: always read again.
+            let young = other.stat.count == 48 && new[other.stat].allSatisfy { $0 == 0 }
+            guard young || !old[one.stat].elementsEqual(new[other.stat]) else { continue }
+            switch one.tag {
+            case UInt8(ascii: "f"): changed.append(String(decoding: folder + [UInt8(ascii: "/")] + old[one.name], as: UTF8.self))
+            case UInt8(ascii: "D"): continue
+            default: return nil
+            }
+        }
+        return changed.sorted()
+    }
+
+    /// A record's items in order: tag, and where the name and the stat bytes (empty when missing)
+    /// are; `nil` when the record is malformed.
+    private static func items(_ record: [UInt8]) -> [(tag: UInt8, name: Range<Int>, stat: Range<Int>)]? {
+        var out: [(tag: UInt8, name: Range<Int>, stat: Range<Int>)] = []
+        var index = 0
+        while index < record.count {
+            guard let zero = record[(index + 1)...].firstIndex(of: 0), zero + 1 < record.count else { return nil }
+            let end = zero + 2 + (record[zero + 1] == 1 ? 48 : 0)
+            guard end <= record.count else { return nil }
+            out.append((record[index], (index + 1)..<zero, (zero + 2)..<end))
+            index = end
+        }
+        return out
+    }
+
     // The record: for each extra file "F name\0" + stat; for each folder "D path\0" + stat, then
     // for each entry file in it "f name\0" + stat; a stat is 0 (missing) or 1 and 48 bytes (size,
     // modification and change times, inode).
@@ -112,8 +152,11 @@ enum WorkingTreeStamps {
             out += name.utf8
             out.append(0)
             guard let info else { out.append(0); return true }
-            if checkAge && max(info.st_mtim.tv_sec, info.st_ctim.tv_sec) >= now.tv_sec - 2 { return false }
             out.append(1)
+            if checkAge && max(info.st_mtim.tv_sec, info.st_ctim.tv_sec) >= now.tv_sec - 2 {
+                out += repeatElement(0, count: 48)
+                return true
+            }
             var fields = (Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec),
                           Int64(info.st_ctim.tv_sec), Int64(info.st_ctim.tv_nsec), UInt64(info.st_ino))
             withUnsafeBytes(of: &fields) { out += $0 }

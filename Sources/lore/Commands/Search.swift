@@ -25,7 +25,8 @@ struct Search: ParsableCommand {
 
         The index is kept in the git folder (lore/search.sqlite) and brought
         up to date by each search: only entries whose content is new are
-        indexed. A deleted or damaged index is rebuilt. Files that cannot
+        indexed, and after edits in the working tree only the edited files
+        are read. A deleted or damaged index is rebuilt. Files that cannot
         be read as entries are left out silently: `lore check` reports them.
         """)
 
