@@ -298,6 +298,49 @@ import TestSupport
         try GraphCLITests.validate(org.central.base + "/site0/index.json")
     }
 
+    @Test func searchesEveryRepositoryAsOneMemory() throws {
+        let org = try Organization()
+        // A git source is searched whole (from its mirror), past what an index.json keeps of a section.
+        let padding = String(repeating: "The pool filled slowly while retries piled up. ", count: 6)
+        try org.payments.write("postmortems/2025/b.md", entryText(id: "PM-0002", title: "Pool exhaustion", extra: "severity: SEV1\n",
+                                                                  body: "## Summary\n\n\(padding)A zeppelin of retries.\n"))
+        try org.payments.commitAll("Second")
+        let never = try lore(["search", "--org", "queues"], in: org.central)
+        #expect(never.status == 0)
+        #expect(never.stderr.contains("note: source 'payments' was never synced (`lore sources sync`); its entries are left out\n"))
+        #expect(try org.sync().status == 0)
+
+        let queues = try lore(["search", "--org", "queues"], in: org.central)
+        #expect(queues.status == 0, "\(queues.stderr)")
+        #expect(queues.stdout == """
+            platform:DR-0001  decision  2025-03-14  Use queues
+              platform:decisions/0001-queues.md
+              Use queues
+
+            """)
+        let deep = try lore(["search", "--org", "zeppelin"], in: org.central)
+        #expect(deep.stdout.hasPrefix("payments:PM-0002  postmortem  2025-03-14  Pool exhaustion\n  payments:postmortems/2025/b.md\n  …"), "\(deep.stdout)")
+        #expect(deep.stdout.hasSuffix("…A zeppelin of retries.\n"), "\(deep.stdout)")
+        let marked = try lore(["search", "--org", "zeppelin", "--format", "json"], in: org.central)
+        #expect(marked.stdout.contains("A **zeppelin** of retries."))
+        // Ranked together: a title match (×10) before body matches, this repository's among them.
+        let cards = try lore(["search", "--org", "card", "--format", "json"], in: org.central)
+        let hits = try #require(try JSONSerialization.jsonObject(with: Data(cards.stdout.utf8)) as? [[String: Any]])
+        #expect(hits.map { $0["id"] as? String } == ["payments:PM-0001", "LL-0001"], "\(cards.stdout)")
+        #expect(hits.map { $0["path"] as? String } == ["payments:postmortems/2025/a.md", "lessons/budgets.md"])
+        // Without --org only this repository is searched; --source keeps one source.
+        let local = try lore(["search", "card"], in: org.central)
+        #expect(local.stdout.hasPrefix("LL-0001  lesson") && !local.stdout.contains("PM-0001  postmortem"))
+        let only = try lore(["search", "--org", "--source", "payments", "card", "--format", "json"], in: org.central)
+        #expect(only.stdout.contains("\"payments:PM-0001\"") && !only.stdout.contains("LL-0001"))
+        let filtered = try lore(["search", "--org", "--kind", "decision", "queues OR card"], in: org.central)
+        #expect(filtered.stdout.hasPrefix("platform:DR-0001  decision") && !filtered.stdout.contains("PM-0001"))
+        // The same bytes every time.
+        #expect(try lore(["search", "--org", "card", "--format", "json"], in: org.central).stdout == cards.stdout)
+        let unknown = try lore(["search", "--org", "--source", "nope", "card"], in: org.central)
+        #expect(unknown.status == 2 && unknown.stderr == "error: unknown source 'nope'; .lore/config.yml lists payments, platform\n")
+    }
+
     @Test func sourcesAreCheckedWhereTheConfigurationNamesThem() throws {
         let repo = try TemporaryRepository()
         for (config, message) in [
