@@ -341,6 +341,51 @@ import TestSupport
         #expect(unknown.status == 2 && unknown.stderr == "error: unknown source 'nope'; .lore/config.yml lists payments, platform\n")
     }
 
+    @Test func recallsOtherTeamsLessonsByAffectsAndServices() throws {
+        let org = try Organization()
+        // payments: a postmortem on the same service; platform: a decision whose affects names our code.
+        try org.payments.write("postmortems/2025/b.md", entryText(id: "PM-0002", title: "Cards declined", extra: "severity: SEV1\nservices: [Cards]\n"))
+        try org.payments.write("postmortems/2025/c.md", entryText(id: "PM-0003", title: "Unrelated", extra: "services: [search]\naffects: [\"docs/**\"]\n"))
+        try org.payments.commitAll("More")
+        try org.platform.write("decisions/0002-retry.md", entryText(id: "DR-0002", title: "Retry with jitter", status: "accepted",
+                                                                     extra: "affects: [\"src/pay/*.go\"]\n"))
+        try org.platform.commitAll("Retry")
+        #expect(try lore(["index", "-o", org.served + "/index.json"], in: org.platform).status == 0)
+        try org.central.write("src/pay/client.go", "package pay\n")
+        try org.central.write("lessons/pay.md", entryText(id: "LL-0002", title: "Client timeouts", status: "active",
+                                                          extra: "services: [cards]\naffects: [\"src/pay/**\"]\n", body: "## Lesson\n\nSet budgets.\n"))
+        try org.central.commitAll("Client")
+        #expect(try org.sync().status == 0)
+        try org.central.write("src/pay/client.go", "package pay\n\n// changed\n")
+        _ = try org.central.git(["add", "src/pay/client.go"])
+
+        let recall = try lore(["recall", "--staged", "--org"], in: org.central)
+        #expect(recall.status == 0, "\(recall.stderr)")
+        #expect(recall.stdout == """
+            3 entries recalled for 1 changed path
+
+            payments:PM-0002  SEV1  2025-03-14  Cards declined
+              payments:postmortems/2025/b.md
+              - service cards, as this repository's recalled entries
+
+            LL-0002  2025-03-14  Client timeouts
+              lessons/pay.md
+              - affects src/pay/**
+
+            platform:DR-0002  2025-03-14  Retry with jitter
+              platform:decisions/0002-retry.md
+              - affects src/pay/*.go
+
+            """)
+        let plain = try lore(["recall", "--staged"], in: org.central)
+        #expect(plain.stdout.hasPrefix("1 entry recalled for 1 changed path\n"))
+        let others = try lore(["recall", "--staged", "--org", "--source", "payments", "--format", "json"], in: org.central)
+        #expect(others.stdout.contains("\"service\": \"cards\"") && !others.stdout.contains("LL-0002") && !others.stdout.contains("DR-0002"),
+                "\(others.stdout)")
+        let markdown = try lore(["recall", "--staged", "--org", "--format", "markdown"], in: org.central)
+        #expect(markdown.stdout.contains("  - service `cards`, as this repository's recalled entries\n"))
+    }
+
     @Test func sourcesAreCheckedWhereTheConfigurationNamesThem() throws {
         let repo = try TemporaryRepository()
         for (config, message) in [
