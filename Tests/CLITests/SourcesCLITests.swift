@@ -7,24 +7,46 @@ import TestSupport
 /// organization's view, and every way a source can fail without taking the memory down.
 @Suite struct SourcesCLITests {
     /// Serves a folder over HTTP on 127.0.0.1 (Python's http.server on a port the system picks),
-    /// stopped when the value goes away.
+    /// stopped when the value goes away. Files are sent with `Last-Modified` (and answer
+    /// `If-Modified-Since` with 304 as http.server does); a file whose name holds `etag` is sent with
+    /// an `ETag` instead (its SHA-1) and answers a matching `If-None-Match` with 304. Each request is
+    /// logged to `requestLog`: `GET /index.json 304 if-none-match=no if-modified-since=yes`.
     final class HTTPServer {
         let process = Process()
         let port: Int
+        let requestLog: String
 
         init(serving folder: String) throws {
             let portFile = folder + "/.port"
+            requestLog = folder + ".requests"
             let script = """
-            import http.server, functools, sys
-            handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-            handler.log_message = lambda *args: None
+            import http.server, functools, sys, os, io, hashlib
+            class Handler(http.server.SimpleHTTPRequestHandler):
+                def log_message(self, *args):
+                    pass
+                def log_request(self, code="-", size="-"):
+                    has = lambda name: "yes" if self.headers.get(name) else "no"
+                    with open(sys.argv[3], "a") as log:
+                        log.write(f"{self.command} {self.path} {getattr(code, 'value', code)} if-none-match={has('If-None-Match')} if-modified-since={has('If-Modified-Since')}\\n")
+                def send_head(self):
+                    path = self.translate_path(self.path)
+                    if "etag" not in os.path.basename(path) or not os.path.isfile(path):
+                        return super().send_head()
+                    data = open(path, "rb").read()
+                    tag = '"' + hashlib.sha1(data).hexdigest() + '"'
+                    if self.headers.get("If-None-Match") == tag:
+                        self.send_response(304); self.send_header("ETag", tag); self.end_headers()
+                        return None
+                    self.send_response(200); self.send_header("ETag", tag); self.send_header("Content-Length", str(len(data))); self.end_headers()
+                    return io.BytesIO(data)
+            handler = functools.partial(Handler, directory=sys.argv[1])
             server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
             open(sys.argv[2] + ".tmp", "w").write(str(server.server_address[1]))
             import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
             server.serve_forever()
             """
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script, folder, portFile]
+            process.arguments = ["python3", "-c", script, folder, portFile, requestLog]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -42,6 +64,13 @@ import TestSupport
         }
 
         func url(_ name: String) -> String { "http://127.0.0.1:\(port)/\(name)" }
+
+        /// The requests logged since the last call.
+        func takeRequests() -> [String] {
+            let text = (try? String(contentsOfFile: requestLog, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(atPath: requestLog)
+            return text.split(separator: "\n").map(String.init).sorted()
+        }
     }
 
     /// The three repositories of an organization: `payments` (read as git), `platform` (read as
@@ -384,6 +413,67 @@ import TestSupport
                 "\(others.stdout)")
         let markdown = try lore(["recall", "--staged", "--org", "--format", "markdown"], in: org.central)
         #expect(markdown.stdout.contains("  - service `cards`, as this repository's recalled entries\n"))
+    }
+
+    @Test func indexSourcesAreAskedOnlyIfTheyChanged() throws {
+        let org = try Organization()
+        let index = org.served + "/index.json", tagged = org.served + "/etag-index.json"
+        try FileManager.default.copyItem(atPath: index, toPath: tagged)
+        // Written an hour ago: its Last-Modified is older than the answer's Date, so it can be trusted.
+        func age(_ path: String, by seconds: TimeInterval) throws {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -seconds)], ofItemAtPath: path)
+        }
+        try age(index, by: 3600)
+        try org.central.write(".lore/config.yml", """
+            version: 1
+            name: central
+            sources:
+              platform: { index: \(org.server.url("index.json")) }
+              tagged: { index: \(org.server.url("etag-index.json")) }
+            \(Organization.rules)
+            """)
+        let first = try org.sync()
+        #expect(first.status == 0, "\(first.stdout)")
+        #expect(org.server.takeRequests() == ["GET /etag-index.json 200 if-none-match=no if-modified-since=no",
+                                              "GET /index.json 200 if-none-match=no if-modified-since=no"])
+        let state = org.central.path + "/.git/lore/sources/platform.synced"
+        let synced = try Data(contentsOf: URL(fileURLWithPath: state))
+
+        // Nothing changed: both answered 304, the state is kept as it was and the check recorded.
+        let again = try org.sync()
+        #expect(again.status == 0)
+        let digest = try #require(first.stdout.split(separator: "\n").first).suffix(7)
+        #expect(again.stdout == """
+            platform: unchanged: 1 entry, index \(digest) (not modified)
+            tagged: unchanged: 1 entry, index \(digest) (not modified)
+
+            """)
+        #expect(org.server.takeRequests() == ["GET /etag-index.json 304 if-none-match=yes if-modified-since=no",
+                                              "GET /index.json 304 if-none-match=no if-modified-since=yes"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: state)) == synced)
+        let checked = try String(contentsOfFile: org.central.path + "/.git/lore/sources/checked.json", encoding: .utf8)
+        #expect(checked.hasPrefix("{\"platform\":") && checked.contains("\"tagged\":"))
+        #expect(try lore(["sources", "list"], in: org.central).stdout.contains(" second"))
+
+        // Changed: each is read again although the request was conditional.
+        try org.platform.write("decisions/0002-retry.md", entryText(id: "DR-0002", title: "Retry with jitter", status: "accepted"))
+        try org.platform.commitAll("Retry")
+        #expect(try lore(["index", "-o", tagged], in: org.platform).status == 0)
+        #expect(try lore(["index", "-o", index], in: org.platform).status == 0)
+        try age(index, by: 1800)
+        let changed = try org.sync()
+        #expect(changed.stdout.contains("platform: updated: 2 entries, index ") && changed.stdout.contains("tagged: updated: 2 entries, index "),
+                "\(changed.stdout)")
+        #expect(org.server.takeRequests() == ["GET /etag-index.json 200 if-none-match=yes if-modified-since=no",
+                                              "GET /index.json 200 if-none-match=no if-modified-since=yes"])
+
+        // A Last-Modified not before the answer's Date may hide a change made within the same
+        // second: it is not sent back, and the index is downloaded every time.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: index)
+        #expect(try org.sync(["platform"]).stdout.hasPrefix("platform: unchanged: 2 entries, index "))
+        _ = org.server.takeRequests()
+        #expect(try org.sync(["platform"]).stdout.hasPrefix("platform: unchanged: 2 entries, index "))
+        #expect(org.server.takeRequests() == ["GET /index.json 200 if-none-match=no if-modified-since=no"])
     }
 
     @Test func sourcesAreCheckedWhereTheConfigurationNamesThem() throws {
