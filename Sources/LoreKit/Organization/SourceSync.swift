@@ -104,12 +104,14 @@ public enum SourceSync {
                     return SourceReport(name: source.name, outcome: .unchanged,
                                         message: "\(Self.count(entries)), index \(digest.prefix(7)) (not modified)", warnings: [])
                 }
-                let entries = try SourceMemory.records(of: bytes).count
                 let digest = Repository.blobID(of: bytes).hex
+                // The same bytes as synced: nothing to read again.
                 if let previous, previous.header.digest == digest, previous.header.location == location,
                    previous.header.etag == etag, previous.header.lastModified == lastModified {
-                    return SourceReport(name: source.name, outcome: .unchanged, message: "\(Self.count(entries)), index \(digest.prefix(7))", warnings: [])
+                    return SourceReport(name: source.name, outcome: .unchanged, message: "\(Self.count(previous.header.entries)), index \(digest.prefix(7))",
+                                        warnings: [])
                 }
+                let entries = try SourceMemory.records(of: bytes).count
                 let header = SyncedSource.Header(name: source.name, type: "index", location: location, ref: nil, commit: nil,
                                                  digest: digest, syncedAt: now, entries: entries, etag: etag, lastModified: lastModified)
                 let changed = previous?.header.digest != digest || previous?.header.location != location
