@@ -7,24 +7,46 @@ import TestSupport
 /// organization's view, and every way a source can fail without taking the memory down.
 @Suite struct SourcesCLITests {
     /// Serves a folder over HTTP on 127.0.0.1 (Python's http.server on a port the system picks),
-    /// stopped when the value goes away.
+    /// stopped when the value goes away. Files are sent with `Last-Modified` (and answer
+    /// `If-Modified-Since` with 304 as http.server does); a file whose name holds `etag` is sent with
+    /// an `ETag` instead (its SHA-1) and answers a matching `If-None-Match` with 304. Each request is
+    /// logged to `requestLog`: `GET /index.json 304 if-none-match=no if-modified-since=yes`.
     final class HTTPServer {
         let process = Process()
         let port: Int
+        let requestLog: String
 
         init(serving folder: String) throws {
             let portFile = folder + "/.port"
+            requestLog = folder + ".requests"
             let script = """
-            import http.server, functools, sys
-            handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-            handler.log_message = lambda *args: None
+            import http.server, functools, sys, os, io, hashlib
+            class Handler(http.server.SimpleHTTPRequestHandler):
+                def log_message(self, *args):
+                    pass
+                def log_request(self, code="-", size="-"):
+                    has = lambda name: "yes" if self.headers.get(name) else "no"
+                    with open(sys.argv[3], "a") as log:
+                        log.write(f"{self.command} {self.path} {getattr(code, 'value', code)} if-none-match={has('If-None-Match')} if-modified-since={has('If-Modified-Since')}\\n")
+                def send_head(self):
+                    path = self.translate_path(self.path)
+                    if "etag" not in os.path.basename(path) or not os.path.isfile(path):
+                        return super().send_head()
+                    data = open(path, "rb").read()
+                    tag = '"' + hashlib.sha1(data).hexdigest() + '"'
+                    if self.headers.get("If-None-Match") == tag:
+                        self.send_response(304); self.send_header("ETag", tag); self.end_headers()
+                        return None
+                    self.send_response(200); self.send_header("ETag", tag); self.send_header("Content-Length", str(len(data))); self.end_headers()
+                    return io.BytesIO(data)
+            handler = functools.partial(Handler, directory=sys.argv[1])
             server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
             open(sys.argv[2] + ".tmp", "w").write(str(server.server_address[1]))
             import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
             server.serve_forever()
             """
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script, folder, portFile]
+            process.arguments = ["python3", "-c", script, folder, portFile, requestLog]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -42,6 +64,13 @@ import TestSupport
         }
 
         func url(_ name: String) -> String { "http://127.0.0.1:\(port)/\(name)" }
+
+        /// The requests logged since the last call.
+        func takeRequests() -> [String] {
+            let text = (try? String(contentsOfFile: requestLog, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(atPath: requestLog)
+            return text.split(separator: "\n").map(String.init).sorted()
+        }
     }
 
     /// The three repositories of an organization: `payments` (read as git), `platform` (read as
@@ -296,6 +325,155 @@ import TestSupport
         #expect(index.contains("\"source\": \"payments\"") && index.contains("\"source\": \"platform\"") && index.contains("\"source\": \"central\""))
         #expect(sites[0]["entries/payments-pm-0001.html"] != nil, "\(sites[0].keys.sorted())")
         try GraphCLITests.validate(org.central.base + "/site0/index.json")
+    }
+
+    @Test func searchesEveryRepositoryAsOneMemory() throws {
+        let org = try Organization()
+        // A git source is searched whole (from its mirror), past what an index.json keeps of a section.
+        let padding = String(repeating: "The pool filled slowly while retries piled up. ", count: 6)
+        try org.payments.write("postmortems/2025/b.md", entryText(id: "PM-0002", title: "Pool exhaustion", extra: "severity: SEV1\n",
+                                                                  body: "## Summary\n\n\(padding)A zeppelin of retries.\n"))
+        try org.payments.commitAll("Second")
+        let never = try lore(["search", "--org", "queues"], in: org.central)
+        #expect(never.status == 0)
+        #expect(never.stderr.contains("note: source 'payments' was never synced (`lore sources sync`); its entries are left out\n"))
+        #expect(try org.sync().status == 0)
+
+        let queues = try lore(["search", "--org", "queues"], in: org.central)
+        #expect(queues.status == 0, "\(queues.stderr)")
+        #expect(queues.stdout == """
+            platform:DR-0001  decision  2025-03-14  Use queues
+              platform:decisions/0001-queues.md
+              Use queues
+
+            """)
+        let deep = try lore(["search", "--org", "zeppelin"], in: org.central)
+        #expect(deep.stdout.hasPrefix("payments:PM-0002  postmortem  2025-03-14  Pool exhaustion\n  payments:postmortems/2025/b.md\n  …"), "\(deep.stdout)")
+        #expect(deep.stdout.hasSuffix("…A zeppelin of retries.\n"), "\(deep.stdout)")
+        let marked = try lore(["search", "--org", "zeppelin", "--format", "json"], in: org.central)
+        #expect(marked.stdout.contains("A **zeppelin** of retries."))
+        // Ranked together: a title match (×10) before body matches, this repository's among them.
+        let cards = try lore(["search", "--org", "card", "--format", "json"], in: org.central)
+        let hits = try #require(try JSONSerialization.jsonObject(with: Data(cards.stdout.utf8)) as? [[String: Any]])
+        #expect(hits.map { $0["id"] as? String } == ["payments:PM-0001", "LL-0001"], "\(cards.stdout)")
+        #expect(hits.map { $0["path"] as? String } == ["payments:postmortems/2025/a.md", "lessons/budgets.md"])
+        // Without --org only this repository is searched; --source keeps one source.
+        let local = try lore(["search", "card"], in: org.central)
+        #expect(local.stdout.hasPrefix("LL-0001  lesson") && !local.stdout.contains("PM-0001  postmortem"))
+        let only = try lore(["search", "--org", "--source", "payments", "card", "--format", "json"], in: org.central)
+        #expect(only.stdout.contains("\"payments:PM-0001\"") && !only.stdout.contains("LL-0001"))
+        let filtered = try lore(["search", "--org", "--kind", "decision", "queues OR card"], in: org.central)
+        #expect(filtered.stdout.hasPrefix("platform:DR-0001  decision") && !filtered.stdout.contains("PM-0001"))
+        // The same bytes every time.
+        #expect(try lore(["search", "--org", "card", "--format", "json"], in: org.central).stdout == cards.stdout)
+        let unknown = try lore(["search", "--org", "--source", "nope", "card"], in: org.central)
+        #expect(unknown.status == 2 && unknown.stderr == "error: unknown source 'nope'; .lore/config.yml lists payments, platform\n")
+    }
+
+    @Test func recallsOtherTeamsLessonsByAffectsAndServices() throws {
+        let org = try Organization()
+        // payments: a postmortem on the same service; platform: a decision whose affects names our code.
+        try org.payments.write("postmortems/2025/b.md", entryText(id: "PM-0002", title: "Cards declined", extra: "severity: SEV1\nservices: [Cards]\n"))
+        try org.payments.write("postmortems/2025/c.md", entryText(id: "PM-0003", title: "Unrelated", extra: "services: [search]\naffects: [\"docs/**\"]\n"))
+        try org.payments.commitAll("More")
+        try org.platform.write("decisions/0002-retry.md", entryText(id: "DR-0002", title: "Retry with jitter", status: "accepted",
+                                                                     extra: "affects: [\"src/pay/*.go\"]\n"))
+        try org.platform.commitAll("Retry")
+        #expect(try lore(["index", "-o", org.served + "/index.json"], in: org.platform).status == 0)
+        try org.central.write("src/pay/client.go", "package pay\n")
+        try org.central.write("lessons/pay.md", entryText(id: "LL-0002", title: "Client timeouts", status: "active",
+                                                          extra: "services: [cards]\naffects: [\"src/pay/**\"]\n", body: "## Lesson\n\nSet budgets.\n"))
+        try org.central.commitAll("Client")
+        #expect(try org.sync().status == 0)
+        try org.central.write("src/pay/client.go", "package pay\n\n// changed\n")
+        _ = try org.central.git(["add", "src/pay/client.go"])
+
+        let recall = try lore(["recall", "--staged", "--org"], in: org.central)
+        #expect(recall.status == 0, "\(recall.stderr)")
+        #expect(recall.stdout == """
+            3 entries recalled for 1 changed path
+
+            payments:PM-0002  SEV1  2025-03-14  Cards declined
+              payments:postmortems/2025/b.md
+              - service cards, as this repository's recalled entries
+
+            LL-0002  2025-03-14  Client timeouts
+              lessons/pay.md
+              - affects src/pay/**
+
+            platform:DR-0002  2025-03-14  Retry with jitter
+              platform:decisions/0002-retry.md
+              - affects src/pay/*.go
+
+            """)
+        let plain = try lore(["recall", "--staged"], in: org.central)
+        #expect(plain.stdout.hasPrefix("1 entry recalled for 1 changed path\n"))
+        let others = try lore(["recall", "--staged", "--org", "--source", "payments", "--format", "json"], in: org.central)
+        #expect(others.stdout.contains("\"service\": \"cards\"") && !others.stdout.contains("LL-0002") && !others.stdout.contains("DR-0002"),
+                "\(others.stdout)")
+        let markdown = try lore(["recall", "--staged", "--org", "--format", "markdown"], in: org.central)
+        #expect(markdown.stdout.contains("  - service `cards`, as this repository's recalled entries\n"))
+    }
+
+    @Test func indexSourcesAreAskedOnlyIfTheyChanged() throws {
+        let org = try Organization()
+        let index = org.served + "/index.json", tagged = org.served + "/etag-index.json"
+        try FileManager.default.copyItem(atPath: index, toPath: tagged)
+        // Written an hour ago: its Last-Modified is older than the answer's Date, so it can be trusted.
+        func age(_ path: String, by seconds: TimeInterval) throws {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -seconds)], ofItemAtPath: path)
+        }
+        try age(index, by: 3600)
+        try org.central.write(".lore/config.yml", """
+            version: 1
+            name: central
+            sources:
+              platform: { index: \(org.server.url("index.json")) }
+              tagged: { index: \(org.server.url("etag-index.json")) }
+            \(Organization.rules)
+            """)
+        let first = try org.sync()
+        #expect(first.status == 0, "\(first.stdout)")
+        #expect(org.server.takeRequests() == ["GET /etag-index.json 200 if-none-match=no if-modified-since=no",
+                                              "GET /index.json 200 if-none-match=no if-modified-since=no"])
+        let state = org.central.path + "/.git/lore/sources/platform.synced"
+        let synced = try Data(contentsOf: URL(fileURLWithPath: state))
+
+        // Nothing changed: both answered 304, the state is kept as it was and the check recorded.
+        let again = try org.sync()
+        #expect(again.status == 0)
+        let digest = try #require(first.stdout.split(separator: "\n").first).suffix(7)
+        #expect(again.stdout == """
+            platform: unchanged: 1 entry, index \(digest) (not modified)
+            tagged: unchanged: 1 entry, index \(digest) (not modified)
+
+            """)
+        #expect(org.server.takeRequests() == ["GET /etag-index.json 304 if-none-match=yes if-modified-since=no",
+                                              "GET /index.json 304 if-none-match=no if-modified-since=yes"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: state)) == synced)
+        let checked = try String(contentsOfFile: org.central.path + "/.git/lore/sources/checked.json", encoding: .utf8)
+        #expect(checked.hasPrefix("{\"platform\":") && checked.contains("\"tagged\":"))
+        #expect(try lore(["sources", "list"], in: org.central).stdout.contains(" second"))
+
+        // Changed: each is read again although the request was conditional.
+        try org.platform.write("decisions/0002-retry.md", entryText(id: "DR-0002", title: "Retry with jitter", status: "accepted"))
+        try org.platform.commitAll("Retry")
+        #expect(try lore(["index", "-o", tagged], in: org.platform).status == 0)
+        #expect(try lore(["index", "-o", index], in: org.platform).status == 0)
+        try age(index, by: 1800)
+        let changed = try org.sync()
+        #expect(changed.stdout.contains("platform: updated: 2 entries, index ") && changed.stdout.contains("tagged: updated: 2 entries, index "),
+                "\(changed.stdout)")
+        #expect(org.server.takeRequests() == ["GET /etag-index.json 200 if-none-match=yes if-modified-since=no",
+                                              "GET /index.json 200 if-none-match=no if-modified-since=yes"])
+
+        // A Last-Modified not before the answer's Date may hide a change made within the same
+        // second: it is not sent back, and the index is downloaded every time.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: index)
+        #expect(try org.sync(["platform"]).stdout.hasPrefix("platform: unchanged: 2 entries, index "))
+        _ = org.server.takeRequests()
+        #expect(try org.sync(["platform"]).stdout.hasPrefix("platform: unchanged: 2 entries, index "))
+        #expect(org.server.takeRequests() == ["GET /index.json 200 if-none-match=no if-modified-since=no"])
     }
 
     @Test func sourcesAreCheckedWhereTheConfigurationNamesThem() throws {

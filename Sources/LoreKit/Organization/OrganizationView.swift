@@ -14,7 +14,7 @@ public struct OrganizationView: Sendable {
     /// This repository's own name (`name:`), if it has one: the `source` of its records.
     public let localName: String?
 
-    /// How old a synced state may be before a view says so.
+    /// How long ago a synced state may have been last found current before a view says so.
     public static let staleAfter = 86_400
 
     /// Reads the synced sources of `configuration` (only those in `only` when given; `.` names this
@@ -28,13 +28,14 @@ public struct OrganizationView: Sendable {
         let store = SourceStore(repository: memory.repository)
         let localName = configuration.name
         let wanted = configuration.sources.filter { only.isEmpty || only.contains($0.name) }
+        let checked = store.checkTimes()
         let read = wanted.parallelMap(batch: 4) { source -> (SourceMemory?, String?) in
             guard let synced = store.read(source.name) else {
                 return (nil, "source '\(source.name)' was never synced (`lore sources sync`); its entries are left out")
             }
             do throws(SourceProblem) {
                 let memory = try SourceMemory(synced, localName: localName)
-                let age = now - synced.header.syncedAt
+                let age = now - store.lastChecked(synced, times: checked)
                 return (memory, age > staleAfter ? "source '\(source.name)' was last synced \(SyncedSource.age(seconds: age)) ago" : nil)
             } catch {
                 return (nil, "source '\(source.name)': \(error.message); its entries are left out")

@@ -28,9 +28,9 @@ public struct SourceMemory: Sendable {
     public static func records(of bytes: [UInt8]) throws(SourceProblem) -> [[String: JSONValue]] {
         let document: JSONValue
         do {
-            document = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            document = try JSONValue.parse(bytes)
         } catch {
-            throw SourceProblem("malformed index.json: not JSON (\(Self.reason(error)))")
+            throw SourceProblem("malformed index.json: not JSON (\(error.description))")
         }
         guard case .object(let fields) = document else { throw SourceProblem("malformed index.json: not a JSON object") }
         guard fields["format"] == .string("lore-index") else {
@@ -50,11 +50,6 @@ public struct SourceMemory: Sendable {
             records.append(entry)
         }
         return records
-    }
-
-    private static func reason(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
-        return "\(error)"
     }
 
     /// The memory of a synced source.

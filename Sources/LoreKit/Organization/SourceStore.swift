@@ -22,10 +22,31 @@ public struct SyncedSource: Sendable {
         public var syncedAt: Int
         /// How many entries the index holds.
         public var entries: Int
+        /// For an index read over HTTP: the answer's `ETag`, sent back as `If-None-Match`.
+        public var etag: String?
+        /// For an index read over HTTP: the answer's `Last-Modified` when it can be trusted (at
+        /// least a second before the answer's `Date`), sent back as `If-Modified-Since`.
+        public var lastModified: String?
+
+        /// The facts of a sync.
+        public init(name: String, type: String, location: String, ref: String?, commit: String?, digest: String, syncedAt: Int,
+                    entries: Int, etag: String? = nil, lastModified: String? = nil) {
+            self.name = name
+            self.type = type
+            self.location = location
+            self.ref = ref
+            self.commit = commit
+            self.digest = digest
+            self.syncedAt = syncedAt
+            self.entries = entries
+            self.etag = etag
+            self.lastModified = lastModified
+        }
 
         enum CodingKeys: String, CodingKey {
-            case name, type, location, ref, commit, digest, entries
+            case name, type, location, ref, commit, digest, entries, etag
             case syncedAt = "synced_at"
+            case lastModified = "last_modified"
         }
     }
 
@@ -49,6 +70,32 @@ public struct SourceStore: Sendable {
 
     /// The state file of source `name`.
     public func statePath(_ name: String) -> String { folder + name + ".synced" }
+
+    /// When each source was last found current (`lore sources sync` answered `unchanged` or
+    /// `updated`), in seconds since 1970: one small file for all sources (`checked.json`), so a
+    /// re-sync that changes nothing writes one file, not every state.
+    public var checkedPath: String { folder + "checked.json" }
+
+    /// The last check time of each source (empty when never recorded or unreadable).
+    public func checkTimes() -> [String: Int] {
+        guard let data = FileManager.default.contents(atPath: checkedPath),
+              let times = try? JSONDecoder().decode([String: Int].self, from: data) else { return [:] }
+        return times
+    }
+
+    /// When `synced` was last found current: its check time, or when it was synced if later.
+    public func lastChecked(_ synced: SyncedSource, times: [String: Int]) -> Int {
+        max(synced.header.syncedAt, times[synced.header.name] ?? 0)
+    }
+
+    /// Records `times` (by source name) over the recorded ones, in one replaced file.
+    public func recordChecks(_ times: [String: Int]) throws(NewFileError) {
+        guard !times.isEmpty else { return }
+        let merged = checkTimes().merging(times) { _, new in new }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(((try? encoder.encode(merged)).map { [UInt8]($0) } ?? []) + [10], to: checkedPath)
+    }
 
     /// The bare mirror a git source is fetched into.
     public func mirrorPath(_ name: String) -> String { folder + "git/" + name }

@@ -48,13 +48,25 @@ public enum SourceSync {
             if let first = seen[key] { duplicates[source.name] = first } else { seen[key] = source.name }
         }
         let caching = memory.caching, skipped = duplicates
-        return wanted.parallelMap(batch: 1) { source in
+        var reports = wanted.parallelMap(batch: 1) { source in
             if let first = skipped[source.name] {
                 return SourceReport(name: source.name, outcome: .failed,
                                     message: "reads the same repository as source '\(first)' (\(source.locationDescription)); skipped", warnings: [])
             }
             return sync(source, store: store, base: base, caching: caching, now: now)
         }
+        // Every source found current was checked now: one file records it for all.
+        let checked = reports.filter { $0.outcome != .failed }.map { ($0.name, now) }
+        do {
+            try store.recordChecks(Dictionary(checked, uniquingKeysWith: { first, _ in first }))
+        } catch {
+            if let last = reports.indices.last {
+                let report = reports[last]
+                reports[last] = SourceReport(name: report.name, outcome: report.outcome, message: report.message,
+                                             warnings: report.warnings + ["cannot record when the sources were checked: \(error)"])
+            }
+        }
+        return reports
     }
 
     /// A location made absolute: a relative path is relative to `base` (the top of the working tree).
@@ -83,15 +95,31 @@ public enum SourceSync {
             case .git(let url, let ref):
                 return try syncGit(source, url: absolute(url, base: base), ref: ref, previous: previous, store: store, caching: caching, now: now)
             case .index(let location):
-                let bytes = try fetch(absolute(location, base: base))
-                let entries = try SourceMemory.records(of: bytes).count
+                // The validators of the state synced from this same location, if any.
+                let same = previous.flatMap { $0.header.location == location ? $0.header : nil }
+                let answer = try fetch(absolute(location, base: base), etag: same?.etag, lastModified: same?.lastModified)
+                guard case .content(let bytes, let etag, let lastModified) = answer else {
+                    // 304 Not Modified: the synced state is the server's current one.
+                    let entries = same?.entries ?? 0, digest = same?.digest ?? ""
+                    return SourceReport(name: source.name, outcome: .unchanged,
+                                        message: "\(Self.count(entries)), index \(digest.prefix(7)) (not modified)", warnings: [])
+                }
                 let digest = Repository.blobID(of: bytes).hex
-                if let previous, previous.header.digest == digest, previous.header.location == location {
+                // The same bytes as synced: nothing to read again.
+                if let previous, previous.header.digest == digest, previous.header.location == location,
+                   previous.header.etag == etag, previous.header.lastModified == lastModified {
+                    return SourceReport(name: source.name, outcome: .unchanged, message: "\(Self.count(previous.header.entries)), index \(digest.prefix(7))",
+                                        warnings: [])
+                }
+                let entries = try SourceMemory.records(of: bytes).count
+                let header = SyncedSource.Header(name: source.name, type: "index", location: location, ref: nil, commit: nil,
+                                                 digest: digest, syncedAt: now, entries: entries, etag: etag, lastModified: lastModified)
+                let changed = previous?.header.digest != digest || previous?.header.location != location
+                try save(SyncedSource(header: header, index: bytes), store)
+                if !changed {
+                    // Only the validators are new: the content is what was synced.
                     return SourceReport(name: source.name, outcome: .unchanged, message: "\(Self.count(entries)), index \(digest.prefix(7))", warnings: [])
                 }
-                let header = SyncedSource.Header(name: source.name, type: "index", location: location, ref: nil, commit: nil,
-                                                 digest: digest, syncedAt: now, entries: entries)
-                try save(SyncedSource(header: header, index: bytes), store)
                 return SourceReport(name: source.name, outcome: .updated, message: "\(Self.count(entries)), index \(digest.prefix(7))", warnings: [])
             }
         } catch {
@@ -158,16 +186,17 @@ public enum SourceSync {
 
     static func count(_ entries: Int) -> String { entries == 1 ? "1 entry" : "\(entries) entries" }
 
-    /// The bytes at a path or an http(s) URL.
-    static func fetch(_ location: String) throws(SourceProblem) -> [UInt8] {
+    /// The bytes at a path or an http(s) URL; over HTTP asked only if they changed since the
+    /// answer that gave `etag` / `lastModified`.
+    static func fetch(_ location: String, etag: String? = nil, lastModified: String? = nil) throws(SourceProblem) -> HTTPDownload.Answer {
         if location.hasPrefix("http://") || location.hasPrefix("https://") {
-            return try HTTPDownload.get(location)
+            return try HTTPDownload.get(location, etag: etag, lastModified: lastModified)
         }
         let path = location.hasPrefix("file://") ? String(location.dropFirst(7)) : location
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SourceProblem("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
         }
-        return [UInt8](data)
+        return .content([UInt8](data), etag: nil, lastModified: nil)
     }
 }
 
@@ -180,18 +209,33 @@ extension SourceSpec {
     }
 }
 
-/// One blocking HTTP GET with Foundation's URLSession: the bytes of a 200 answer, else a problem.
+/// One blocking HTTP GET with Foundation's URLSession: the bytes of a 200 answer (with its
+/// validators), `notModified` for a 304 to a conditional request, else a problem.
 enum HTTPDownload {
+    /// What the server answered.
+    enum Answer: Sendable {
+        /// The content, with the `ETag` and the trusted `Last-Modified` to ask with next time.
+        case content([UInt8], etag: String?, lastModified: String?)
+        /// 304: what was fetched with the validators sent is still current.
+        case notModified
+    }
+
     private final class Result: @unchecked Sendable {
         var data: Data?
         var status = 0
         var error: String?
+        var etag: String?
+        var lastModified: String?
+        var date: String?
     }
 
-    static func get(_ location: String, timeout: TimeInterval = 30) throws(SourceProblem) -> [UInt8] {
+    static func get(_ location: String, etag: String? = nil, lastModified: String? = nil,
+                    timeout: TimeInterval = 30) throws(SourceProblem) -> Answer {
         guard let url = URL(string: location) else { throw SourceProblem("'\(location)' is not a URL") }
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.setValue("lore", forHTTPHeaderField: "User-Agent")
+        if let etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
+        if let lastModified { request.setValue(lastModified, forHTTPHeaderField: "If-Modified-Since") }
         let result = Result()
         let done = DispatchSemaphore(value: 0)
         let configuration = URLSessionConfiguration.ephemeral
@@ -200,16 +244,38 @@ enum HTTPDownload {
         let session = URLSession(configuration: configuration)
         session.dataTask(with: request) { data, response, error in
             result.data = data
-            result.status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            let http = response as? HTTPURLResponse
+            result.status = http?.statusCode ?? 0
+            result.etag = http?.value(forHTTPHeaderField: "ETag")
+            result.lastModified = http?.value(forHTTPHeaderField: "Last-Modified")
+            result.date = http?.value(forHTTPHeaderField: "Date")
             result.error = error?.localizedDescription
             done.signal()
         }.resume()
         done.wait()
         session.finishTasksAndInvalidate()
         if let error = result.error { throw SourceProblem("cannot fetch \(location): \(error)") }
+        if result.status == 304, etag != nil || lastModified != nil { return .notModified }
         guard result.status == 200, let data = result.data else {
             throw SourceProblem("cannot fetch \(location): HTTP status \(result.status)")
         }
-        return [UInt8](data)
+        return .content([UInt8](data), etag: result.etag, lastModified: trusted(result.lastModified, date: result.date))
+    }
+
+    /// `lastModified` when it is at least a second before the answer's `date` (RFC 9110 8.8.2.2:
+    /// otherwise the file may change again within the same second, and a 304 would hide it).
+    static func trusted(_ lastModified: String?, date: String?) -> String? {
+        guard let lastModified, let date, let modified = httpDate(lastModified), let answered = httpDate(date),
+              answered.timeIntervalSince(modified) >= 1 else { return nil }
+        return lastModified
+    }
+
+    /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
     }
 }

@@ -23,11 +23,13 @@ public struct RecallReason: Sendable, Hashable {
         case commit
         /// A commit whose `Lore:` trailer names the entry touched a changed path.
         case trailer
+        /// Another repository's entry names a service of the change (`lore recall --org`).
+        case service
     }
 
     /// How the entry is tied to the changed code.
     public let kind: Kind
-    /// The glob (`affects`), or the full commit id (`commit`, `trailer`).
+    /// The glob (`affects`), the full commit id (`commit`, `trailer`), or the service (`service`).
     public let via: String
     /// The changed paths concerned, sorted.
     public let paths: [GitPath]
@@ -40,7 +42,7 @@ public struct RecallReason: Sendable, Hashable {
     }
 
     /// The commit id shortened for people (7 digits), or the glob.
-    public var shortVia: String { kind == .affects ? via : String(via.prefix(7)) }
+    public var shortVia: String { kind == .affects || kind == .service ? via : String(via.prefix(7)) }
 
     /// The reason in words: `affects src/db/**`, `fix commit a1b2c3d touched src/db/pool.go`,
     /// `commit 1234abc (Lore: PM-0042) touched src/db/pool.go`. `id` is the entry's id, for trailers.
@@ -50,6 +52,7 @@ public struct RecallReason: Sendable, Hashable {
         case .affects: return "affects \(via)"
         case .commit: return "fix commit \(shortVia) touched \(touched)"
         case .trailer: return "commit \(shortVia) (Lore: \(id ?? "?")) touched \(touched)"
+        case .service: return "service \(via), as this repository's recalled entries"
         }
     }
 }
@@ -98,7 +101,7 @@ public struct Recall: Sendable {
     public let notes: [String]
     /// For each recalled entry, the entries most like it (`lore recall --similar`); `nil` when not
     /// asked for.
-    public private(set) var similar: [GitPath: [SimilarEntry]]?
+    public internal(set) var similar: [GitPath: [SimilarEntry]]?
 
     /// The same result with, for each recalled entry, the `limit` entries of `corpus` most like it
     /// (`SimilarityIndex`); recalled entries are not repeated as similar ones.
@@ -253,13 +256,18 @@ public struct Recall: Sendable {
                                          severity: entry?.frontMatter.text("severity"), date: entry?.date,
                                          status: entry?.status, reasons: sorted))
         }
-        entries.sort { a, b in
+        return ranked(entries)
+    }
+
+    /// `entries` most important first: severity (SEV1 first), then date (newest first), then
+    /// number of reasons, then path.
+    static func ranked(_ entries: [RecalledEntry]) -> [RecalledEntry] {
+        entries.sorted { a, b in
             if a.severityRank != b.severityRank { return a.severityRank < b.severityRank }
             if (a.date ?? "") != (b.date ?? "") { return (a.date ?? "") > (b.date ?? "") }
             if a.reasons.count != b.reasons.count { return a.reasons.count > b.reasons.count }
             return a.path < b.path
         }
-        return entries
     }
 
     /// The base and head commits of `A..B`, `A...B` (both: from the merge base of A and B to B;

@@ -42,7 +42,7 @@ extension Recall {
                         "kind": .string(reason.kind.rawValue), "text": .string(reason.text(id: entry.id)),
                         "paths": .array(reason.paths.map { .string($0.description) }),
                     ]
-                    fields[reason.kind == .affects ? "glob" : "commit"] = .string(reason.via)
+                    fields[reason.kind == .affects ? "glob" : reason.kind == .service ? "service" : "commit"] = .string(reason.via)
                     return .object(fields)
                 }),
             ]
@@ -83,6 +83,7 @@ extension Recall {
                 case .affects: out += "  - affects \(Self.code(reason.via))\n"
                 case .commit: out += "  - fix commit \(Self.code(reason.shortVia)) touched \(touched)\n"
                 case .trailer: out += "  - commit \(Self.code(reason.shortVia)) (`Lore: \(entry.id ?? "?")`) touched \(touched)\n"
+                case .service: out += "  - service \(Self.code(reason.via)), as this repository's recalled entries\n"
                 }
             }
             for hit in similar?[entry.path] ?? [] {

@@ -108,7 +108,7 @@ public final class SearchIndex {
             do {
                 let database = try attempt < 2 ? openFile() : openMemory()
                 try refresh(database, snapshot: snapshot, configuration: configuration, view: view)
-                let hits = try query(database, expression: expression, request: request, configuration: configuration)
+                let hits = try Self.query(database, expression: expression, request: request, configuration: configuration)
                 if attempt < 2 { try? database.close(); recordStamp() }
                 return hits
             } catch let error as SearchError {
@@ -167,7 +167,7 @@ public final class SearchIndex {
         return database
     }
 
-    private static func createSchema(_ db: Database) throws {
+    static func createSchema(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE docs(docid INTEGER PRIMARY KEY, blob BLOB NOT NULL, kind TEXT NOT NULL,
@@ -419,15 +419,11 @@ public final class SearchIndex {
         }
 
         private let db: Database
-        private let findDoc, insertDoc, insertText, putFileRow: Statement
+        private let findDoc, putFileRow: Statement
 
         init(_ db: Database) throws {
             self.db = db
             findDoc = try db.cachedStatement(sql: "SELECT docid FROM docs WHERE blob = ? AND kind = ?")
-            insertDoc = try db.cachedStatement(sql: """
-                INSERT INTO docs(blob, kind, id, title, date, status, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            insertText = try db.cachedStatement(sql: "INSERT INTO fts(rowid, title, fields, body) VALUES (?, ?, ?, ?)")
             putFileRow = try db.cachedStatement(sql: "INSERT OR REPLACE INTO files(path, docid) VALUES (?, ?)")
         }
 
@@ -453,12 +449,7 @@ public final class SearchIndex {
 
         /// Adds `entry`'s document (its body read from `bytes`); returns its id.
         func insert(_ entry: Entry, key: Data, bytes: [UInt8]) throws -> Int64 {
-            let body = SearchDocument.body(of: bytes, from: entry.bodyLine)
-            try insertDoc.execute(arguments: [key, entry.kind, entry.id, entry.title, entry.date, entry.status,
-                                              SearchDocument.encodeFields(entry)])
-            let id = db.lastInsertedRowID
-            try insertText.execute(arguments: [id, entry.title ?? "", SearchDocument.fieldText(entry), body])
-            return id
+            try SearchDocument.insert(entry, key: key, body: SearchDocument.body(of: bytes, from: entry.bodyLine), into: db)
         }
 
         /// Points the file `path` at document `docid`.
@@ -481,8 +472,9 @@ public final class SearchIndex {
 
     // MARK: Querying
 
-    private func query(_ database: DatabaseQueue, expression: String, request: SearchRequest,
-                       configuration: LoreCore.Configuration) throws -> [SearchHit] {
+    /// Ranks the documents of `database` for `expression` (also the organization's search).
+    static func query(_ database: DatabaseQueue, expression: String, request: SearchRequest,
+                      configuration: LoreCore.Configuration) throws -> [SearchHit] {
         try database.read { db in
             struct Candidate {
                 let docid: Int64, path: Data, kind: String, id: String?, title: String?, date: String?, status: String?
@@ -573,6 +565,17 @@ struct SearchDocument: FieldSource {
         case .object(let object): return .object(object.compactMapValues(data))
         case .null: return nil
         }
+    }
+
+    /// Stores `entry` as a new document keyed `key` with the text `body`; its docid.
+    static func insert(_ entry: Entry, key: Data, body: String, into db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO docs(blob, kind, id, title, date, status, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [key, entry.kind, entry.id, entry.title, entry.date, entry.status, encodeFields(entry)])
+        let id = db.lastInsertedRowID
+        try db.cachedStatement(sql: "INSERT INTO fts(rowid, title, fields, body) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [id, entry.title ?? "", fieldText(entry), body])
+        return id
     }
 
     /// The front-matter as a JSON object (scalars as written).

@@ -20,6 +20,13 @@ struct RecallCommand: ParsableCommand {
         (see Examples/ci/). --similar adds, under each recalled entry, the
         three entries most like it (`lore similar`). Exits 0 whether or not
         anything is recalled.
+
+        --org also recalls other teams' entries from every synced source
+        (`lore sources sync`), ranked with this repository's and shown
+        qualified (payments:PM-0001): those with an `affects` glob matching a
+        changed path, and those naming a service (`services`) of one of this
+        repository's recalled entries (reason `service NAME`). --source NAME
+        keeps one source (repeatable; `.` is this repository).
         Commit facts are cached in lore/recall-cache of the git folder
         (LORE_NO_CACHE=1 bypasses it).
         """)
@@ -42,6 +49,8 @@ struct RecallCommand: ParsableCommand {
 
     @Flag(help: "Also show, under each recalled entry, the three entries most like it (see `lore similar`).")
     var similar = false
+
+    @OptionGroup var org: OrgOptions
 
     @Argument(help: "Changed paths (relative to the current folder), instead of --staged or --rev.")
     var paths: [String] = []
@@ -69,7 +78,7 @@ struct RecallCommand: ParsableCommand {
         } catch {
             throw Failure(error)
         }
-        if similar {
+        if similar || org.org {
             // The snapshot the change leads to: the index, the range's end, or the working tree.
             let source: SnapshotSource
             if staged {
@@ -80,11 +89,17 @@ struct RecallCommand: ParsableCommand {
             } else {
                 source = memory.repository.isBare ? .revision("HEAD") : .workingTree
             }
+            var corpus: Corpus
             do {
-                recall = recall.includingSimilar(from: try memory.corpus(source))
+                corpus = try memory.corpus(source)
             } catch {
                 throw Failure(error)
             }
+            if let view = try org.view(memory, configuration: corpus.configuration) {
+                recall = recall.includingOrganization(view, corpus: corpus)
+                corpus = view.merge(corpus)
+            }
+            if similar { recall = recall.includingSimilar(from: corpus) }
         }
         switch format {
         case .text: Console.out(recall.text())

@@ -28,6 +28,14 @@ struct Search: ParsableCommand {
         indexed, and after edits in the working tree only the edited files
         are read. A deleted or damaged index is rebuilt. Files that cannot
         be read as entries are left out silently: `lore check` reports them.
+
+        --org searches this repository and every synced source (`lore sources
+        sync`) as one memory, ranked together by the same rules; other
+        repositories' ids and paths are qualified (payments:PM-0001), and
+        --source NAME keeps one source's hits (repeatable; `.` is this
+        repository). A git source is searched whole, from its mirror at the
+        synced commit; an index.json source only as far as its index carries
+        text: title, fields, summary and each section's opening text.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -35,6 +43,8 @@ struct Search: ParsableCommand {
     }
 
     @OptionGroup var snapshot: SnapshotOptions
+
+    @OptionGroup var org: OrgOptions
 
     @OptionGroup var filter: EntryFilterOptions
 
@@ -63,9 +73,14 @@ struct Search: ParsableCommand {
             throw Failure(error)
         }
         let request = SearchRequest(text: words.joined(separator: " "), filter: try filter.query(for: configuration), limit: limit)
+        let view = try org.view(memory, configuration: configuration)
         let hits: [SearchHit]
-        do {
-            hits = try SearchIndex(memory).search(request, in: snapshot.source)
+        do throws(SearchError) {
+            if let view {
+                hits = try OrganizationSearch.search(request, memory: memory, in: snapshot.source, view: view)
+            } else {
+                hits = try SearchIndex(memory).search(request, in: snapshot.source)
+            }
         } catch {
             switch error {
             case .lore(let error): throw Failure(error)

@@ -18,9 +18,12 @@ struct SourcesCommand: ParsableCommand {
 
         `lore sources sync` fetches them into the git folder (lore/sources/),
         pins the commit or the index's digest, and re-reads only sources that
-        changed. A source that fails keeps its previous state; the others are
-        synced. Then `payments:PM-0001` resolves in relations and [[links]],
-        and --org on list, show, links, graph, actions, stats, index and
+        changed. An index.json served over HTTP is asked for only if it
+        changed (If-None-Match / If-Modified-Since from the last answer's ETag
+        and Last-Modified): a 304 keeps the synced state. A source that fails
+        keeps its previous state; the others are synced. Then
+        `payments:PM-0001` resolves in relations and [[links]], and --org on
+        list, search, show, links, graph, actions, stats, recall, index and
         publish reads every synced source with this repository.
         """,
         subcommands: [Sync.self, List.self],
@@ -31,7 +34,10 @@ struct SourcesCommand: ParsableCommand {
             abstract: "Fetch every source (or those named) and swap in what changed.",
             discussion: """
             Prints one line per source: updated (what was read, and the commit or
-            digest), unchanged, or failed (why, and how old the kept state is).
+            digest), unchanged (`not modified` when the server answered 304), or
+            failed (why, and how old the kept state is). When each source was
+            last found current is recorded (lore/sources/checked.json): the age
+            `lore sources list` and --org show.
             Exit code 1 when any source failed; the others are synced all the same.
             """)
 
@@ -79,11 +85,12 @@ struct SourcesCommand: ParsableCommand {
             }
             let store = SourceStore(repository: memory.repository)
             let now = Int(Date().timeIntervalSince1970)
+            let checked = store.checkTimes()
             let rows = configuration.sources.map { source -> [String] in
                 guard let synced = store.read(source.name) else { return [source.name, source.locationDescription, "never synced", "-"] }
                 let pin = synced.header.commit.map { "commit \($0.prefix(7))" } ?? "index \(synced.header.digest.prefix(7))"
                 return [source.name, source.locationDescription, "\(synced.header.entries) entries, \(pin)",
-                        SyncedSource.age(seconds: now - synced.header.syncedAt) + " ago"]
+                        SyncedSource.age(seconds: now - store.lastChecked(synced, times: checked)) + " ago"]
             }
             if rows.isEmpty {
                 Console.err("note: .lore/config.yml lists no sources\n")
