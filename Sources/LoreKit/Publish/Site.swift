@@ -1,7 +1,6 @@
 import Foundation
 import Git
 import Markdown
-import Mustache
 
 /// What `lore publish` is asked for, besides the snapshot.
 public struct PublishOptions: Sendable {
@@ -190,7 +189,7 @@ public struct Site: Sendable {
 
 /// The theme's templates: the built-in files with those of `.lore/theme/` in their place.
 struct SiteTheme: Sendable {
-    let library: MustacheLibrary
+    let library: TemplateLibrary
     /// A digest of every theme file's name and text: a page made with another theme is rendered again.
     let digest: String
     /// The templates that show the date (`asOf`), themselves, through the layout or a partial.
@@ -228,15 +227,15 @@ struct SiteTheme: Sendable {
             texts[name] = text
             overrides.append(name)
         }
-        var library = MustacheLibrary()
+        var library = TemplateLibrary()
         var assets: [String: String] = [:]
         for (name, text) in texts.sorted(by: { $0.key < $1.key }) {
             guard name.hasSuffix(".mustache") else { assets[name] = text; continue }
-            do {
+            do throws(TemplateError) {
                 try library.register(text, named: String(name.dropLast(".mustache".count)))
             } catch {
                 let path = overrides.contains(name) ? "\(Site.themeFolder)/\(name)" : "Templates/theme/\(name)"
-                throw .theme(path: path, message: "not a valid Mustache template: \(error)")
+                throw .theme(path: "\(path):\(error.line):\(error.column)", message: "not a valid Mustache template: \(error.message)")
             }
         }
         var digest = PageDigest()
@@ -270,7 +269,4 @@ struct SiteTheme: Sendable {
         })
     }
 
-    func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
-    }
 }
