@@ -90,19 +90,56 @@ struct SiteBuilder: Sendable {
 
     // MARK: - Files
 
-    /// Every file of the site, in path order. With `previous` (the manifest of the site published
+    /// Every file of the site, each handed to `emit` as soon as it is made, so a site of any size
+    /// is never held in memory whole: pages render in parallel a batch at a time, and each batch
+    /// is emitted before the next renders. With `previous` (the manifest of the site published
     /// before in `folder`), a page whose inputs have the digest recorded there, and whose file is
     /// still the size recorded, is not rendered: its file refers to the previous one. The marker
-    /// file records the manifest of the pages, so the result is the same bytes either way.
-    func files(reusing previous: (manifest: SiteManifest, folder: String)? = nil) -> [SiteFile] {
-        var files: [SiteFile] = []
-        func add(_ path: String, _ text: String) { files.append(SiteFile(path: path, bytes: Array(text.utf8))) }
-        for (name, text) in theme.assets.sorted(by: { $0.key < $1.key }) { add(name, text) }
-        files.append(SiteFile(path: "index.json", bytes: index.render(lines: false)))
-        add("feed.xml", AtomFeed(builder: self).render())
-        add("search-index.js", searchIndex())
-        if let today { add("actions.ics", ActionCalendar.ics(loopReport(today: today), name: siteTitle)) }
-        // Every page is a job; jobs render on every core.
+    /// file, emitted last, records the manifest of the pages, so the result is the same bytes
+    /// either way. Returns how many files were emitted.
+    @discardableResult
+    func produce(reusing previous: (manifest: SiteManifest, folder: String)? = nil,
+                 emit: (SiteFile) throws(PublishError) -> Void) throws(PublishError) -> Int {
+        var count = 0
+        func add(_ file: SiteFile) throws(PublishError) {
+            try emit(file)
+            count += 1
+        }
+        func add(_ path: String, _ text: String) throws(PublishError) { try add(SiteFile(path: path, bytes: Array(text.utf8))) }
+        for (name, text) in theme.assets.sorted(by: { $0.key < $1.key }) { try add(name, text) }
+        try add(SiteFile(path: "index.json", bytes: index.render(lines: false)))
+        try add("feed.xml", AtomFeed(builder: self).render())
+        try add("search-index.js", searchIndex())
+        if let today { try add("actions.ics", ActionCalendar.ics(loopReport(today: today), name: siteTitle)) }
+        let jobs = pageJobs()
+        var manifest = SiteManifest()
+        // Pages render on every core, a batch at a time: memory holds one batch of pages, not the site.
+        let batch = 512
+        var start = 0
+        while start < jobs.count {
+            let rendered = Array(jobs[start..<min(start + batch, jobs.count)]).parallelMap(batch: 4) { job -> (file: SiteFile, page: SiteManifest.Page) in
+                let context = self.context(job)
+                let digest = self.digest(job, context: context)
+                if let previous, let recorded = previous.manifest.pages[job.path], recorded.digest == digest,
+                   Self.fileSize(previous.folder + "/" + job.path) == recorded.size {
+                    return (SiteFile(path: job.path, previous: previous.folder + "/" + job.path, size: recorded.size), recorded)
+                }
+                let bytes = page(job.template, title: job.title, root: job.root, context: context)
+                return (SiteFile(path: job.path, bytes: bytes), SiteManifest.Page(digest: digest, size: bytes.count))
+            }
+            for (file, page) in rendered {
+                try add(file)
+                manifest.pages[file.path] = page
+            }
+            start += batch
+        }
+        try add(Site.markerName, manifest.markerText())
+        return count
+    }
+
+    /// Every page to render: the fixed pages, one per kind, tag, service, status, year (and team),
+    /// one per entry.
+    func pageJobs() -> [PageJob] {
         var jobs: [PageJob] = [
             PageJob(path: "index.html", template: "home", title: siteTitle, root: "", content: .home),
             PageJob(path: "all.html", template: "list", title: "All entries", root: "", content: .all),
@@ -136,23 +173,7 @@ struct SiteBuilder: Sendable {
             guard let page = pages[entry.path] else { continue }
             jobs.append(PageJob(path: page, template: "entry", title: displayTitle(entry), root: "../", content: .entry(position)))
         }
-        let rendered = jobs.parallelMap { job -> (file: SiteFile, page: SiteManifest.Page) in
-            let context = self.context(job)
-            let digest = self.digest(job, context: context)
-            if let previous, let recorded = previous.manifest.pages[job.path], recorded.digest == digest,
-               Self.fileSize(previous.folder + "/" + job.path) == recorded.size {
-                return (SiteFile(path: job.path, previous: previous.folder + "/" + job.path, size: recorded.size), recorded)
-            }
-            let bytes = page(job.template, title: job.title, root: job.root, context: context)
-            return (SiteFile(path: job.path, bytes: bytes), SiteManifest.Page(digest: digest, size: bytes.count))
-        }
-        var manifest = SiteManifest()
-        for (file, page) in rendered {
-            files.append(file)
-            manifest.pages[file.path] = page
-        }
-        add(Site.markerName, manifest.markerText())
-        return files.sorted { $0.path < $1.path }
+        return jobs
     }
 
     /// The digest of everything a page is made from: the theme, the page's template, title and
