@@ -3,11 +3,6 @@ import Git
 /// The site's learning loop (`loop.html`) and calendar (`actions.ics`): per service, incidents
 /// over time with repeats marked and the follow-up rate; repeats; reviews due.
 extension SiteBuilder {
-    /// The corpus's action items and reviews as `lore actions` reports them on `today`.
-    func loopReport(today: String) -> ActionItemReport {
-        ActionItemReport(corpus: index.corpus, query: .all, today: today, grouping: .entry, changed: lastChanged)
-    }
-
     /// The day of the last commit that changed an entry's file, which counts as its review.
     func lastChanged(_ path: GitPath) -> String? {
         index.history.history(of: path)?.updated.map { String($0.timestamp.prefix(10)) }
@@ -16,9 +11,8 @@ extension SiteBuilder {
     func loopContext() -> [String: TemplateValue] {
         let corpus = index.corpus
         let configuration = corpus.configuration
-        let summaries = corpus.entries.map { EntrySummary($0, configuration: configuration) }
         let incidents = zip(corpus.entries, summaries).filter { Recurrence.isIncident($1, configuration: configuration) }
-        let matches = Recurrence.matches(summaries, configuration: configuration)
+        let matches = recurrence
         let repeating = Set(matches.map(\.entry.path))
         let byPath = Dictionary(corpus.entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         func link(_ path: GitPath) -> (text: String, url: String?) {
@@ -74,8 +68,8 @@ extension SiteBuilder {
             return .object(item)
         }
         var reviews: [TemplateValue] = []
-        if let today {
-            for review in loopReport(today: today).reviews ?? [] where review.state == .overdue {
+        if let actionReport {
+            for review in actionReport.reviews ?? [] where review.state == .overdue {
                 var item: [String: TemplateValue] = ["text": .string(review.title.map { "\(review.entry) · \($0)" } ?? review.entry),
                                                      "due": .string(review.due)]
                 item["owner"] = review.owner.map(TemplateValue.string)

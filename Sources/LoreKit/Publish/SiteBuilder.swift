@@ -26,6 +26,14 @@ struct SiteBuilder: Sendable {
     let dateRank: [GitPath: Int]
     /// The corpus's entries ranked by likeness, for each entry page's "Similar entries".
     let similarity: SimilarityIndex
+    /// Every entry's summary (in corpus order), made once for the loop and trends pages.
+    let summaries: [EntrySummary]
+    /// The corpus's repeated incidents (`Recurrence.matches`), worked out once for the loop and
+    /// trends pages.
+    let recurrence: [Recurrence.Match]
+    /// The action items and reviews as `lore actions` reports them on `today`, made once for the
+    /// calendar and the loop page; `nil` without a date.
+    let actionReport: ActionItemReport?
     var siteTitle: String { options.title ?? "Organizational memory" }
 
     init(index: MemoryIndex, theme: SiteTheme, forge: Forge?, options: PublishOptions, today: String?, bodies: [String]) {
@@ -70,6 +78,14 @@ struct SiteBuilder: Sendable {
         let organization = index.organization
         teamPages = allocate("teams", entries.flatMap { Self.team($0, organization) })
         similarity = SimilarityIndex(entries: entries)
+        let configuration = index.corpus.configuration
+        summaries = entries.parallelMap { EntrySummary($0, configuration: configuration) }
+        recurrence = Recurrence.matches(summaries, configuration: configuration)
+        let history = index.history
+        actionReport = today.map { today in
+            ActionItemReport(corpus: index.corpus, query: .all, today: today, grouping: .entry,
+                             changed: { path in history.history(of: path)?.updated.map { String($0.timestamp.prefix(10)) } })
+        }
     }
 
     /// The repository an entry of the organization's view comes from (`[]` outside `--org`).
@@ -110,7 +126,7 @@ struct SiteBuilder: Sendable {
         try add(SiteFile(path: "index.json", bytes: index.render(lines: false)))
         try add("feed.xml", AtomFeed(builder: self).render())
         try add("search-index.js", searchIndex())
-        if let today { try add("actions.ics", ActionCalendar.ics(loopReport(today: today), name: siteTitle)) }
+        if let actionReport { try add("actions.ics", ActionCalendar.ics(actionReport, name: siteTitle)) }
         let jobs = pageJobs()
         var manifest = SiteManifest()
         // Pages render on every core, a batch at a time: memory holds one batch of pages, not the site.
@@ -225,7 +241,7 @@ struct SiteBuilder: Sendable {
         case .stats:
             // What `lore stats` prints, judged on the snapshot's date (nothing is due without one).
             context = StatsCharts.context(MemoryStats(corpus: index.corpus, query: .all, period: .quarter,
-                                                      today: today ?? "0000-00-00", history: index.history))
+                                                      today: today ?? "0000-00-00", history: index.history, recurrence: recurrence))
         case .search: context = [:]
         case .list(let heading, let members):
             let listed = byDate(members.map { entries[$0] })
