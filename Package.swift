@@ -23,7 +23,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         // The official MCP SDK, used by LoreMCP only (`lore mcp`); LoreKit does not depend on it.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
@@ -48,7 +47,6 @@ let package = Package(
         .target(name: "LoreKit", dependencies: [
             "LoreCore", "Git", "Markdown",
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // `lore lsp`: the Language Server Protocol over standard input and output (JSON-RPC framing
         // written here, Foundation's JSON), its features over LoreKit's.

@@ -243,5 +243,10 @@ private func files(_ repo: TemporaryRepository, under folder: String) -> [String
         #expect(try read(repo, "lessons/ours.md") == "---\nid: LL-0001\ntitle: Ours\ndate: 2025-03-14\nstatus: active\nteam: \"core # infra\"\n---\n\n## Context\n\nSay where.\n\n## Lesson\n\nSay what.\n\n## Evidence\n\nSay why.\n\n## How to apply\n\nSay how.\n")
         let check = try lore(["check", "lessons/ours.md"], in: repo.path)
         #expect(check.stdout.hasSuffix("4 errors, 0 warnings in 1 entry\n"), "\(check.stdout)")
+        // A template that is not valid Mustache is named with the place of its fault; nothing is written.
+        try repo.write(".lore/templates/lesson.md", "---\nid: {{id}}\ntitle: {{title}}\n---\n\n## Context\n\n  {{#team}}never closed\n")
+        let broken = try lore(["new", "lesson", "Broken", "--date", "2025-03-14"], in: repo.path)
+        #expect(broken == ProcessResult(stdout: "", stderr: "error: .lore/templates/lesson.md:8:3: invalid Mustache in the body: the section 'team' is not closed\n", status: 2))
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/lessons/broken.md"))
     }
 }

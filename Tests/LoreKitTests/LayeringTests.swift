@@ -10,7 +10,7 @@ import Testing
     /// passing test suite.
     static let layers: [String: (module: String, layer: Int)] = [
         "Support": ("LoreCore", 0), "Model": ("LoreCore", 0), "Resources": ("LoreCore", 0),
-        "Storage": ("LoreCore", 1), "Parsing": ("LoreCore", 1),
+        "Storage": ("LoreCore", 1), "Parsing": ("LoreCore", 1), "Template": ("LoreCore", 1),
         "Config": ("LoreCore", 2), "History": ("LoreCore", 2),
         "Corpus": ("LoreCore", 3), "Query": ("LoreCore", 3),
         "Links": ("LoreCore", 4),

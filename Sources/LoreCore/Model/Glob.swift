@@ -19,11 +19,25 @@ package struct Glob: Sendable {
     /// literal folders: equal globs, or one's leading folders inside the other's (`src/db/**` and
     /// `src/db/pool.swift`). Sorted, each once. What `lore similar` and recurrence call shared paths.
     package static func overlapping(_ left: [String], _ right: [String]) -> [String] {
+        overlapping(Prefixed(left), Prefixed(right))
+    }
+
+    /// Globs with their literal prefixes worked out once, for comparing with many others
+    /// (`lore similar`'s candidates, recurrence's earlier postmortems).
+    package struct Prefixed: Sendable {
+        let globs: [(text: String, prefix: [UInt8])]
+
+        package init(_ globs: [String]) { self.globs = globs.map { ($0, Glob($0).literalPrefix) } }
+
+        package var isEmpty: Bool { globs.isEmpty }
+    }
+
+    /// `overlapping` of globs whose prefixes are worked out already.
+    package static func overlapping(_ left: Prefixed, _ right: Prefixed) -> [String] {
         guard !left.isEmpty, !right.isEmpty else { return [] }
-        let others = right.map { ($0, Glob($0).literalPrefix) }
+        let others = right.globs
         var shared = Set<String>()
-        for glob in left {
-            let a = Glob(glob).literalPrefix
+        for (glob, a) in left.globs {
             if others.contains(where: { other, b in
                 if a.isEmpty || b.isEmpty { return glob == other }
                 return Glob.isInside(a, b) || Glob.isInside(b, a)

@@ -148,6 +148,40 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
     }
 
     /// Appends a character of text, replacing the characters no markup may hold.
+    /// Appends `text` escaped as `Escaping.html` does it, byte by byte into `out`: the same bytes
+    /// as `Escaping.html(text)`, without building a string (the site's templates write pages this way).
+    public static func appendHTML(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0, index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                var replacement: StaticString?
+                var skip = 1
+                switch byte {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case UInt8(ascii: "'"): replacement = "&#39;"
+                case 0x7F: replacement = "\u{FFFD}"
+                case 0x00..<0x20 where byte != 0x09 && byte != 0x0A && byte != 0x0D: replacement = "\u{FFFD}"
+                case 0xEF where index + 2 < count && bytes[index + 1] == 0xBF && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
+                    replacement = "\u{FFFD}"
+                    skip = 3
+                default: break
+                }
+                guard let replacement else { index += 1; continue }
+                if start < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+                out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                index += skip
+                start = index
+            }
+            if start < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<count])) }
+        }
+    }
+
     private static func appendText(_ scalar: Unicode.Scalar, to out: inout String) {
         if isForbidden(scalar) {
             out.unicodeScalars.append("\u{FFFD}")

@@ -60,8 +60,12 @@ public struct MemoryStats: Sendable, Hashable, Codable {
     public let timeToPublish: Durations?
     public let actionItems: ActionItemFigures
 
-    /// The figures for the entries `query` selects.
-    public init(corpus: Corpus, query: EntryQuery, period: Period, today: String, history: EntryHistoryProvider? = nil) {
+    /// The figures for the entries `query` selects. `recurrence`, when given, is
+    /// `Recurrence.matches` over every entry of `corpus` already worked out (a publish needs it
+    /// for its loop page too): the repeats between dated selected entries are taken from it, the
+    /// same ones a search of those entries alone finds, since each pair is judged on its own.
+    public init(corpus: Corpus, query: EntryQuery, period: Period, today: String, history: EntryHistoryProvider? = nil,
+                recurrence: [Recurrence.Match]? = nil) {
         let entries = query.select(corpus.entries, in: corpus.configuration)
         self.period = period
         self.today = today
@@ -99,12 +103,18 @@ public struct MemoryStats: Sendable, Hashable, Codable {
             breakdown("tag") { $0.tags },
         ]
         // Repeats: each later postmortem once per service it shares with an earlier open one.
-        let summaries = dated.map { EntrySummary($0.entry, configuration: corpus.configuration) }
         let periodOf = Dictionary(dated.map { ($0.entry.path, $0.period) }, uniquingKeysWith: { first, _ in first })
+        let matches: [Recurrence.Match]
+        if let recurrence {
+            matches = recurrence.filter { periodOf[$0.entry.path] != nil && periodOf[$0.earlier.path] != nil }
+        } else {
+            matches = Recurrence.matches(dated.map { EntrySummary($0.entry, configuration: corpus.configuration) },
+                                         configuration: corpus.configuration)
+        }
         var repeated: [String: [String: Int]] = [:]
         var repeatTotals: [String: Int] = [:]
         var counted = Set<String>()
-        for match in Recurrence.matches(summaries, configuration: corpus.configuration) {
+        for match in matches {
             guard let name = periodOf[match.entry.path] else { continue }
             for shared in match.shared where shared.hasPrefix("service ") {
                 let service = String(shared.dropFirst(8))

@@ -20,11 +20,13 @@ public enum Recurrence {
 
     /// What two postmortems share: services (compared without case) and overlapping `affects`.
     public static func shared(_ a: EntrySummary, _ b: EntrySummary) -> [String] {
-        shared(a.loop.services, a.affects.map(\.text), Set(b.loop.services.map { $0.lowercased() }), b.affects.map(\.text))
+        shared(a.loop.services, Glob.Prefixed(a.affects.map(\.text)), Set(b.loop.services.map { $0.lowercased() }),
+               Glob.Prefixed(b.affects.map(\.text)))
     }
 
     /// What `services`/`affects` share with another postmortem's (its services lower-cased).
-    private static func shared(_ services: [String], _ affects: [String], _ otherServices: Set<String>, _ otherAffects: [String]) -> [String] {
+    private static func shared(_ services: [String], _ affects: Glob.Prefixed, _ otherServices: Set<String>,
+                               _ otherAffects: Glob.Prefixed) -> [String] {
         var found = services.filter { otherServices.contains($0.lowercased()) }.map { "service \($0)" }
         if !affects.isEmpty, !otherAffects.isEmpty {
             found += Glob.overlapping(affects, otherAffects).map { "affects \($0)" }
@@ -41,7 +43,7 @@ public enum Recurrence {
         guard !open.isEmpty else { return [] }
         // What each open postmortem offers, worked out once (not once per pair).
         let openServices = open.map { Set($0.loop.services.map { $0.lowercased() }) }
-        let openAffects = open.map { $0.affects.map(\.text) }
+        let openAffects = open.map { Glob.Prefixed($0.affects.map(\.text)) }
         let openDates = open.map { $0.loop.date ?? "" }
         // Candidates by service and by `affects`' first folder, so a large corpus is not compared
         // pair by pair.
@@ -55,7 +57,7 @@ public enum Recurrence {
             for key in Set(keys(entry)) { candidates.formUnion(byKey[key] ?? []) }
             guard !candidates.isEmpty else { continue }
             let date = entry.loop.date ?? ""
-            let affects = entry.affects.map(\.text)
+            let affects = Glob.Prefixed(entry.affects.map(\.text))
             for index in candidates.sorted() {
                 // `open[index]` happened before `entry` (see `isBefore`), cheaply first.
                 guard openDates[index] < date || (openDates[index] == date && open[index].path < entry.path) else { continue }

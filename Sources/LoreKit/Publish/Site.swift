@@ -1,7 +1,6 @@
 import Foundation
 import Git
 import Markdown
-import Mustache
 
 /// What `lore publish` is asked for, besides the snapshot.
 public struct PublishOptions: Sendable {
@@ -84,11 +83,14 @@ public struct SiteFile: Sendable, Hashable {
     }
 }
 
-/// A complete static site for one snapshot, in memory: pages, `index.json`, `feed.xml`, the
+/// A static site for one snapshot, ready to be written: pages, `index.json`, `feed.xml`, the
 /// search index, the theme's CSS and script. The same snapshot and options give the same bytes.
+/// Nothing is rendered until `SitePublisher.write` writes it, a file at a time.
 public struct Site: Sendable {
-    /// Every file, in path order.
-    public let files: [SiteFile]
+    /// What makes the files.
+    let builder: SiteBuilder
+    /// The site published before into the same folder, whose unchanged pages are taken as they are.
+    let reused: (manifest: SiteManifest, folder: String)?
     /// The index the site was made from (also written as `index.json`).
     public let index: MemoryIndex
     /// Theme files taken from `.lore/theme/` of the snapshot, by name.
@@ -110,7 +112,8 @@ public struct Site: Sendable {
     ///
     /// With `previous`, the folder of a site published before (normally `--out` itself), a page
     /// whose inputs are what that site's manifest records is not rendered again but taken from it
-    /// (see `SiteFile.previous`); the files are the same bytes a build without it gives.
+    /// (see `SiteFile.previous`); the files are the same bytes a build without it gives. The
+    /// files are made by `SitePublisher.write`, as they are written.
     public static func build(_ memory: MemoryRepository, source: SnapshotSource, options: PublishOptions = PublishOptions(),
                              previous: String? = nil, progress: ((Int) -> Void)? = nil) throws(PublishError) -> Site {
         let snapshot: Snapshot, index: MemoryIndex
@@ -149,7 +152,7 @@ public struct Site: Sendable {
         }
         let builder = SiteBuilder(index: index, theme: theme, forge: forge, options: options, today: today, bodies: bodies)
         let reused = previous.flatMap { folder in SiteManifest.read(site: folder).map { (manifest: $0, folder: folder) } }
-        var site = Site(files: builder.files(reusing: reused), index: index, themeOverrides: theme.overrides, ignoredThemeFiles: theme.ignored)
+        var site = Site(builder: builder, reused: reused, index: index, themeOverrides: theme.overrides, ignoredThemeFiles: theme.ignored)
         site.draftsLeftOut = draftsLeftOut
         return site
     }
@@ -190,7 +193,7 @@ public struct Site: Sendable {
 
 /// The theme's templates: the built-in files with those of `.lore/theme/` in their place.
 struct SiteTheme: Sendable {
-    let library: MustacheLibrary
+    let library: TemplateLibrary
     /// A digest of every theme file's name and text: a page made with another theme is rendered again.
     let digest: String
     /// The templates that show the date (`asOf`), themselves, through the layout or a partial.
@@ -228,15 +231,15 @@ struct SiteTheme: Sendable {
             texts[name] = text
             overrides.append(name)
         }
-        var library = MustacheLibrary()
+        var library = TemplateLibrary()
         var assets: [String: String] = [:]
         for (name, text) in texts.sorted(by: { $0.key < $1.key }) {
             guard name.hasSuffix(".mustache") else { assets[name] = text; continue }
-            do {
+            do throws(TemplateError) {
                 try library.register(text, named: String(name.dropLast(".mustache".count)))
             } catch {
                 let path = overrides.contains(name) ? "\(Site.themeFolder)/\(name)" : "Templates/theme/\(name)"
-                throw .theme(path: path, message: "not a valid Mustache template: \(error)")
+                throw .theme(path: "\(path):\(error.line):\(error.column)", message: "not a valid Mustache template: \(error.message)")
             }
         }
         var digest = PageDigest()
@@ -270,7 +273,4 @@ struct SiteTheme: Sendable {
         })
     }
 
-    func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
-    }
 }

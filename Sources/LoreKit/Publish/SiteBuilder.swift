@@ -26,6 +26,14 @@ struct SiteBuilder: Sendable {
     let dateRank: [GitPath: Int]
     /// The corpus's entries ranked by likeness, for each entry page's "Similar entries".
     let similarity: SimilarityIndex
+    /// Every entry's summary (in corpus order), made once for the loop and trends pages.
+    let summaries: [EntrySummary]
+    /// The corpus's repeated incidents (`Recurrence.matches`), worked out once for the loop and
+    /// trends pages.
+    let recurrence: [Recurrence.Match]
+    /// The action items and reviews as `lore actions` reports them on `today`, made once for the
+    /// calendar and the loop page; `nil` without a date.
+    let actionReport: ActionItemReport?
     var siteTitle: String { options.title ?? "Organizational memory" }
 
     init(index: MemoryIndex, theme: SiteTheme, forge: Forge?, options: PublishOptions, today: String?, bodies: [String]) {
@@ -70,6 +78,14 @@ struct SiteBuilder: Sendable {
         let organization = index.organization
         teamPages = allocate("teams", entries.flatMap { Self.team($0, organization) })
         similarity = SimilarityIndex(entries: entries)
+        let configuration = index.corpus.configuration
+        summaries = entries.parallelMap { EntrySummary($0, configuration: configuration) }
+        recurrence = Recurrence.matches(summaries, configuration: configuration)
+        let history = index.history
+        actionReport = today.map { today in
+            ActionItemReport(corpus: index.corpus, query: .all, today: today, grouping: .entry,
+                             changed: { path in history.history(of: path)?.updated.map { String($0.timestamp.prefix(10)) } })
+        }
     }
 
     /// The repository an entry of the organization's view comes from (`[]` outside `--org`).
@@ -90,19 +106,56 @@ struct SiteBuilder: Sendable {
 
     // MARK: - Files
 
-    /// Every file of the site, in path order. With `previous` (the manifest of the site published
+    /// Every file of the site, each handed to `emit` as soon as it is made, so a site of any size
+    /// is never held in memory whole: pages render in parallel a batch at a time, and each batch
+    /// is emitted before the next renders. With `previous` (the manifest of the site published
     /// before in `folder`), a page whose inputs have the digest recorded there, and whose file is
     /// still the size recorded, is not rendered: its file refers to the previous one. The marker
-    /// file records the manifest of the pages, so the result is the same bytes either way.
-    func files(reusing previous: (manifest: SiteManifest, folder: String)? = nil) -> [SiteFile] {
-        var files: [SiteFile] = []
-        func add(_ path: String, _ text: String) { files.append(SiteFile(path: path, bytes: Array(text.utf8))) }
-        for (name, text) in theme.assets.sorted(by: { $0.key < $1.key }) { add(name, text) }
-        files.append(SiteFile(path: "index.json", bytes: index.render(lines: false)))
-        add("feed.xml", AtomFeed(builder: self).render())
-        add("search-index.js", searchIndex())
-        if let today { add("actions.ics", ActionCalendar.ics(loopReport(today: today), name: siteTitle)) }
-        // Every page is a job; jobs render on every core.
+    /// file, emitted last, records the manifest of the pages, so the result is the same bytes
+    /// either way. Returns how many files were emitted.
+    @discardableResult
+    func produce(reusing previous: (manifest: SiteManifest, folder: String)? = nil,
+                 emit: (SiteFile) throws(PublishError) -> Void) throws(PublishError) -> Int {
+        var count = 0
+        func add(_ file: SiteFile) throws(PublishError) {
+            try emit(file)
+            count += 1
+        }
+        func add(_ path: String, _ text: String) throws(PublishError) { try add(SiteFile(path: path, bytes: Array(text.utf8))) }
+        for (name, text) in theme.assets.sorted(by: { $0.key < $1.key }) { try add(name, text) }
+        try add(SiteFile(path: "index.json", bytes: index.render(lines: false)))
+        try add("feed.xml", AtomFeed(builder: self).render())
+        try add("search-index.js", searchIndex())
+        if let actionReport { try add("actions.ics", ActionCalendar.ics(actionReport, name: siteTitle)) }
+        let jobs = pageJobs()
+        var manifest = SiteManifest()
+        // Pages render on every core, a batch at a time: memory holds one batch of pages, not the site.
+        let batch = 512
+        var start = 0
+        while start < jobs.count {
+            let rendered = Array(jobs[start..<min(start + batch, jobs.count)]).parallelMap(batch: 4) { job -> (file: SiteFile, page: SiteManifest.Page) in
+                let context = self.context(job)
+                let digest = self.digest(job, context: context)
+                if let previous, let recorded = previous.manifest.pages[job.path], recorded.digest == digest,
+                   Self.fileSize(previous.folder + "/" + job.path) == recorded.size {
+                    return (SiteFile(path: job.path, previous: previous.folder + "/" + job.path, size: recorded.size), recorded)
+                }
+                let bytes = page(job.template, title: job.title, root: job.root, context: context)
+                return (SiteFile(path: job.path, bytes: bytes), SiteManifest.Page(digest: digest, size: bytes.count))
+            }
+            for (file, page) in rendered {
+                try add(file)
+                manifest.pages[file.path] = page
+            }
+            start += batch
+        }
+        try add(Site.markerName, manifest.markerText())
+        return count
+    }
+
+    /// Every page to render: the fixed pages, one per kind, tag, service, status, year (and team),
+    /// one per entry.
+    func pageJobs() -> [PageJob] {
         var jobs: [PageJob] = [
             PageJob(path: "index.html", template: "home", title: siteTitle, root: "", content: .home),
             PageJob(path: "all.html", template: "list", title: "All entries", root: "", content: .all),
@@ -136,35 +189,19 @@ struct SiteBuilder: Sendable {
             guard let page = pages[entry.path] else { continue }
             jobs.append(PageJob(path: page, template: "entry", title: displayTitle(entry), root: "../", content: .entry(position)))
         }
-        let rendered = jobs.parallelMap { job -> (file: SiteFile, page: SiteManifest.Page) in
-            let context = self.context(job)
-            let digest = self.digest(job, context: context)
-            if let previous, let recorded = previous.manifest.pages[job.path], recorded.digest == digest,
-               Self.fileSize(previous.folder + "/" + job.path) == recorded.size {
-                return (SiteFile(path: job.path, previous: previous.folder + "/" + job.path, size: recorded.size), recorded)
-            }
-            let bytes = Array(page(job.template, title: job.title, root: job.root, context: context).utf8)
-            return (SiteFile(path: job.path, bytes: bytes), SiteManifest.Page(digest: digest, size: bytes.count))
-        }
-        var manifest = SiteManifest()
-        for (file, page) in rendered {
-            files.append(file)
-            manifest.pages[file.path] = page
-        }
-        add(Site.markerName, manifest.markerText())
-        return files.sorted { $0.path < $1.path }
+        return jobs
     }
 
     /// The digest of everything a page is made from: the theme, the page's template, title and
     /// root, the values every page shows (site title, date, snapshot, forge) and its context.
-    func digest(_ job: PageJob, context: [String: Any]) -> String {
+    func digest(_ job: PageJob, context: [String: TemplateValue]) -> String {
         var digest = PageDigest()
         // The date counts only for a page whose templates show it (`asOf`): a new day (a commit on
         // another day moves "today") rewrites those pages, not every entry's.
         let dated = theme.showsDate.contains(job.template)
         for text in [theme.digest, job.template, job.title, job.root, siteTitle, dated ? today ?? "" : "", dated && today != nil ? "+" : "-",
                      job.template == "home" ? snapshotDescription : "", forge?.base ?? ""] { digest.add(text) }
-        digest.add(any: context)
+        digest.add(object: context)
         return digest.hex
     }
 
@@ -189,17 +226,14 @@ struct SiteBuilder: Sendable {
         let content: Content
     }
 
-    func render(_ job: PageJob) -> String {
-        page(job.template, title: job.title, root: job.root, context: context(job))
-    }
 
     /// The template's context of a page (without the values `page` adds).
-    func context(_ job: PageJob) -> [String: Any] {
+    func context(_ job: PageJob) -> [String: TemplateValue] {
         let entries = index.corpus.entries
-        let context: [String: Any]
+        let context: [String: TemplateValue]
         switch job.content {
         case .home: context = homeContext()
-        case .all: context = view(["heading": "All entries", "count": entries.count, "entries": summaries(byDate(entries), root: "")])
+        case .all: context = view(["heading": "All entries", "count": .number(entries.count), "entries": .list(summaries(byDate(entries), root: ""))])
         case .browse: context = browseContext()
         case .timeline: context = timelineContext()
         case .actions: context = actionsContext()
@@ -207,30 +241,35 @@ struct SiteBuilder: Sendable {
         case .stats:
             // What `lore stats` prints, judged on the snapshot's date (nothing is due without one).
             context = StatsCharts.context(MemoryStats(corpus: index.corpus, query: .all, period: .quarter,
-                                                      today: today ?? "0000-00-00", history: index.history))
+                                                      today: today ?? "0000-00-00", history: index.history, recurrence: recurrence))
         case .search: context = [:]
         case .list(let heading, let members):
             let listed = byDate(members.map { entries[$0] })
-            context = view(["heading": heading, "count": listed.count, "parentURL": "../browse.html", "parentName": "Browse",
-                            "entries": summaries(listed, root: "../", withSummary: false)])
+            context = view(["heading": .string(heading), "count": .number(listed.count), "parentURL": "../browse.html", "parentName": "Browse",
+                            "entries": .list(summaries(listed, root: "../", withSummary: false))])
         case .entry(let position): context = entryContext(entries[position], body: bodies[position])
         }
         return context
     }
 
     /// A page: the template's text inside `layout`.
-    func page(_ template: String, title: String, root: String, context: [String: Any]) -> String {
+    func page(_ template: String, title: String, root: String, context: [String: TemplateValue]) -> [UInt8] {
         var context = context
-        context["root"] = root
-        context["siteTitle"] = siteTitle
-        context["asOf"] = today
-        let content = theme.render(template, context)
-        var layout: [String: Any] = ["pageTitle": title, "siteTitle": siteTitle, "root": root, "content": content]
+        context["root"] = .string(root)
+        context["siteTitle"] = .string(siteTitle)
+        context["asOf"] = today.map(TemplateValue.string)
+        var content: [UInt8] = []
+        theme.library.render(template, .object(context), into: &content)
+        var layout: [String: TemplateValue] = ["pageTitle": .string(title), "siteTitle": .string(siteTitle), "root": .string(root),
+                                               "content": .string(String(decoding: content, as: UTF8.self))]
         // The snapshot (its commit) is named on the home page only: a page that named it would
         // change with every commit, and a publish after one commit rewrites only what changed.
-        if template == "home" { layout["snapshot"] = snapshotDescription }
-        if let forge { layout["sourceURL"] = forge.base }
-        return theme.render("layout", layout)
+        if template == "home" { layout["snapshot"] = .string(snapshotDescription) }
+        if let forge { layout["sourceURL"] = .string(forge.base) }
+        var out: [UInt8] = []
+        out.reserveCapacity(content.count + 4096)
+        theme.library.render("layout", .object(layout), into: &out)
+        return out
     }
 
     var snapshotDescription: String {
@@ -243,10 +282,10 @@ struct SiteBuilder: Sendable {
     }
 
     /// Adds `hasKey` (true when non-empty) for every list value, for themes to wrap lists.
-    func view(_ values: [String: Any]) -> [String: Any] {
+    func view(_ values: [String: TemplateValue]) -> [String: TemplateValue] {
         var out = values
         for (key, value) in values {
-            if let list = value as? [Any] { out["has" + key.prefix(1).uppercased() + key.dropFirst()] = !list.isEmpty }
+            if case .list(let list) = value { out["has" + key.prefix(1).uppercased() + key.dropFirst()] = .bool(!list.isEmpty) }
         }
         return out
     }
@@ -262,13 +301,14 @@ struct SiteBuilder: Sendable {
 
     func displayTitle(_ entry: Entry) -> String { entry.title ?? entry.id ?? entry.path.description }
 
-    func summary(_ entry: Entry, root: String, withSummary: Bool = true) -> [String: Any] {
-        var out: [String: Any] = ["url": root + pages[entry.path]!, "title": displayTitle(entry), "kind": entry.kind]
-        if withSummary { out["summary"] = plainSummary(entry) }
-        out["id"] = entry.id
-        out["status"] = entry.status
-        out["date"] = entry.date
-        out["severity"] = entry.frontMatter.text("severity")
+    func summary(_ entry: Entry, root: String, withSummary: Bool = true) -> [String: TemplateValue] {
+        var out: [String: TemplateValue] = ["url": .string(root + (pages[entry.path] ?? "")), "title": .string(displayTitle(entry)),
+                                            "kind": .string(entry.kind)]
+        if withSummary { out["summary"] = .string(plainSummary(entry)) }
+        out["id"] = entry.id.map(TemplateValue.string)
+        out["status"] = entry.status.map(TemplateValue.string)
+        out["date"] = entry.date.map(TemplateValue.string)
+        out["severity"] = entry.frontMatter.text("severity").map(TemplateValue.string)
         return out
     }
 
@@ -277,17 +317,17 @@ struct SiteBuilder: Sendable {
         (try? renderPlainText(entry.summary)) ?? entry.summary
     }
 
-    func summaries(_ entries: [Entry], root: String, withSummary: Bool = true) -> [[String: Any]] {
-        entries.map { summary($0, root: root, withSummary: withSummary) }
+    func summaries(_ entries: [Entry], root: String, withSummary: Bool = true) -> [TemplateValue] {
+        entries.map { .object(summary($0, root: root, withSummary: withSummary)) }
     }
 
-    func counts(_ values: [String], pages: [String: String]?) -> [[String: Any]] {
+    func counts(_ values: [String], pages: [String: String]?) -> [TemplateValue] {
         var counts: [String: Int] = [:]
         for value in values { counts[value, default: 0] += 1 }
         return counts.sorted { $0.key < $1.key }.map { key, count in
-            var item: [String: Any] = ["name": key, "count": count]
-            item["url"] = pages?[key]
-            return item
+            var item: [String: TemplateValue] = ["name": .string(key), "count": .number(count)]
+            item["url"] = pages?[key].map(TemplateValue.string)
+            return .object(item)
         }
     }
 
@@ -307,13 +347,14 @@ struct SiteBuilder: Sendable {
         index.corpus.entries.flatMap { entry in ActionItems.items(of: entry).map { Item(entry: entry, item: $0) } }
     }
 
-    func itemView(_ item: Item, root: String) -> [String: Any] {
-        var out: [String: Any] = ["title": item.item.title, "status": item.item.status, "overdue": item.isOverdue(today: today),
-                                  "entryURL": root + pages[item.entry.path]!, "entryTitle": displayTitle(item.entry)]
-        out["owner"] = item.item.owner
-        out["due"] = item.item.due
-        out["link"] = item.item.link.flatMap(SiteEscaping.safeURL)
-        return out
+    func itemView(_ item: Item, root: String) -> TemplateValue {
+        var out: [String: TemplateValue] = ["title": .string(item.item.title), "status": .string(item.item.status),
+                                            "overdue": .bool(item.isOverdue(today: today)),
+                                            "entryURL": .string(root + (pages[item.entry.path] ?? "")), "entryTitle": .string(displayTitle(item.entry))]
+        out["owner"] = item.item.owner.map(TemplateValue.string)
+        out["due"] = item.item.due.map(TemplateValue.string)
+        out["link"] = item.item.link.flatMap(SiteEscaping.safeURL).map(TemplateValue.string)
+        return .object(out)
     }
 
     func byDue(_ items: [Item]) -> [Item] {
@@ -326,7 +367,7 @@ struct SiteBuilder: Sendable {
 
     // MARK: - Pages
 
-    func homeContext() -> [String: Any] {
+    func homeContext() -> [String: TemplateValue] {
         let entries = index.corpus.entries
         let items = actionItems
         let overdue = byDue(items.filter { $0.isOverdue(today: today) })
@@ -335,56 +376,56 @@ struct SiteBuilder: Sendable {
             return (entry, commit)
         }.sorted { a, b in a.1.time != b.1.time ? a.1.time > b.1.time : a.0.path < b.0.path }
         return view([
-            "entryCount": entries.count,
-            "kinds": counts(entries.map(\.kind), pages: kindPages),
-            "severities": counts(entries.compactMap { $0.frontMatter.text("severity") }, pages: nil),
-            "statuses": counts(entries.compactMap(\.status), pages: statusPages),
-            "openItems": items.filter(\.isOpen).count,
-            "overdueCount": overdue.count,
-            "overdue": overdue.prefix(20).map { itemView($0, root: "") },
-            "recent": ["entries": summaries(Array(byDate(entries).prefix(10)), root: "")],
-            "updated": updated.prefix(10).map { entry, commit -> [String: Any] in
+            "entryCount": .number(entries.count),
+            "kinds": .list(counts(entries.map(\.kind), pages: kindPages)),
+            "severities": .list(counts(entries.compactMap { $0.frontMatter.text("severity") }, pages: nil)),
+            "statuses": .list(counts(entries.compactMap(\.status), pages: statusPages)),
+            "openItems": .number(items.filter(\.isOpen).count),
+            "overdueCount": .number(overdue.count),
+            "overdue": .list(overdue.prefix(20).map { itemView($0, root: "") }),
+            "recent": ["entries": .list(summaries(Array(byDate(entries).prefix(10)), root: ""))],
+            "updated": .list(updated.prefix(10).map { entry, commit -> TemplateValue in
                 var out = summary(entry, root: "")
-                out["updated"] = String(commit.timestamp.prefix(10))
-                out["updatedBy"] = commit.author.name
-                return out
-            },
+                out["updated"] = .string(String(commit.timestamp.prefix(10)))
+                out["updatedBy"] = .string(commit.author.name)
+                return .object(out)
+            }),
         ])
     }
 
-    func browseContext() -> [String: Any] {
+    func browseContext() -> [String: TemplateValue] {
         let entries = index.corpus.entries
         let groups: [(String, [String], [String: String])] = [
             ("Kinds", entries.map(\.kind), kindPages), ("Tags", entries.flatMap(\.tags), tagPages),
             ("Services", entries.flatMap { $0.frontMatter.list("services") }, servicePages),
             ("Statuses", entries.compactMap(\.status), statusPages), ("Years", entries.compactMap(Self.year), yearPages),
         ] + (teamPages.isEmpty ? [] : [("Teams", entries.flatMap { Self.team($0, index.organization) }, teamPages)])
-        return ["groups": groups.map { name, values, pages in
-            ["name": name, "anchor": name.lowercased(), "items": counts(values, pages: pages)] as [String: Any]
-        }]
+        return ["groups": .list(groups.map { name, values, pages in
+            ["name": .string(name), "anchor": .string(name.lowercased()), "items": .list(counts(values, pages: pages))]
+        })]
     }
 
-    func timelineContext() -> [String: Any] {
+    func timelineContext() -> [String: TemplateValue] {
         var months: [String: [Entry]] = [:]
         for entry in index.corpus.entries { if let month = Self.month(entry) { months[month, default: []].append(entry) } }
-        return ["months": months.sorted { $0.key > $1.key }.map { month, entries in
-            ["month": month, "entries": summaries(byDate(entries), root: "", withSummary: false)] as [String: Any]
-        }]
+        return ["months": .list(months.sorted { $0.key > $1.key }.map { month, entries in
+            ["month": .string(month), "entries": .list(summaries(byDate(entries), root: "", withSummary: false))]
+        })]
     }
 
-    func actionsContext() -> [String: Any] {
+    func actionsContext() -> [String: TemplateValue] {
         let open = byDue(actionItems.filter(\.isOpen))
-        func grouped(_ key: (Item) -> [String]) -> [[String: Any]] {
+        func grouped(_ key: (Item) -> [String]) -> TemplateValue {
             var groups: [String: [Item]] = [:]
             for item in open { for name in key(item) { groups[name, default: []].append(item) } }
-            return groups.sorted { $0.key < $1.key }.map { name, items in
-                ["name": name, "items": items.map { itemView($0, root: "") }] as [String: Any]
-            }
+            return .list(groups.sorted { $0.key < $1.key }.map { name, items in
+                ["name": .string(name), "items": .list(items.map { itemView($0, root: "") })]
+            })
         }
         let overdue = open.filter { $0.isOverdue(today: today) }
         return view([
-            "openCount": open.count, "overdueCount": overdue.count,
-            "overdue": overdue.map { itemView($0, root: "") },
+            "openCount": .number(open.count), "overdueCount": .number(overdue.count),
+            "overdue": .list(overdue.map { itemView($0, root: "") }),
             "owners": grouped { [$0.item.owner ?? "(no owner)"] },
             "services": grouped { item in
                 let services = Array(Set(item.entry.frontMatter.list("services"))).sorted()
@@ -396,127 +437,132 @@ struct SiteBuilder: Sendable {
     static let panelFields: Set<String> = ["id", "title", "date", "status", "severity", "services", "tags", "authors",
                                            "action_items", "affects", "commits"]
 
-    func entryContext(_ entry: Entry, body: String) -> [String: Any] {
+    func entryContext(_ entry: Entry, body: String) -> [String: TemplateValue] {
         let root = "../"
         let graph = index.graph
         let tip = index.history.tip
-        var context: [String: Any] = ["title": displayTitle(entry), "kind": entry.kind, "kindURL": root + kindPages[entry.kind]!,
-                                      "path": entry.path.description]
-        context["id"] = entry.id
-        context["status"] = entry.status
-        context["statusURL"] = entry.status.flatMap { statusPages[$0] }.map { root + $0 }
-        context["date"] = entry.date
-        context["severity"] = entry.frontMatter.text("severity")
-        context["services"] = Array(Set(entry.frontMatter.list("services"))).sorted().map { ["name": $0, "url": root + servicePages[$0]!] }
-        context["tags"] = Array(Set(entry.tags)).sorted().map { ["name": $0, "url": root + tagPages[$0]!] }
-        context["authors"] = entry.authors
+        func text(_ value: String?) -> TemplateValue? { value.map(TemplateValue.string) }
+        var context: [String: TemplateValue] = ["title": .string(displayTitle(entry)), "kind": .string(entry.kind),
+                                                "kindURL": .string(root + (kindPages[entry.kind] ?? "")), "path": .string(entry.path.description)]
+        context["id"] = text(entry.id)
+        context["status"] = text(entry.status)
+        context["statusURL"] = text(entry.status.flatMap { statusPages[$0] }.map { root + $0 })
+        context["date"] = text(entry.date)
+        context["severity"] = text(entry.frontMatter.text("severity"))
+        context["services"] = .list(Array(Set(entry.frontMatter.list("services"))).sorted().map {
+            ["name": .string($0), "url": .string(root + (servicePages[$0] ?? ""))]
+        })
+        context["tags"] = .list(Array(Set(entry.tags)).sorted().map { ["name": .string($0), "url": .string(root + (tagPages[$0] ?? ""))] })
+        context["authors"] = .list(entry.authors.map(TemplateValue.string))
         let relationFields = Set(graph.outgoing(entry.path).compactMap { $0.kind == .relation ? $0.field : nil })
-        context["fields"] = entry.frontMatter.fields.compactMap { pair -> [String: Any]? in
+        context["fields"] = .list(entry.frontMatter.fields.compactMap { pair -> TemplateValue? in
             let name = pair.key.text
             guard !Self.panelFields.contains(name), !relationFields.contains(name) else { return nil }
-            return ["name": name, "value": Self.display(pair.value)]
-        }
+            return ["name": .string(name), "value": .string(Self.display(pair.value))]
+        })
         if let history = index.history.history(of: entry.path) {
-            func commit(_ summary: CommitSummary?) -> [String: Any]? {
+            func commit(_ summary: CommitSummary?) -> TemplateValue? {
                 guard let summary else { return nil }
-                var out: [String: Any] = ["time": summary.timestamp, "date": String(summary.timestamp.prefix(10)),
-                                          "author": summary.author.name, "short": String(summary.id.prefix(12))]
-                out["url"] = forge?.commitURL(summary.id)
-                return out
+                var out: [String: TemplateValue] = ["time": .string(summary.timestamp), "date": .string(String(summary.timestamp.prefix(10))),
+                                                    "author": .string(summary.author.name), "short": .string(String(summary.id.prefix(12)))]
+                out["url"] = text(forge?.commitURL(summary.id))
+                return .object(out)
             }
-            var view: [String: Any] = ["people": history.authors.map(\.name), "commits": history.commitCount,
-                                       "previousPaths": history.previousPaths.map(\.description), "partial": history.partial]
+            var view: [String: TemplateValue] = ["people": .list(history.authors.map { .string($0.name) }), "commits": .number(history.commitCount),
+                                                 "previousPaths": .list(history.previousPaths.map { .string($0.description) }),
+                                                 "partial": .bool(history.partial)]
             view["created"] = commit(history.created)
             view["updated"] = commit(history.updated)
-            context["history"] = self.view(view)
+            context["history"] = .object(self.view(view))
         }
         // The file as the last commit that changed it left it (the same bytes as at the tip), so the
         // page does not change with commits that leave the entry alone.
         if let forge, let commit = index.history.history(of: entry.path)?.updated?.id ?? tip {
-            context["sourceURL"] = forge.fileURL(entry.path.description, commit: commit)
+            context["sourceURL"] = text(forge.fileURL(entry.path.description, commit: commit))
         }
-        if let forge { context["editURL"] = forge.editURL(entry.path.description) }
-        context["actionItems"] = ActionItems.items(of: entry).map { itemView(Item(entry: entry, item: $0), root: root) }
+        if let forge { context["editURL"] = text(forge.editURL(entry.path.description)) }
+        context["actionItems"] = .list(ActionItems.items(of: entry).map { itemView(Item(entry: entry, item: $0), root: root) })
         // The template's own `## Action items` section is the prose; the table is the tracked list,
         // so the page never shows two headings saying the same.
         let bodyHasActionItems = entry.headings.contains { $0.text.trimmingCharacters(in: .whitespaces).lowercased() == "action items" }
-        context["actionItemsHeading"] = bodyHasActionItems ? "Tracked action items" : "Action items"
-        var outgoing: [[String: Any]] = [], affects: [[String: Any]] = []
+        context["actionItemsHeading"] = .string(bodyHasActionItems ? "Tracked action items" : "Action items")
+        var outgoing: [TemplateValue] = [], affects: [TemplateValue] = []
         for link in graph.outgoing(entry.path) {
             if link.kind == .affects {
-                var item: [String: Any] = ["glob": link.written, "resolved": link.isResolved]
-                if let forge, let tip, link.isResolved { item["url"] = forge.folderURL(Self.globFolder(link.written), commit: tip) }
-                affects.append(item)
+                var item: [String: TemplateValue] = ["glob": .string(link.written), "resolved": .bool(link.isResolved)]
+                if let forge, let tip, link.isResolved { item["url"] = text(forge.folderURL(Self.globFolder(link.written), commit: tip)) }
+                affects.append(.object(item))
                 continue
             }
-            var item: [String: Any] = ["label": link.field ?? link.kind.rawValue, "resolved": link.isResolved]
+            var item: [String: TemplateValue] = ["label": .string(link.field ?? link.kind.rawValue), "resolved": .bool(link.isResolved)]
             switch link.target {
             case .entry(let path):
                 let target = graph.entry(at: path)
-                item["text"] = [target?.id, target.map(displayTitle)].compactMap { $0 }.joined(separator: " · ")
-                item["url"] = pages[path].map { root + $0 }
+                item["text"] = .string([target?.id, target.map(displayTitle)].compactMap { $0 }.joined(separator: " · "))
+                item["url"] = text(pages[path].map { root + $0 })
             case .file(let path):
-                item["text"] = path.description
-                if let forge, let tip { item["url"] = forge.fileURL(path.description, commit: tip) }
+                item["text"] = .string(path.description)
+                if let forge, let tip { item["url"] = text(forge.fileURL(path.description, commit: tip)) }
             case .commit(let id):
-                item["text"] = "commit \(id.prefix(12))"
-                item["url"] = forge?.commitURL(id)
+                item["text"] = .string("commit \(id.prefix(12))")
+                item["url"] = text(forge?.commitURL(id))
             case .code, .unresolved:
-                item["text"] = link.written
+                item["text"] = .string(link.written)
             }
-            outgoing.append(item)
+            outgoing.append(.object(item))
         }
-        context["outgoing"] = outgoing
-        context["affects"] = affects
-        context["similar"] = similarity.similar(to: entry, limit: 3).map { hit -> [String: Any] in
-            var item: [String: Any] = ["text": [hit.id, hit.title].compactMap { $0 }.joined(separator: " · "),
-                                       "reasons": hit.reasons.joined(separator: "; ")]
-            item["url"] = pages[GitPath(hit.path)].map { root + $0 }
-            return item
-        }
+        context["outgoing"] = .list(outgoing)
+        context["affects"] = .list(affects)
+        context["similar"] = .list(similarity.similar(to: entry, limit: 3).map { hit -> TemplateValue in
+            var item: [String: TemplateValue] = ["text": .string([hit.id, hit.title].compactMap { $0 }.joined(separator: " · ")),
+                                                 "reasons": .string(hit.reasons.joined(separator: "; "))]
+            item["url"] = text(pages[GitPath(hit.path)].map { root + $0 })
+            return .object(item)
+        })
         if let today, let due = ReviewDates.due(EntrySummary.LoopFacts(entry), kind: index.corpus.configuration.kind(named: entry.kind),
                                                 changed: lastChanged(entry.path)),
            due < today {
-            context["reviewDue"] = due
+            context["reviewDue"] = .string(due)
         }
         // One backlink per entry (or commit) that links here, labelled with every way it does
         // (`related, wiki`), in the order first met.
-        var incoming: [[String: Any]] = []
+        var incoming: [[String: TemplateValue]] = []
+        var labelsOf: [[String]] = []
         var bySource: [String: Int] = [:]
         for link in graph.incoming(entry.path) {
             let label = link.field ?? link.kind.rawValue
             let key = link.source.map { "e:" + $0.description } ?? link.commit.map { "c:" + $0 } ?? "w:" + link.written
             if let index = bySource[key] {
-                var labels = incoming[index]["labels"] as? [String] ?? []
-                if !labels.contains(label) { labels.append(label) }
-                incoming[index]["labels"] = labels
-                incoming[index]["label"] = labels.joined(separator: ", ")
+                if !labelsOf[index].contains(label) { labelsOf[index].append(label) }
+                incoming[index]["labels"] = .list(labelsOf[index].map(TemplateValue.string))
+                incoming[index]["label"] = .string(labelsOf[index].joined(separator: ", "))
                 continue
             }
-            var item: [String: Any] = ["label": label, "labels": [label]]
+            var item: [String: TemplateValue] = ["label": .string(label), "labels": [.string(label)]]
             if let source = link.source, let from = graph.entry(at: source) {
-                item["text"] = [from.id, displayTitle(from)].compactMap { $0 }.joined(separator: " · ")
-                item["url"] = pages[source].map { root + $0 }
+                item["text"] = .string([from.id, displayTitle(from)].compactMap { $0 }.joined(separator: " · "))
+                item["url"] = text(pages[source].map { root + $0 })
             } else if let commit = link.commit {
-                item["text"] = "commit \(commit.prefix(12))"
-                item["url"] = forge?.commitURL(commit)
+                item["text"] = .string("commit \(commit.prefix(12))")
+                item["url"] = text(forge?.commitURL(commit))
             } else {
-                item["text"] = link.written
+                item["text"] = .string(link.written)
             }
             bySource[key] = incoming.count
             incoming.append(item)
+            labelsOf.append([label])
         }
-        context["incoming"] = incoming
+        context["incoming"] = .list(incoming.map(TemplateValue.object))
         do {
             let anchored = Self.anchoringHeadings(linkEntries(in: try renderHTML(Self.droppingTitle(body)), entry: entry, root: root))
-            context["body"] = anchored.html
+            context["body"] = .string(anchored.html)
             // A table of contents when the entry is long enough to need one.
             if anchored.contents.filter({ $0.level == 2 }).count >= Self.contentsThreshold {
-                context["contents"] = anchored.contents.map { ["id": $0.id, "html": $0.html, "sub": $0.level == 3] as [String: Any] }
+                context["contents"] = .list(anchored.contents.map { ["id": .string($0.id), "html": .string($0.html), "sub": .bool($0.level == 3)] })
             }
         } catch {
-            context["complex"] = error.description
-            context["body"] = "<pre>" + Escaping.html(body) + "</pre>"
+            context["complex"] = .string(error.description)
+            context["body"] = .string("<pre>" + Escaping.html(body) + "</pre>")
         }
         return view(context)
     }

@@ -64,32 +64,29 @@ struct PageDigest {
         ByteWriter.string(text, into: &bytes)
     }
 
-    mutating func add(any value: Any) {
+    /// Adds a template value: the same bytes for the same value, each tagged with its type.
+    mutating func add(value: TemplateValue) {
         switch value {
-        case let text as String: add(text)
-        case let text as Substring: add(String(text))
-        case let flag as Bool: bytes.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
-        case let number as Int:
+        case .string(let text): add(text)
+        case .bool(let flag): bytes.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
+        case .number(let number):
             bytes.append(UInt8(ascii: "i"))
             add(String(number))
-        case let number as Double:
-            bytes.append(UInt8(ascii: "d"))
-            add(String(number.bitPattern))
-        case let object as [String: Any]:
-            bytes.append(UInt8(ascii: "{"))
-            ByteWriter.varint(object.count, into: &bytes)
-            for (key, item) in object.sorted(by: { $0.key < $1.key }) {
-                add(key)
-                add(any: item)
-            }
-        case let list as [Any]:
+        case .object(let object): add(object: object)
+        case .list(let list):
             bytes.append(UInt8(ascii: "["))
             ByteWriter.varint(list.count, into: &bytes)
-            for item in list { add(any: item) }
-        default:
-            // A value of another type (none is put in a context today): its type and description.
-            bytes.append(UInt8(ascii: "?"))
-            add(String(describing: type(of: value)) + ":" + String(describing: value))
+            for item in list { add(value: item) }
+        }
+    }
+
+    /// Adds an object, keys in sorted order.
+    mutating func add(object: [String: TemplateValue]) {
+        bytes.append(UInt8(ascii: "{"))
+        ByteWriter.varint(object.count, into: &bytes)
+        for (key, item) in object.sorted(by: { $0.key < $1.key }) {
+            add(key)
+            add(value: item)
         }
     }
 

@@ -71,7 +71,10 @@ public enum SitePublisher {
     }
 
     /// Writes `site` to the absolute folder `out` (checked by `checkOutput`), replacing what is there.
-    public static func write(_ site: Site, to out: String) throws(PublishError) {
+    /// Each page is written as soon as it is rendered (into the temporary folder), so memory holds
+    /// a batch of pages, not the site. Returns how many files the site has.
+    @discardableResult
+    public static func write(_ site: Site, to out: String) throws(PublishError) -> Int {
         let parent = (out as NSString).deletingLastPathComponent
         let name = (out as NSString).lastPathComponent
         do {
@@ -82,8 +85,9 @@ public enum SitePublisher {
         removeLeftovers(in: parent, name: name)
         let temporary = "\(parent)/.\(name).lore-publish-\(getpid())"
         try? FileManager.default.removeItem(atPath: temporary)
+        let count: Int
         do {
-            try writeFiles(site, into: temporary)
+            count = try writeFiles(site, into: temporary)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
@@ -107,6 +111,7 @@ public enum SitePublisher {
             try? FileManager.default.removeItem(atPath: temporary)
             throw .write(path: out, message: message)
         }
+        return count
     }
 
     /// Test hook: `LORE_TEST_CRASH_AFTER_FILES=N` ends the process (exit status 97) after writing
@@ -116,45 +121,56 @@ public enum SitePublisher {
         return Int(String(cString: value))
     }
 
-    private static func writeFiles(_ site: Site, into folder: String) throws(PublishError) {
+    private static func writeFiles(_ site: Site, into folder: String) throws(PublishError) -> Int {
         guard mkdir(folder, 0o755) == 0 else { throw .write(path: folder, message: String(cString: strerror(errno))) }
         var made: Set<String> = [folder]
+        // The marker first, so a publish that dies half-way leaves a folder the next one knows as
+        // Lore's and removes; the pages' manifest replaces it once every page is written.
+        try write(SiteFile(path: Site.markerName, bytes: Array(Site.markerText.utf8)), into: folder, made: &made)
         let crashAfter = crashAfterFiles
-        for (count, file) in site.files.enumerated() {
-            if let crashAfter, count >= crashAfter { _exit(97) }
-            let path = folder + "/" + file.path
-            let directory = (path as NSString).deletingLastPathComponent
-            if !made.contains(directory) {
-                guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
-                    throw .write(path: directory, message: String(cString: strerror(errno)))
-                }
-                made.insert(directory)
-            }
-            var bytes = file.bytes
-            if let previous = file.previous {
-                // The previous site's file, unchanged: a hard link (the previous folder is removed
-                // once the new one is in place), or a copy where links are not possible.
-                if link(previous, path) == 0 { continue }
-                guard let data = FileManager.default.contents(atPath: previous), data.count == file.size else {
-                    throw .write(path: path, message: "the previous site's \(file.path) changed while publishing")
-                }
-                bytes = Array(data)
-            }
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw .write(path: path, message: String(cString: strerror(errno))) }
-            var written = 0
-            while written < bytes.count {
-                let count = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    let message = String(cString: strerror(errno))
-                    close(fd)
-                    throw .write(path: path, message: message)
-                }
-                written += count
-            }
-            guard close(fd) == 0 else { throw .write(path: path, message: String(cString: strerror(errno))) }
+        var written = 0
+        return try site.builder.produce(reusing: site.reused) { (file: SiteFile) throws(PublishError) in
+            if let crashAfter, written >= crashAfter { _exit(97) }
+            try write(file, into: folder, made: &made)
+            written += 1
         }
+    }
+
+    /// Writes one file of a site into `folder` (its folders made as needed, `made` remembering them).
+    private static func write(_ file: SiteFile, into folder: String, made: inout Set<String>) throws(PublishError) {
+        let path = folder + "/" + file.path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !made.contains(directory) {
+            guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
+                throw .write(path: directory, message: String(cString: strerror(errno)))
+            }
+            made.insert(directory)
+        }
+        var bytes = file.bytes
+        if let previous = file.previous {
+            // The previous site's file, unchanged: a hard link (the previous folder is removed
+            // once the new one is in place), or a copy where links are not possible.
+            if link(previous, path) == 0 { return }
+            guard let data = FileManager.default.contents(atPath: previous), data.count == file.size else {
+                throw .write(path: path, message: "the previous site's \(file.path) changed while publishing")
+            }
+            bytes = Array(data)
+        }
+        if file.path == Site.markerName { unlink(path) }   // the early marker, replaced by the full one
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .write(path: path, message: String(cString: strerror(errno))) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let message = String(cString: strerror(errno))
+                close(fd)
+                throw .write(path: path, message: message)
+            }
+            written += count
+        }
+        guard close(fd) == 0 else { throw .write(path: path, message: String(cString: strerror(errno))) }
     }
 
     /// Folders a crashed publish left beside `out` (they hold the marker, so they are Lore's).

@@ -9,62 +9,62 @@ package enum StatsCharts {
     static let otherColour = "#a0aec0"
 
     /// The template context of `stats.html`.
-    static func context(_ stats: MemoryStats) -> [String: Any] {
-        var breakdowns: [[String: Any]] = []
+    static func context(_ stats: MemoryStats) -> [String: TemplateValue] {
+        var breakdowns: [TemplateValue] = []
         // Every period from the first to the last of any chart, empty ones too, the same on every
         // chart: a gap is part of the trend.
         let periods = everyPeriod(between: Set(stats.breakdowns.flatMap(\.periods.keys)).sorted())
         for breakdown in stats.breakdowns where !breakdown.values.isEmpty {
             let shown = Array(breakdown.values.prefix(palette.count))
             let hasOther = breakdown.values.count > shown.count
-            var rows: [[String: Any]] = []
+            var rows: [TemplateValue] = []
             for period in periods {
                 let counts = breakdown.periods[period] ?? [:]
                 var cells = shown.map { String(counts[$0] ?? 0) }
                 if hasOther { cells.append(String(counts.filter { !shown.contains($0.key) }.values.reduce(0, +))) }
-                rows.append(["period": period, "cells": cells.map { ["value": $0] }])
+                rows.append(["period": .string(period), "cells": .list(cells.map { ["value": .string($0)] })])
             }
             let series = shown.enumerated().map { (name: $0.element, colour: palette[$0.offset]) } + (hasOther ? [(name: "other", colour: otherColour)] : [])
             breakdowns.append([
-                "dimension": breakdown.dimension,
-                "svg": stackedBars(title: "Entries per \(stats.period.rawValue) by \(breakdown.dimension)", periods: periods,
+                "dimension": .string(breakdown.dimension),
+                "svg": .string(stackedBars(title: "Entries per \(stats.period.rawValue) by \(breakdown.dimension)", periods: periods,
                                    series: series.map(\.name), colours: series.map(\.colour),
                                    value: { period, name in
                                        let counts = breakdown.periods[period] ?? [:]
                                        return name == "other" && hasOther ? counts.filter { !shown.contains($0.key) }.values.reduce(0, +) : counts[name] ?? 0
-                                   }),
-                "legend": series.map { ["name": $0.name, "colour": $0.colour] },
-                "headers": (series.map(\.name)).map { ["name": $0] },
-                "rows": rows,
+                                   })),
+                "legend": .list(series.map { ["name": .string($0.name), "colour": .string($0.colour)] }),
+                "headers": .list(series.map(\.name).map { ["name": .string($0)] }),
+                "rows": .list(rows),
             ])
         }
         func hours(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }
         var resolve: [(label: String, value: Double)] = []
-        var resolveRows: [[String: Any]] = []
+        var resolveRows: [TemplateValue] = []
         for (label, durations) in [("all", stats.timeToResolve)] + stats.timeToResolveBySeverity.sorted(by: { $0.key < $1.key }) {
-            resolveRows.append(["label": label, "count": durations.count, "median": hours(durations.medianHours),
-                                "mean": hours(durations.meanHours), "max": hours(durations.maxHours)])
+            resolveRows.append(["label": .string(label), "count": .number(durations.count), "median": .string(hours(durations.medianHours)),
+                                "mean": .string(hours(durations.meanHours)), "max": .string(hours(durations.maxHours))])
             if let median = durations.medianHours { resolve.append((label, median)) }
         }
-        var context: [String: Any] = [
-            "period": stats.period.rawValue, "entries": stats.entries,
-            "breakdowns": breakdowns, "hasBreakdowns": !breakdowns.isEmpty,
-            "resolveRows": resolveRows,
-            "resolveSVG": horizontalBars(title: "Median hours to resolve, by severity", bars: resolve, unit: "h"),
+        var context: [String: TemplateValue] = [
+            "period": .string(stats.period.rawValue), "entries": .number(stats.entries),
+            "breakdowns": .list(breakdowns), "hasBreakdowns": .bool(!breakdowns.isEmpty),
+            "resolveRows": .list(resolveRows),
+            "resolveSVG": .string(horizontalBars(title: "Median hours to resolve, by severity", bars: resolve, unit: "h")),
         ]
         if let publish = stats.timeToPublish, publish.count > 0 {
-            context["publish"] = ["count": publish.count, "median": hours(publish.medianHours), "mean": hours(publish.meanHours),
-                                  "max": hours(publish.maxHours)]
+            context["publish"] = ["count": .number(publish.count), "median": .string(hours(publish.medianHours)),
+                                  "mean": .string(hours(publish.meanHours)), "max": .string(hours(publish.maxHours))]
         }
         let items = stats.actionItems
         context["actions"] = [
-            "total": items.total, "open": items.open, "overdue": items.overdue, "done": items.done, "wontDo": items.wontDo,
-            "due": items.due, "dueDone": items.dueDone,
-            "share": items.onTimeShare.map { String(format: "%.0f%%", $0 * 100) } ?? "–",
-            "svg": horizontalBars(title: "Action items by state",
+            "total": .number(items.total), "open": .number(items.open), "overdue": .number(items.overdue), "done": .number(items.done),
+            "wontDo": .number(items.wontDo), "due": .number(items.due), "dueDone": .number(items.dueDone),
+            "share": .string(items.onTimeShare.map { String(format: "%.0f%%", $0 * 100) } ?? "–"),
+            "svg": .string(horizontalBars(title: "Action items by state",
                                   bars: [("open", Double(items.open)), ("overdue", Double(items.overdue)), ("done", Double(items.done)),
-                                         ("won't do", Double(items.wontDo))], unit: ""),
-        ] as [String: Any]
+                                         ("won't do", Double(items.wontDo))], unit: "")),
+        ]
         return context
     }
 

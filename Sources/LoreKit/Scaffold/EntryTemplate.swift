@@ -1,5 +1,4 @@
 import Git
-import Mustache
 
 /// A field value `lore new` writes into front-matter.
 public enum FieldValue: Sendable, Hashable {
@@ -68,21 +67,20 @@ public struct EntryTemplate: Sendable {
         guard let split = EntryParser.split(text), split.closingLine != nil else {
             throw .usage("\(origin) does not start with front-matter between '---' lines")
         }
-        let frontMatter = try render(split.yaml, values.mapValues(\.yaml), part: "front-matter")
-        let body = try render(split.body, values.mapValues(\.bodyText), part: "body")
+        let frontMatter = try render(split.yaml, values.mapValues(\.yaml), part: "front-matter", firstLine: 2)
+        let body = try render(split.body, values.mapValues(\.bodyText), part: "body", firstLine: (split.closingLine ?? 0) + 1)
         return (frontMatter, body)
     }
 
-    private func render(_ part: String, _ context: [String: String], part name: String) throws(EditError) -> String {
-        do {
-            // TEXT: no HTML escaping; the values are escaped for their place already.
-            let template = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT }}\n" + part)
-            return template.render(context)
-        } catch let error as MustacheTemplate.ParserError {
-            throw .usage("\(origin): \(name) line \(error.context.lineNumber), column \(error.context.columnNumber): "
-                         + "invalid Mustache (\(error.error))")
+    /// Renders one part of the template; an error names the file's line (`firstLine` is the
+    /// part's first line in the file) and column.
+    private func render(_ part: String, _ context: [String: String], part name: String, firstLine: Int) throws(EditError) -> String {
+        do throws(TemplateError) {
+            // No HTML escaping: the values are escaped for their place already.
+            let template = try Template(part)
+            return template.render(.object(context.mapValues(TemplateValue.string)), escaping: false)
         } catch {
-            throw .usage("\(origin): invalid Mustache (\(error))")
+            throw .usage("\(origin):\(error.line + firstLine - 1):\(error.column): invalid Mustache in the \(name): \(error.message)")
         }
     }
 }

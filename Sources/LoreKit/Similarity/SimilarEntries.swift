@@ -70,7 +70,7 @@ public struct SimilarityIndex: Sendable {
     private struct Document: Sendable {
         let path: GitPath
         let kind: String, id: String?, title: String?, date: String?, status: String?
-        let services: Set<String>, tags: Set<String>, affects: [String]
+        let services: Set<String>, tags: Set<String>, affects: Glob.Prefixed
         /// Its terms' numbers, ascending, and how often each occurs.
         let terms: [Int32], counts: [Float]
         /// BM25's length term: k1 × (1 − b + b × length / average length).
@@ -154,7 +154,7 @@ public struct SimilarityIndex: Sendable {
             let tags = Set(entry.tags.map { $0.lowercased() })
             let affects = entry.frontMatter.list("affects")
             documents.append(Document(path: entry.path, kind: entry.kind, id: entry.id, title: entry.title, date: entry.date,
-                                      status: entry.status, services: services, tags: tags, affects: affects,
+                                      status: entry.status, services: services, tags: tags, affects: Glob.Prefixed(affects),
                                       terms: own.map(\.0), counts: own.map(\.1), norm: 0))
             lengths.append(length)
             for service in services { byService[service, default: []].append(number) }
@@ -232,6 +232,7 @@ public struct SimilarityIndex: Sendable {
         // Candidates by their textual score, highest first: a candidate can at most gain the
         // largest boost, so once even that cannot reach the `limit`-th score found, no later one
         // can either, and the shared values (glob overlaps above all) are not worked out for them.
+        let queryAffects = Glob.Prefixed(query.affects)
         let byText = candidates.map { (index: Int($0), textual: best > 0 ? text[Int($0)] / best : 0) }
             .sorted { $0.textual > $1.textual }
         var top: [Double] = []   // the best `limit` scores so far, highest first
@@ -241,7 +242,7 @@ public struct SimilarityIndex: Sendable {
             guard !query.excluding.contains(document.path) else { continue }
             let sharedServices = services.isEmpty ? [] : services.intersection(document.services).sorted()
             let sharedTags = tags.isEmpty ? [] : tags.intersection(document.tags).sorted()
-            let sharedPaths = Glob.overlapping(query.affects, document.affects)
+            let sharedPaths = Glob.overlapping(queryAffects, document.affects)
             guard textual > 0 || !sharedServices.isEmpty || !sharedTags.isEmpty || !sharedPaths.isEmpty else { continue }
             var boost = 1.0, extra = 0.0
             if !sharedServices.isEmpty { boost += 0.3; extra += 0.1 }

@@ -109,6 +109,7 @@ struct Publish: ParsableCommand {
         }
         let site: Site
         let target: String
+        let fileCount: Int
         do {
             target = try SitePublisher.checkOutput(out, protecting: roots, repository: try protectedPaths(memory), force: force)
             // A site published before into --out: pages whose inputs did not change are taken from it.
@@ -116,7 +117,7 @@ struct Publish: ParsableCommand {
             site = try Site.build(memory, source: snapshot.source, options: options, previous: previous,
                                   progress: Progress.reporter("reading history"))
             Progress.finish()
-            try SitePublisher.write(site, to: target)
+            fileCount = try SitePublisher.write(site, to: target)
         } catch {
             Progress.finish()
             switch error {
@@ -131,7 +132,7 @@ struct Publish: ParsableCommand {
             Console.err("note: --repo-url \(repoURL) is not on GitHub, GitLab or Bitbucket; pages do not link to code\n")
         }
         let entries = site.index.corpus.entries.count
-        Console.out("published \(entries) \(entries == 1 ? "entry" : "entries") (\(site.files.count) files) to \(target)\n")
+        Console.out("published \(entries) \(entries == 1 ? "entry" : "entries") (\(fileCount) files) to \(target)\n")
         if site.draftsLeftOut > 0 {
             Console.err("note: \(site.draftsLeftOut) draft\(site.draftsLeftOut == 1 ? "" : "s") left out (--include-drafts publishes them)\n")
         }

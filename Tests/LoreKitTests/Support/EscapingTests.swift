@@ -9,6 +9,15 @@ import Testing
         #expect(Escaping.html(Self.hostile) == "a&lt;b&gt;&amp;&quot;&#39;\u{FFFD}[31m\u{FFFD}\tx\ny\rz\u{FFFD}")
     }
 
+    /// The byte-level HTML escaper the templates use writes exactly what `Escaping.html` does.
+    @Test func appendHTMLIsHTML() {
+        for text in [Self.hostile, "", "plain", "é <\u{0301}> \u{FFFF}\u{FFFE}\u{FFFD} 日本 \u{7F}\u{0}", "&&&"] {
+            var bytes: [UInt8] = Array("x".utf8)
+            Escaping.appendHTML(text, to: &bytes)
+            #expect(bytes == Array(("x" + Escaping.html(text)).utf8), "\(text)")
+        }
+    }
+
     @Test func xml() {
         #expect(Escaping.xml(Self.hostile) == "a&lt;b&gt;&amp;&quot;&apos;\u{FFFD}[31m\u{FFFD}\tx\ny\rz\u{FFFD}")
     }
