@@ -148,6 +148,61 @@ struct SeededRandom {
         }
     }
 
+    /// Repeated incidents in the hook: `recurring-incident` judges only the pairs of postmortems a
+    /// change touches, and says exactly what a cold run (every pair judged, caches off) says:
+    /// a new repeat, an earlier postmortem's items closed or reopened, a service dropped, a
+    /// postmortem moved or deleted, a code file staged beside them, the configuration changed.
+    @Test(arguments: [11, 12] as [UInt64]) func recurringIncidentsInTheHookAreTheColdOnes(seed: UInt64) throws {
+        let repo = try TemporaryRepository()
+        var random = SeededRandom(state: seed)
+        func postmortem(_ number: Int, day: Int, services: [String], open: Bool) -> String {
+            let item = "  - title: Fix \(number)\n    owner: ana\n    due: 2025-04-01\n" + (open ? "" : "    status: done\n")
+            return "---\nid: PM-\(String(format: "%04d", number))\ntitle: Incident \(number)\ndate: 2025-03-\(String(format: "%02d", day))\n"
+                + "status: published\nseverity: SEV2\nservices: [\(services.joined(separator: ", "))]\n"
+                + "affects:\n  - \"src/\(services[0])/**\"\naction_items:\n\(item)---\n\n# Incident \(number)\n\n## Summary\n\nIt broke.\n"
+        }
+        let services = ["payments", "search", "ledger"]
+        var next = 1
+        for _ in 0..<6 {
+            try repo.write("postmortems/p\(next).md", postmortem(next, day: next, services: [services[random.next(3)]], open: random.next(2) == 0))
+            next += 1
+        }
+        try repo.write("src/payments/pool.go", "package payments\n")
+        try repo.commitAll("Start")
+        let hook = ["check", "--staged", "--changed-since", "HEAD", "--today", "2025-06-01"]
+        var repeats = 0
+        for step in 1...10 {
+            let present = (1..<next).filter { FileManager.default.fileExists(atPath: repo.path + "/postmortems/p\($0).md") }
+            switch random.next(6) {
+            case 0:
+                try repo.write("postmortems/p\(next).md", postmortem(next, day: 20, services: [services[random.next(3)]], open: true))
+                next += 1
+            case 1:
+                let number = present[random.next(present.count)]
+                try repo.write("postmortems/p\(number).md", postmortem(number, day: number, services: [services[random.next(3)]], open: random.next(2) == 0))
+            case 2:
+                let number = present[random.next(present.count)]
+                try repo.git(["mv", "postmortems/p\(number).md", "postmortems/moved-\(step)-p\(number).md"])
+            case 3:
+                if present.count > 2 { try repo.git(["rm", "-q", "postmortems/p\(present[random.next(present.count)]).md"]) }
+            case 4:
+                try repo.write("src/payments/pool.go", "package payments // \(step)\n")
+                try repo.write("postmortems/p\(next).md", postmortem(next, day: 21, services: ["payments", "search"], open: false))
+                next += 1
+            default:
+                try repo.write(".lore/config.yml", "kinds:\n  postmortem:\n    severities: [SEV1, SEV2, SEV3\(step % 2 == 0 ? ", SEV4" : "")]\n")
+            }
+            try repo.git(["add", "-A"])
+            let warm = try lore(hook, in: repo.path)
+            let cold = try lore(hook, in: repo.path, environment: ["LORE_NO_CACHE": "1"])
+            #expect(warm.stdout == cold.stdout && warm.stderr == cold.stderr && warm.status == cold.status,
+                    "seed \(seed), step \(step):\nwarm: \(warm.stdout)\(warm.stderr)\ncold: \(cold.stdout)\(cold.stderr)")
+            repeats += cold.stdout.components(separatedBy: "[recurring-incident]").count - 1
+            if random.next(3) == 0 { try repo.commitAll("Step \(step)") }
+        }
+        #expect(repeats > 0, "the sequence made no repeated incident to judge")
+    }
+
     /// The pre-commit hook's check (`lore check --staged --changed-since HEAD`) after each of a
     /// seeded sequence of staged edits, added entries, renames, deletions, working-tree edits and
     /// commits prints exactly what a cold run (caches off) prints; the index's kept state grows by
@@ -201,6 +256,8 @@ struct SeededRandom {
             }
         }
         #expect(appended > 3, "the kept state was written whole every time")
+    }
+
     /// The searches and recalls compared with cold runs: several queries and options, each
     /// snapshot.
     static let searches: [[String]] = [

@@ -36,8 +36,10 @@ public enum Recurrence {
     }
 
     /// Every postmortem sharing a service or path with an earlier one that has open items, in
-    /// path order, each earlier postmortem once.
-    public static func matches(_ entries: [EntrySummary], configuration: Configuration) -> [Match] {
+    /// path order, each earlier postmortem once; with `involving`, only the pairs of which one
+    /// postmortem is at one of those paths (what a change to them can alter).
+    public static func matches(_ entries: [EntrySummary], configuration: Configuration,
+                               involving: Set<GitPath>? = nil) -> [Match] {
         let incidents = entries.filter { isIncident($0, configuration: configuration) }
         let open = incidents.filter { !$0.loop.openItems.isEmpty }
         guard !open.isEmpty else { return [] }
@@ -53,6 +55,7 @@ public enum Recurrence {
         }
         var matches: [Match] = []
         for entry in incidents {
+            let entryInvolved = involving.map { $0.contains(entry.path) } ?? true
             var candidates = Set<Int>()
             for key in Set(keys(entry)) { candidates.formUnion(byKey[key] ?? []) }
             guard !candidates.isEmpty else { continue }
@@ -61,6 +64,7 @@ public enum Recurrence {
             for index in candidates.sorted() {
                 // `open[index]` happened before `entry` (see `isBefore`), cheaply first.
                 guard openDates[index] < date || (openDates[index] == date && open[index].path < entry.path) else { continue }
+                guard entryInvolved || involving?.contains(open[index].path) == true else { continue }
                 let shared = shared(entry.loop.services, affects, openServices[index], openAffects[index])
                 guard !shared.isEmpty else { continue }
                 matches.append(Match(entry: entry, earlier: open[index], shared: shared, position: entry.id?.position ?? .start))

@@ -51,6 +51,11 @@ public struct SnapshotFacts: Sendable {
     /// The day of the last commit that changed each entry file (`YYYY-MM-DD`), read only when some
     /// entry would otherwise be due for review: a change counts as a review (`review-due`).
     public var lastChanged: [GitPath: String] = [:]
+    /// When only findings a change causes are wanted (`--changed-since`), the entry files whose
+    /// summaries the change touched: pairwise rules (`recurring-incident`) then judge only the
+    /// pairs involving one of them, since every other pair is judged alike before and after.
+    /// `nil` judges every pair.
+    public var involving: Set<GitPath>?
 
     /// Facts.
     public init(configuration: Configuration, today: String, files: FileIndex, existingCommits: Set<String>,

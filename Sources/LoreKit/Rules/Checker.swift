@@ -124,8 +124,11 @@ public enum Checker {
                 throw .repository(error)
             }
             let baseSnapshot = try memory.snapshot(.revision(base))
-            let found = try loopDiagnostics(memory, snapshot: snapshot, summaries: now.summaries, today: today, previousStatuses: previous)
-            let known = Set(try loopDiagnostics(memory, snapshot: baseSnapshot, summaries: before.summaries, today: today, previousStatuses: nil).map(\.identity))
+            let involving = involvedPaths(now.summaries, before.summaries, changed: changed)
+            let found = try loopDiagnostics(memory, snapshot: snapshot, summaries: now.summaries, today: today,
+                                            previousStatuses: previous, involving: involving)
+            let known = Set(try loopDiagnostics(memory, snapshot: baseSnapshot, summaries: before.summaries, today: today,
+                                                previousStatuses: nil, involving: involving).map(\.identity))
             report = now.report(since: before, changed: changed, notes: notes(memory))
                 .adding(found.filter { changed.contains($0.path) || !known.contains($0.identity) })
         } else if let base = options.changedSince {
@@ -214,13 +217,33 @@ public enum Checker {
     /// The learning loop's rules (`loopRules`) over a snapshot's summaries: what the kept snapshot
     /// state leaves out, because it depends on the previous commit's statuses and on history.
     private static func loopDiagnostics(_ memory: MemoryRepository, snapshot: Snapshot, summaries: [EntrySummary], today: String,
-                                        previousStatuses: [String: String]?) throws(LoreError) -> [Diagnostic] {
+                                        previousStatuses: [String: String]?, involving: Set<GitPath>? = nil) throws(LoreError) -> [Diagnostic] {
         let configuration = try memory.configuration(in: snapshot)
         var facts = SnapshotFacts(configuration: configuration, today: today, files: FileIndex([GitPath]()), existingCommits: [],
                                   historyIsIncomplete: memory.repository.isShallow)
         facts.previousStatuses = previousStatuses
+        facts.involving = involving
         facts.lastChanged = lastChanged(memory, snapshot: snapshot, configuration: configuration, summaries: summaries, today: today)
         return collectionDiagnostics(summaries, facts: facts, rules: loopRules)
+    }
+
+    /// The entry files a change between two snapshots touches, for the pairwise loop rules: the
+    /// changed paths and every path whose summary differs or exists in one snapshot only; `nil`
+    /// (judge every pair) when something under `.lore/` changed (the configuration decides what
+    /// a postmortem is).
+    private static func involvedPaths(_ now: [EntrySummary], _ before: [EntrySummary], changed: Set<GitPath>) -> Set<GitPath>? {
+        var old: [GitPath: EntrySummary] = [:]
+        for summary in before { old[summary.path] = summary }
+        var involving = changed
+        for summary in now {
+            if let earlier = old.removeValue(forKey: summary.path) {
+                if earlier != summary { involving.insert(summary.path) }
+            } else {
+                involving.insert(summary.path)
+            }
+        }
+        involving.formUnion(old.keys)
+        return changed.contains { $0.description.hasPrefix(".lore/") } ? nil : involving
     }
 
     /// The day of the last commit that changed each entry that would be due for review without it,

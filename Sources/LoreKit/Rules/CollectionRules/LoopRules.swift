@@ -45,7 +45,7 @@ public struct RecurringIncidentRule: CollectionRule {
     public init() {}
 
     public func check(_ entries: [EntrySummary], in snapshot: SnapshotFacts) -> [Finding] {
-        Recurrence.matches(entries, configuration: snapshot.configuration).map { match in
+        Recurrence.matches(entries, configuration: snapshot.configuration, involving: snapshot.involving).map { match in
             let earlier = match.earlier
             let items = earlier.loop.openItems.map { "'\($0)'" }.joined(separator: ", ")
             return Finding(match.entry.path, match.position,
