@@ -60,12 +60,8 @@ public struct MemoryStats: Sendable, Hashable, Codable {
     public let timeToPublish: Durations?
     public let actionItems: ActionItemFigures
 
-    /// The figures for the entries `query` selects. `recurrence`, when given, is
-    /// `Recurrence.matches` over every entry of `corpus` already worked out (a publish needs it
-    /// for its loop page too): the repeats between dated selected entries are taken from it, the
-    /// same ones a search of those entries alone finds, since each pair is judged on its own.
-    public init(corpus: Corpus, query: EntryQuery, period: Period, today: String, history: EntryHistoryProvider? = nil,
-                recurrence: [Recurrence.Match]? = nil) {
+    /// The figures for the entries `query` selects.
+    public init(corpus: Corpus, query: EntryQuery, period: Period, today: String, history: EntryHistoryProvider? = nil) {
         let entries = query.select(corpus.entries, in: corpus.configuration)
         self.period = period
         self.today = today
@@ -104,21 +100,15 @@ public struct MemoryStats: Sendable, Hashable, Codable {
         ]
         // Repeats: each later postmortem once per service it shares with an earlier open one.
         let periodOf = Dictionary(dated.map { ($0.entry.path, $0.period) }, uniquingKeysWith: { first, _ in first })
-        let matches: [Recurrence.Match]
-        if let recurrence {
-            matches = recurrence.filter { periodOf[$0.entry.path] != nil && periodOf[$0.earlier.path] != nil }
-        } else {
-            matches = Recurrence.matches(dated.map { EntrySummary($0.entry, configuration: corpus.configuration) },
-                                         configuration: corpus.configuration)
-        }
+        // Each repeating postmortem's shared services (not its pairs: thousands of postmortems
+        // sharing a service would make millions).
+        let repeating = Recurrence.repeats(dated.map { EntrySummary($0.entry, configuration: corpus.configuration) },
+                                           configuration: corpus.configuration, keep: 0)
         var repeated: [String: [String: Int]] = [:]
         var repeatTotals: [String: Int] = [:]
-        var counted = Set<String>()
-        for match in matches {
-            guard let name = periodOf[match.entry.path] else { continue }
-            for shared in match.shared where shared.hasPrefix("service ") {
-                let service = String(shared.dropFirst(8))
-                guard counted.insert("\(match.entry.path.description)\u{0}\(service)").inserted else { continue }
+        for repeat_ in repeating {
+            guard let name = periodOf[repeat_.entry.path] else { continue }
+            for service in repeat_.services {
                 repeated[name, default: [:]][service, default: 0] += 1
                 repeatTotals[service, default: 0] += 1
             }

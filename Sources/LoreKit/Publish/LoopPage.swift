@@ -12,8 +12,7 @@ extension SiteBuilder {
         let corpus = index.corpus
         let configuration = corpus.configuration
         let incidents = zip(corpus.entries, summaries).filter { Recurrence.isIncident($1, configuration: configuration) }
-        let matches = recurrence
-        let repeating = Set(matches.map(\.entry.path))
+        let repeating = Set(recurrence.map(\.entry.path))
         let byPath = Dictionary(corpus.entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         func link(_ path: GitPath) -> (text: String, url: String?) {
             let entry = byPath[path]
@@ -45,17 +44,9 @@ extension SiteBuilder {
         }
         // One item per repeating postmortem, naming the most recent earlier ones it repeats (a large
         // memory has postmortems repeating hundreds of earlier ones: the page stays readable).
-        var order: [GitPath] = []
-        var earlierOnes: [GitPath: [Recurrence.Match]] = [:]
-        for match in matches {
-            if earlierOnes[match.entry.path] == nil { order.append(match.entry.path) }
-            earlierOnes[match.entry.path, default: []].append(match)
-        }
-        let shown = 3
-        let repeatList = order.map { path -> TemplateValue in
-            let later = link(path)
-            let all = (earlierOnes[path] ?? []).sorted { Recurrence.isBefore($1.earlier, $0.earlier) }
-            let earlier = all.prefix(shown).map { match -> TemplateValue in
+        let repeatList = recurrence.map { repeated -> TemplateValue in
+            let later = link(repeated.entry.path)
+            let earlier = repeated.recent.map { match -> TemplateValue in
                 let target = link(match.earlier.path)
                 var item: [String: TemplateValue] = ["text": .string(target.text), "shared": .string(match.shared.joined(separator: ", ")),
                                                      "open": .string(match.earlier.loop.openItems.joined(separator: "; "))]
@@ -64,7 +55,7 @@ extension SiteBuilder {
             }
             var item: [String: TemplateValue] = ["text": .string(later.text), "earlier": .list(earlier)]
             item["url"] = later.url.map(TemplateValue.string)
-            if all.count > shown { item["more"] = .number(all.count - shown) }
+            if repeated.count > repeated.recent.count { item["more"] = .number(repeated.count - repeated.recent.count) }
             return .object(item)
         }
         var reviews: [TemplateValue] = []

@@ -28,9 +28,9 @@ struct SiteBuilder: Sendable {
     let similarity: SimilarityIndex
     /// Every entry's summary (in corpus order), made once for the loop and trends pages.
     let summaries: [EntrySummary]
-    /// The corpus's repeated incidents (`Recurrence.matches`), worked out once for the loop and
-    /// trends pages.
-    let recurrence: [Recurrence.Match]
+    /// The corpus's repeated incidents (`Recurrence.repeats`: the three most recent earlier ones of
+    /// each), worked out once for the loop page.
+    let recurrence: [Recurrence.Repeat]
     /// The action items and reviews as `lore actions` reports them on `today`, made once for the
     /// calendar and the loop page; `nil` without a date.
     let actionReport: ActionItemReport?
@@ -80,7 +80,7 @@ struct SiteBuilder: Sendable {
         similarity = SimilarityIndex(entries: entries)
         let configuration = index.corpus.configuration
         summaries = entries.parallelMap { EntrySummary($0, configuration: configuration) }
-        recurrence = Recurrence.matches(summaries, configuration: configuration)
+        recurrence = Recurrence.repeats(summaries, configuration: configuration, keep: 3)
         let history = index.history
         actionReport = today.map { today in
             ActionItemReport(corpus: index.corpus, query: .all, today: today, grouping: .entry,
@@ -241,7 +241,7 @@ struct SiteBuilder: Sendable {
         case .stats:
             // What `lore stats` prints, judged on the snapshot's date (nothing is due without one).
             context = StatsCharts.context(MemoryStats(corpus: index.corpus, query: .all, period: .quarter,
-                                                      today: today ?? "0000-00-00", history: index.history, recurrence: recurrence))
+                                                      today: today ?? "0000-00-00", history: index.history))
         case .search: context = [:]
         case .list(let heading, let members):
             let listed = byDate(members.map { entries[$0] })
