@@ -57,8 +57,8 @@ public enum Recurrence {
     public static func matches(_ entries: [EntrySummary], configuration: Configuration,
                                involving: Set<GitPath>? = nil) -> [Match] {
         var matches: [Match] = []
-        forEachMatch(entries, configuration: configuration, involving: involving) { entry, earlier, shared in
-            matches.append(Match(entry: entry, earlier: earlier, shared: shared, position: entry.id?.position ?? .start))
+        forEachMatch(entries, configuration: configuration, involving: involving) { entry, open, index, _, shared in
+            matches.append(Match(entry: entry, earlier: open[index], shared: shared, position: entry.id?.position ?? .start))
         }
         return matches
     }
@@ -69,12 +69,18 @@ public enum Recurrence {
     public static func repeats(_ entries: [EntrySummary], configuration: Configuration, keep: Int = 3) -> [Repeat] {
         var repeats: [Repeat] = []
         var current: EntrySummary?
-        var recent: [Match] = [], count = 0, services: [String] = [], seen = Set<String>()
+        // The kept earlier ones as (place in time, index in `open`, shared), most recent first.
+        var recent: [(rank: Int, index: Int, shared: [String])] = [], count = 0, services: [String] = [], seen = Set<String>()
+        var openOnes: [EntrySummary] = []
         func flush() {
-            if let entry = current, count > 0 { repeats.append(Repeat(entry: entry, recent: recent, count: count, services: services)) }
+            if let entry = current, count > 0 {
+                let matches = recent.map { Match(entry: entry, earlier: openOnes[$0.index], shared: $0.shared, position: entry.id?.position ?? .start) }
+                repeats.append(Repeat(entry: entry, recent: matches, count: count, services: services))
+            }
             recent = []; count = 0; services = []; seen = []
         }
-        forEachMatch(entries, configuration: configuration, involving: nil) { entry, earlier, shared in
+        forEachMatch(entries, configuration: configuration, involving: nil) { entry, open, index, rank, shared in
+            if openOnes.isEmpty { openOnes = open }
             if current?.path != entry.path {
                 flush()
                 current = entry
@@ -84,47 +90,57 @@ public enum Recurrence {
                 let name = String(item.dropFirst(8))
                 if seen.insert(name).inserted { services.append(name) }
             }
-            // Kept most recent first; a candidate older than every kept one is dropped once full.
-            guard recent.count < keep || recent.last.map({ isBefore($0.earlier, earlier) }) == true else { return }
-            let match = Match(entry: entry, earlier: earlier, shared: shared, position: entry.id?.position ?? .start)
-            let at = recent.firstIndex { isBefore($0.earlier, earlier) } ?? recent.count
-            recent.insert(match, at: at)
+            // A candidate older than every kept one is dropped once `keep` are kept.
+            guard recent.count < keep || (recent.last.map { $0.rank < rank } ?? false) else { return }
+            let at = recent.firstIndex { $0.rank < rank } ?? recent.count
+            recent.insert((rank, index, shared), at: at)
             if recent.count > keep { recent.removeLast() }
         }
         flush()
         return repeats
     }
 
-    /// Calls `body` for every pair of `matches`, in its order, without keeping them.
+    /// Calls `body` for every pair of `matches`, in its order, without keeping them: the later
+    /// postmortem, the open ones, the earlier one's index among them and its place in time
+    /// (`isBefore` order), and what they share.
     private static func forEachMatch(_ entries: [EntrySummary], configuration: Configuration, involving: Set<GitPath>?,
-                                     _ body: (_ entry: EntrySummary, _ earlier: EntrySummary, _ shared: [String]) -> Void) {
+                                     _ body: (_ entry: EntrySummary, _ open: [EntrySummary], _ index: Int, _ rank: Int,
+                                              _ shared: [String]) -> Void) {
         let incidents = entries.filter { isIncident($0, configuration: configuration) }
-        let open = incidents.filter { !$0.loop.openItems.isEmpty }
-        guard !open.isEmpty else { return }
+        // Each postmortem's place in time (`isBefore`: date, then path), so that "happened before"
+        // is one comparison of integers (thousands of postmortems of one day compare paths).
+        var rank = [Int](repeating: 0, count: incidents.count)
+        for (place, index) in incidents.indices.sorted(by: { isBefore(incidents[$0], incidents[$1]) }).enumerated() {
+            rank[index] = place
+        }
+        let openIndices = incidents.indices.filter { !incidents[$0].loop.openItems.isEmpty }
+        guard !openIndices.isEmpty else { return }
+        let open = openIndices.map { incidents[$0] }
+        let openRank = openIndices.map { rank[$0] }
         // What each open postmortem offers, worked out once (not once per pair).
         let openServices = open.map { Set($0.loop.services.map { $0.lowercased() }) }
         let openAffects = open.map { Glob.Prefixed($0.affects.map(\.text)) }
-        let openDates = open.map { $0.loop.date ?? "" }
+        let openInvolved = open.map { involving?.contains($0.path) ?? true }
         // Candidates by service and by `affects`' first folder, so a large corpus is not compared
         // pair by pair.
         var byKey: [String: [Int]] = [:]
         for (index, earlier) in open.enumerated() {
             for key in Set(keys(earlier)) { byKey[key, default: []].append(index) }
         }
-        for entry in incidents {
+        for (position, entry) in incidents.enumerated() {
             let entryInvolved = involving.map { $0.contains(entry.path) } ?? true
-            var candidates = Set<Int>()
-            for key in Set(keys(entry)) { candidates.formUnion(byKey[key] ?? []) }
-            guard !candidates.isEmpty else { continue }
-            let date = entry.loop.date ?? ""
+            let entryRank = rank[position]
+            let lists = Set(keys(entry)).compactMap { byKey[$0] }
+            guard !lists.isEmpty else { continue }
+            // One list needs no set (the common case: one service); several are merged once.
+            let candidates = lists.count == 1 ? lists[0] : Array(Set(lists.joined())).sorted()
             let affects = Glob.Prefixed(entry.affects.map(\.text))
-            for index in candidates.sorted() {
-                // `open[index]` happened before `entry` (see `isBefore`), cheaply first.
-                guard openDates[index] < date || (openDates[index] == date && open[index].path < entry.path) else { continue }
-                guard entryInvolved || involving?.contains(open[index].path) == true else { continue }
+            for index in candidates {
+                // `open[index]` happened before `entry`, cheaply first.
+                guard openRank[index] < entryRank, entryInvolved || openInvolved[index] else { continue }
                 let shared = shared(entry.loop.services, affects, openServices[index], openAffects[index])
                 guard !shared.isEmpty else { continue }
-                body(entry, open[index], shared)
+                body(entry, open, index, openRank[index], shared)
             }
         }
     }
