@@ -147,7 +147,6 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
         return out
     }
 
-    /// Appends a character of text, replacing the characters no markup may hold.
     /// Appends `text` escaped as `Escaping.html` does it, byte by byte into `out`: the same bytes
     /// as `Escaping.html(text)`, without building a string (the site's templates write pages this way).
     public static func appendHTML(_ text: String, to out: inout [UInt8]) {
@@ -182,6 +181,7 @@ public enum Escaping: Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Appends a character of text, replacing the characters no markup may hold.
     private static func appendText(_ scalar: Unicode.Scalar, to out: inout String) {
         if isForbidden(scalar) {
             out.unicodeScalars.append("\u{FFFD}")
