@@ -25,7 +25,7 @@ package struct Glob: Sendable {
     /// Globs with their literal prefixes worked out once, for comparing with many others
     /// (`lore similar`'s candidates, recurrence's earlier postmortems).
     package struct Prefixed: Sendable {
-        let globs: [(text: String, prefix: [UInt8])]
+        package let globs: [(text: String, prefix: [UInt8])]
 
         package init(_ globs: [String]) { self.globs = globs.map { ($0, Glob($0).literalPrefix) } }
 

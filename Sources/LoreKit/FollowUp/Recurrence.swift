@@ -56,103 +56,207 @@ public enum Recurrence {
     /// with the pairs.
     public static func matches(_ entries: [EntrySummary], configuration: Configuration,
                                involving: Set<GitPath>? = nil) -> [Match] {
+        let incidents = entries.filter { isIncident($0, configuration: configuration) }
+        let facts = incidents.map(Facts.init)
+        let rank = ranks(incidents)
+        // The open postmortems by what they offer; when only some paths are involved, also the
+        // involved ones alone, so an uninvolved postmortem looks only at those.
+        var shelf = Shelf(count: incidents.count), involvedShelf = Shelf(count: incidents.count)
+        var anyOpen = false
+        for (index, incident) in incidents.enumerated() where !incident.loop.openItems.isEmpty {
+            anyOpen = true
+            shelf.insert(index, facts[index])
+            if involving?.contains(incident.path) ?? false { involvedShelf.insert(index, facts[index]) }
+        }
+        guard anyOpen else { return [] }
         var matches: [Match] = []
-        forEachMatch(entries, configuration: configuration, involving: involving) { entry, open, index, _, shared in
-            matches.append(Match(entry: entry, earlier: open[index], shared: shared, position: entry.id?.position ?? .start))
+        for (index, entry) in incidents.enumerated() {
+            let involved = involving.map { $0.contains(entry.path) } ?? true
+            var candidates = involved ? shelf.candidates(facts[index]) : involvedShelf.candidates(facts[index])
+            guard !candidates.isEmpty else { continue }
+            candidates.sort()
+            for earlier in candidates where rank[earlier] < rank[index] {
+                let shared = shared(entry.loop.services, facts[index].affects, facts[earlier].services, facts[earlier].affects)
+                guard !shared.isEmpty else { continue }
+                matches.append(Match(entry: entry, earlier: incidents[earlier], shared: shared, position: entry.id?.position ?? .start))
+            }
         }
         return matches
     }
 
     /// Every postmortem repeating an earlier one (in the order of `matches`), with the `keep` most
     /// recent earlier ones it repeats, their number and the services shared: what the site's loop
-    /// and trends pages show, in memory proportional to the postmortems, not to their pairs.
+    /// and trends pages show, in time and memory proportional to the postmortems, not to their
+    /// pairs. The postmortems are taken in time order: each is compared with the open ones before
+    /// it. How many share a service is counted from the number of earlier open ones holding each
+    /// set of services (inclusion–exclusion over the postmortem's few services), the most recent
+    /// from the tail of each service's list; only postmortems found through `affects` are visited
+    /// one by one.
     public static func repeats(_ entries: [EntrySummary], configuration: Configuration, keep: Int = 3) -> [Repeat] {
-        var repeats: [Repeat] = []
-        var current: EntrySummary?
-        // The kept earlier ones as (place in time, index in `open`, shared), most recent first.
-        var recent: [(rank: Int, index: Int, shared: [String])] = [], count = 0, services: [String] = [], seen = Set<String>()
-        var openOnes: [EntrySummary] = []
-        func flush() {
-            if let entry = current, count > 0 {
-                let matches = recent.map { Match(entry: entry, earlier: openOnes[$0.index], shared: $0.shared, position: entry.id?.position ?? .start) }
-                repeats.append(Repeat(entry: entry, recent: matches, count: count, services: services))
+        let incidents = entries.filter { isIncident($0, configuration: configuration) }
+        let facts = incidents.map(Facts.init)
+        let rank = ranks(incidents)
+        var order = [Int](repeating: 0, count: incidents.count)
+        for (index, place) in rank.enumerated() { order[place] = index }
+        var shelf = Shelf(count: incidents.count)
+        // Earlier open postmortems holding every service of a set (the set's names sorted and
+        // joined), for those with few services; those with many are `wide` and counted one by one.
+        var holding: [String: Int] = [:]
+        var wide: [Int] = []
+        var found = [Repeat?](repeating: nil, count: incidents.count)
+        var seen = [Int](repeating: -1, count: incidents.count)
+        for (place, index) in order.enumerated() {
+            let entry = incidents[index], own = facts[index]
+            let names = own.sortedServices
+            var count = 0
+            if names.count <= subsetLimit {
+                // |A ∪ B ∪ …| by inclusion–exclusion over the non-empty subsets of the services.
+                for mask in 1..<(1 << names.count) {
+                    let key = subsetKey(names, mask)
+                    guard let holders = holding[key] else { continue }
+                    count += mask.nonzeroBitCount % 2 == 1 ? holders : -holders
+                }
+                for earlier in wide where !facts[earlier].services.isDisjoint(with: own.services) { count += 1 }
+            } else {
+                for name in names {
+                    for earlier in shelf.byService[name] ?? [] where seen[earlier] != place {
+                        seen[earlier] = place
+                        count += 1
+                    }
+                }
             }
-            recent = []; count = 0; services = []; seen = []
+            // The most recent sharing a service are at the ends of the services' lists.
+            var pool: [Int] = []
+            if keep > 0 {
+                for name in names { pool += (shelf.byService[name] ?? []).suffix(keep) }
+            }
+            // Those sharing only paths are counted one by one.
+            for earlier in shelf.candidates(own, services: false) where facts[earlier].services.isDisjoint(with: own.services) {
+                guard !shared(entry.loop.services, own.affects, facts[earlier].services, facts[earlier].affects).isEmpty else { continue }
+                count += 1
+                if keep > 0 { pool.append(earlier) }
+            }
+            if count > 0 {
+                var recent: [Match] = []
+                var kept = Set<Int>()
+                for earlier in pool.sorted(by: { rank[$0] > rank[$1] }) where recent.count < keep && kept.insert(earlier).inserted {
+                    recent.append(Match(entry: entry, earlier: incidents[earlier],
+                                        shared: shared(entry.loop.services, own.affects, facts[earlier].services, facts[earlier].affects),
+                                        position: entry.id?.position ?? .start))
+                }
+                var services: [String] = []
+                for name in entry.loop.services where !services.contains(name) && !(shelf.byService[name.lowercased()]?.isEmpty ?? true) {
+                    services.append(name)
+                }
+                found[index] = Repeat(entry: entry, recent: recent, count: count, services: services)
+            }
+            // Then it becomes an earlier one for those after it.
+            guard !entry.loop.openItems.isEmpty else { continue }
+            shelf.insert(index, own)
+            if names.count <= subsetLimit {
+                for mask in 1..<(1 << names.count) { holding[subsetKey(names, mask), default: 0] += 1 }
+            } else {
+                wide.append(index)
+            }
         }
-        forEachMatch(entries, configuration: configuration, involving: nil) { entry, open, index, rank, shared in
-            if openOnes.isEmpty { openOnes = open }
-            if current?.path != entry.path {
-                flush()
-                current = entry
-            }
-            count += 1
-            for item in shared where item.hasPrefix("service ") {
-                let name = String(item.dropFirst(8))
-                if seen.insert(name).inserted { services.append(name) }
-            }
-            // A candidate older than every kept one is dropped once `keep` are kept.
-            guard recent.count < keep || (recent.last.map { $0.rank < rank } ?? false) else { return }
-            let at = recent.firstIndex { $0.rank < rank } ?? recent.count
-            recent.insert((rank, index, shared), at: at)
-            if recent.count > keep { recent.removeLast() }
-        }
-        flush()
-        return repeats
+        return found.compactMap { $0 }
     }
 
-    /// Calls `body` for every pair of `matches`, in its order, without keeping them: the later
-    /// postmortem, the open ones, the earlier one's index among them and its place in time
-    /// (`isBefore` order), and what they share.
-    private static func forEachMatch(_ entries: [EntrySummary], configuration: Configuration, involving: Set<GitPath>?,
-                                     _ body: (_ entry: EntrySummary, _ open: [EntrySummary], _ index: Int, _ rank: Int,
-                                              _ shared: [String]) -> Void) {
-        let incidents = entries.filter { isIncident($0, configuration: configuration) }
-        // Each postmortem's place in time (`isBefore`: date, then path), so that "happened before"
-        // is one comparison of integers (thousands of postmortems of one day compare paths).
+    /// Postmortems with more services than this are counted one by one (2^n subsets each).
+    private static let subsetLimit = 8
+
+    /// The names of `names` chosen by the bits of `mask`, joined.
+    private static func subsetKey(_ names: [String], _ mask: Int) -> String {
+        var key = ""
+        for (bit, name) in names.enumerated() where mask & (1 << bit) != 0 {
+            key += name
+            key += "\u{1F}"
+        }
+        return key
+    }
+
+    /// Each postmortem's place in time (`isBefore`: date, then path), so that "happened before"
+    /// is one comparison of integers (thousands of postmortems of one day compare paths).
+    private static func ranks(_ incidents: [EntrySummary]) -> [Int] {
         var rank = [Int](repeating: 0, count: incidents.count)
         for (place, index) in incidents.indices.sorted(by: { isBefore(incidents[$0], incidents[$1]) }).enumerated() {
             rank[index] = place
         }
-        let openIndices = incidents.indices.filter { !incidents[$0].loop.openItems.isEmpty }
-        guard !openIndices.isEmpty else { return }
-        let open = openIndices.map { incidents[$0] }
-        let openRank = openIndices.map { rank[$0] }
-        // What each open postmortem offers, worked out once (not once per pair).
-        let openServices = open.map { Set($0.loop.services.map { $0.lowercased() }) }
-        let openAffects = open.map { Glob.Prefixed($0.affects.map(\.text)) }
-        let openInvolved = open.map { involving?.contains($0.path) ?? true }
-        // Candidates by service and by `affects`' first folder, so a large corpus is not compared
-        // pair by pair.
-        var byKey: [String: [Int]] = [:]
-        for (index, earlier) in open.enumerated() {
-            for key in Set(keys(earlier)) { byKey[key, default: []].append(index) }
-        }
-        for (position, entry) in incidents.enumerated() {
-            let entryInvolved = involving.map { $0.contains(entry.path) } ?? true
-            let entryRank = rank[position]
-            let lists = Set(keys(entry)).compactMap { byKey[$0] }
-            guard !lists.isEmpty else { continue }
-            // One list needs no set (the common case: one service); several are merged once.
-            let candidates = lists.count == 1 ? lists[0] : Array(Set(lists.joined())).sorted()
-            let affects = Glob.Prefixed(entry.affects.map(\.text))
-            for index in candidates {
-                // `open[index]` happened before `entry`, cheaply first.
-                guard openRank[index] < entryRank, entryInvolved || openInvolved[index] else { continue }
-                let shared = shared(entry.loop.services, affects, openServices[index], openAffects[index])
-                guard !shared.isEmpty else { continue }
-                body(entry, open, index, openRank[index], shared)
-            }
+        return rank
+    }
+
+    /// What a postmortem offers to be compared, worked out once.
+    private struct Facts {
+        /// Its services, lower-cased.
+        let services: Set<String>
+        /// The same, sorted.
+        let sortedServices: [String]
+        /// Its `affects` globs with their literal folders.
+        let affects: Glob.Prefixed
+
+        init(_ summary: EntrySummary) {
+            services = Set(summary.loop.services.map { $0.lowercased() })
+            sortedServices = services.sorted()
+            affects = Glob.Prefixed(summary.affects.map(\.text))
         }
     }
 
-    /// What a postmortem can share: `s:` and each service (lower case), `a:` and the first folder of
-    /// each `affects` glob (`*` for one starting with a wildcard, which may overlap any).
-    private static func keys(_ summary: EntrySummary) -> [String] {
-        summary.loop.services.map { "s:" + $0.lowercased() } + summary.affects.map { item in
-            var text = Substring(item.text)
-            while text.hasPrefix("./") || text.hasPrefix("/") { text = text.drop { $0 == "." || $0 == "/" } }
-            let first = text.prefix { $0 != "/" }
-            return "a:" + (first.contains { "*?[{".contains($0) } ? "*" : String(first))
+    /// Open postmortems (by index) filed under what another can share with them: each service, and
+    /// each `affects` glob's literal folder and the folders holding it, so that those a postmortem
+    /// shares something with are found by lookups, not by comparing it with every other.
+    private struct Shelf {
+        /// By lower-cased service, in the order put.
+        var byService: [String: [Int]] = [:]
+        /// By the literal folder of one of their globs (`src/db` for `src/db/*.go`).
+        var byFolder: [[UInt8]: [Int]] = [:]
+        /// By every folder holding, or being, the literal folder of one of their globs.
+        var under: [[UInt8]: [Int]] = [:]
+        /// Globs without a literal folder (`**/*.sql`), which overlap only the same text.
+        var byText: [String: [Int]] = [:]
+        /// Marks of the last lookup, per index.
+        private var mark: [Int], stamp = 0
+
+        init(count: Int) { mark = [Int](repeating: -1, count: count) }
+
+        mutating func insert(_ index: Int, _ facts: Facts) {
+            for name in facts.sortedServices { byService[name, default: []].append(index) }
+            var folders = Set<[UInt8]>(), holders = Set<[UInt8]>(), texts = Set<String>()
+            for (text, folder) in facts.affects.globs {
+                guard !folder.isEmpty else {
+                    texts.insert(text)
+                    continue
+                }
+                folders.insert(folder)
+                holders.insert(folder)
+                for (at, byte) in folder.enumerated() where byte == UInt8(ascii: "/") { holders.insert(Array(folder[..<at])) }
+            }
+            for folder in folders { byFolder[folder, default: []].append(index) }
+            for folder in holders { under[folder, default: []].append(index) }
+            for text in texts { byText[text, default: []].append(index) }
+        }
+
+        /// The postmortems sharing a service (unless `services` is false) or an overlapping glob
+        /// with `facts` (as `Glob.overlapping` judges: equal texts, or one literal folder inside the
+        /// other), each once, in no particular order.
+        mutating func candidates(_ facts: Facts, services: Bool = true) -> [Int] {
+            stamp += 1
+            var found: [Int] = []
+            func take(_ list: [Int]?) {
+                for index in list ?? [] where mark[index] != stamp {
+                    mark[index] = stamp
+                    found.append(index)
+                }
+            }
+            if services { for name in facts.sortedServices { take(byService[name]) } }
+            for (text, folder) in facts.affects.globs {
+                guard !folder.isEmpty else {
+                    take(byText[text])
+                    continue
+                }
+                take(under[folder])
+                for (at, byte) in folder.enumerated() where byte == UInt8(ascii: "/") { take(byFolder[Array(folder[..<at])]) }
+            }
+            return found
         }
     }
 

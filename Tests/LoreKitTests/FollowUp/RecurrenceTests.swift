@@ -14,21 +14,55 @@ import Testing
         return EntrySummary(entry, configuration: .builtIn)
     }
 
-    @Test(arguments: [1, 2, 3] as [UInt64]) func repeatsAreTheMatchesSummed(seed: UInt64) throws {
+    /// A random memory: postmortems of a few days sharing services (in varying case, some with
+    /// more services than `repeats` counts by subsets) and globs of every shape.
+    private func memory(seed: UInt64, count: Int = 80) throws -> [EntrySummary] {
         var state = seed
         func next(_ bound: Int) -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(bound))
         }
+        let names = ["payments", "Search", "ledger", "edge", "PAYMENTS", "auth", "cdn", "queue", "mail", "dns", "db"]
+        let globs = ["src/pay/**", "src/search/*.go", "infra/**", "src/pay/api.go", "src", "**/*.sql", "**/*.sql",
+                     "./src/search/index.go", "src/payments/x.go", "infra/dns/", "*.md", "src/pay"]
         var summaries: [EntrySummary] = []
-        for number in 1...60 {
-            let services = (0..<(1 + next(2))).map { _ in ["payments", "Search", "ledger", "edge"][next(4)] }
-            let affects = next(3) == 0 ? nil : ["src/pay/**", "src/search/*.go", "infra/**"][next(3)]
+        for number in 1...count {
+            let services = (0..<(next(7) == 0 ? 10 : 1 + next(3))).map { _ in names[next(names.count)] }
+            let affects = next(3) == 0 ? nil : globs[next(globs.count)]
             summaries.append(try postmortem(number, date: "2025-0\(1 + next(3))-1\(next(10))", services: services,
                                             affects: affects, open: next(2) == 0))
         }
+        return summaries
+    }
+
+    /// Every pair, compared one by one: what `matches` must find.
+    private func everyPair(_ summaries: [EntrySummary], involving: Set<GitPath>? = nil) -> [Recurrence.Match] {
+        var pairs: [Recurrence.Match] = []
+        for entry in summaries {
+            for earlier in summaries where !earlier.loop.openItems.isEmpty && Recurrence.isBefore(earlier, entry) {
+                guard involving.map({ $0.contains(entry.path) || $0.contains(earlier.path) }) ?? true else { continue }
+                let shared = Recurrence.shared(entry, earlier)
+                guard !shared.isEmpty else { continue }
+                pairs.append(Recurrence.Match(entry: entry, earlier: earlier, shared: shared, position: entry.id?.position ?? .start))
+            }
+        }
+        return pairs
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64]) func matchesAreEveryPairCompared(seed: UInt64) throws {
+        let summaries = try memory(seed: seed)
         let matches = Recurrence.matches(summaries, configuration: .builtIn)
-        #expect(matches.count > 60, "the sequence should make many pairs")
+        #expect(matches.count > 80, "the sequence should make many pairs")
+        #expect(matches == everyPair(summaries))
+        let involving: Set<GitPath> = [summaries[3].path, summaries[40].path, summaries[77].path]
+        let some = Recurrence.matches(summaries, configuration: .builtIn, involving: involving)
+        #expect(!some.isEmpty)
+        #expect(some == everyPair(summaries, involving: involving))
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64]) func repeatsAreTheMatchesSummed(seed: UInt64) throws {
+        let summaries = try memory(seed: seed)
+        let matches = everyPair(summaries)
         let repeats = Recurrence.repeats(summaries, configuration: .builtIn, keep: 3)
         var order: [GitPath] = []
         var pairs: [GitPath: [Recurrence.Match]] = [:]
@@ -42,14 +76,13 @@ import Testing
             #expect(repeated.count == all.count)
             let newestFirst = all.sorted { Recurrence.isBefore($1.earlier, $0.earlier) }
             #expect(repeated.recent == Array(newestFirst.prefix(3)))
+            // The services shared with at least one, in the order the postmortem writes them.
+            let shared = Set(all.flatMap(\.shared).filter { $0.hasPrefix("service ") }.map { String($0.dropFirst(8)) })
             var services: [String] = []
-            for match in all {
-                for item in match.shared where item.hasPrefix("service ") && !services.contains(String(item.dropFirst(8))) {
-                    services.append(String(item.dropFirst(8)))
-                }
-            }
+            for name in repeated.entry.loop.services where shared.contains(name) && !services.contains(name) { services.append(name) }
             #expect(repeated.services == services)
         }
+        #expect(Recurrence.repeats(summaries, configuration: .builtIn, keep: 0).map(\.count) == repeats.map(\.count))
         #expect(Recurrence.repeats(summaries, configuration: .builtIn, keep: 0).allSatisfy { $0.recent.isEmpty && $0.count > 0 })
     }
 }
