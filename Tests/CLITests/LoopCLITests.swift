@@ -194,6 +194,32 @@ import TestSupport
         #expect((try lore(["check", "--changed-since", "HEAD"], in: repo)).stdout.contains("[status-transition]"))
     }
 
+    /// Two entries holding one id (a `duplicate-id`) are each compared with their own file's
+    /// earlier status, not with the other's: the bench corpus's duplicate ids made the hook refuse
+    /// every edit of a superseded lesson ("status changed to 'superseded'") when its twin was active.
+    @Test func duplicateIdsAreComparedWithTheirOwnFiles() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("lessons/a.md", Self.lesson("LL-0001", status: "active"))
+        try repo.write("lessons/b.md", Self.lesson("LL-0001", status: "superseded"))
+        try repo.commitAll("first")
+        try repo.write("lessons/b.md", Self.lesson("LL-0001", status: "superseded") + "\nEdited.\n")
+        try repo.git(["add", "-A"])
+        for arguments in [["check", "--staged"], ["check", "--staged", "--changed-since", "HEAD"]] {
+            let staged = try lore(arguments, in: repo)
+            #expect(!staged.stdout.contains("[status-transition]"), "\(arguments): \(staged.stdout)")
+        }
+        // Moved, with an id one entry held: still compared.
+        try repo.git(["reset", "-q", "--hard"])
+        try repo.write("lessons/c.md", Self.lesson("LL-0002", status: "active"))
+        try repo.commitAll("second")
+        try repo.git(["mv", "lessons/c.md", "lessons/d.md"])
+        try repo.write("lessons/d.md", Self.lesson("LL-0002", status: "superseded"))
+        try repo.git(["add", "-A"])
+        let moved = try lore(["check", "--staged"], in: repo)
+        #expect(moved.stdout.contains("lessons/d.md:5:9: error: status changed to 'superseded' without naming the successor: add 'superseded_by: [ID]' [status-transition]"),
+                "\(moved.stdout)")
+    }
+
     @Test func transitionsNamingUnknownStatusesAreRefused() throws {
         let repo = try TemporaryRepository()
         try repo.write(".lore/config.yml", "kinds:\n  lesson:\n    transitions: { draft: [published] }\n")

@@ -44,10 +44,10 @@ public struct SnapshotFacts: Sendable {
     /// is judged against. A configured source missing here was never synced (a note, not a
     /// finding); `nil` leaves every link to a configured source unjudged.
     public var sourceIDs: [String: Set<String>]? = nil
-    /// Each entry's status in the snapshot a change is judged against (`--changed-since REV`, or
-    /// `HEAD` for `--staged`), by id; `nil` when no change is being judged. Status lifecycles
+    /// The entries' statuses in the snapshot a change is judged against (`--changed-since REV`, or
+    /// `HEAD` for `--staged`); `nil` when no change is being judged. Status lifecycles
     /// (`transitions:`) are enforced against it.
-    public var previousStatuses: [String: String]?
+    public var previousStatuses: PreviousStatuses?
     /// The day of the last commit that changed each entry file (`YYYY-MM-DD`), read only when some
     /// entry would otherwise be due for review: a change counts as a review (`review-due`).
     public var lastChanged: [GitPath: String] = [:]
@@ -89,5 +89,29 @@ public struct TemplateSections: Sendable, Hashable {
         let document = try? MarkdownDocument.parse(body)
         let parsed = EntryParser.sections(of: body, headings: document?.headings ?? [], lineOffset: 0, level: level)
         sections = parsed.map { ($0.title, $0.text) }
+    }
+}
+
+/// The entries' statuses in the snapshot a change starts from, to tell what the change did to each
+/// entry's status: an entry is compared with the entry at its path before, else (moved) with the
+/// one entry that had its id; an id two entries held before (a `duplicate-id`) names neither.
+public struct PreviousStatuses: Sendable {
+    private var byPath: [GitPath: String] = [:]
+    private var byID: [String: String?] = [:]
+
+    /// The statuses of `summaries`, the entries of the earlier snapshot.
+    public init(_ summaries: [EntrySummary]) {
+        for summary in summaries {
+            let status = summary.loop.status
+            byPath[summary.path] = status
+            if let id = summary.id?.text { byID[id] = byID[id] == nil ? .some(status) : .some(nil) }
+        }
+    }
+
+    /// The status `entry` had before the change, if it can be told.
+    public func status(of entry: EntrySummary) -> String? {
+        if let status = byPath[entry.path] { return status }
+        guard let id = entry.id?.text, let status = byID[id] else { return nil }
+        return status
     }
 }

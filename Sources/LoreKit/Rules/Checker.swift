@@ -109,7 +109,7 @@ public enum Checker {
         // A change is judged against the commit it starts from: the one named, or HEAD for the index.
         var base = options.changedSince
         if base == nil, case .index = source, (try? memory.repository.resolveCommit("HEAD")) != nil { base = "HEAD" }
-        var previous: [String: String]?
+        var previous: PreviousStatuses?
         if let base { previous = try statuses(memory, snapshot: memory.snapshot(.revision(base))) }
         var report: CheckReport
         if let base = options.changedSince, memory.caching,
@@ -153,21 +153,17 @@ public enum Checker {
         return report
     }
 
-    /// Each entry's status in `snapshot`, by id (the first entry of an id wins).
-    private static func statuses(_ memory: MemoryRepository, snapshot: Snapshot) throws(LoreError) -> [String: String] {
+    /// The entries' statuses in `snapshot`.
+    private static func statuses(_ memory: MemoryRepository, snapshot: Snapshot) throws(LoreError) -> PreviousStatuses {
         let configuration = try memory.configuration(in: snapshot)
-        var statuses: [String: String] = [:]
-        for summary in try summaries(memory, snapshot: snapshot, configuration: configuration) {
-            if let id = summary.id?.text, let status = summary.loop.status, statuses[id] == nil { statuses[id] = status }
-        }
-        return statuses
+        return PreviousStatuses(try summaries(memory, snapshot: snapshot, configuration: configuration))
     }
 
     /// Judges a whole snapshot in two stages: each entry file by itself (read, parse, entry rules,
     /// summary — cached in `lore/check-cache` by blob, path, kind and context), then the snapshot's
     /// summaries together (collection rules, which are cheap). Only changed files are parsed.
     private static func checkWhole(_ memory: MemoryRepository, snapshot: Snapshot, today: String,
-                                   previousStatuses: [String: String]? = nil) throws(LoreError) -> CheckReport {
+                                   previousStatuses: PreviousStatuses? = nil) throws(LoreError) -> CheckReport {
         let configuration = try memory.configuration(in: snapshot)
         // The kept state of the snapshot, brought up to date by what changed since it was kept;
         // the learning loop's rules depend on the previous commit and on history: judged afresh.
@@ -217,7 +213,7 @@ public enum Checker {
     /// The learning loop's rules (`loopRules`) over a snapshot's summaries: what the kept snapshot
     /// state leaves out, because it depends on the previous commit's statuses and on history.
     private static func loopDiagnostics(_ memory: MemoryRepository, snapshot: Snapshot, summaries: [EntrySummary], today: String,
-                                        previousStatuses: [String: String]?, involving: Set<GitPath>? = nil) throws(LoreError) -> [Diagnostic] {
+                                        previousStatuses: PreviousStatuses?, involving: Set<GitPath>? = nil) throws(LoreError) -> [Diagnostic] {
         let configuration = try memory.configuration(in: snapshot)
         var facts = SnapshotFacts(configuration: configuration, today: today, files: FileIndex([GitPath]()), existingCommits: [],
                                   historyIsIncomplete: memory.repository.isShallow)

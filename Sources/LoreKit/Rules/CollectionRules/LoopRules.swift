@@ -73,7 +73,7 @@ public struct StatusTransitionRule: CollectionRule {
         guard let previous = snapshot.previousStatuses else { return [] }
         var findings: [Finding] = []
         for entry in entries {
-            guard let id = entry.id?.text, let before = previous[id], let after = entry.loop.status, before != after else { continue }
+            guard let before = previous.status(of: entry), let after = entry.loop.status, before != after else { continue }
             let kind = snapshot.configuration.kind(named: entry.kind)
             if let allowed = kind?.transitions[before], !allowed.contains(after) {
                 let next = allowed.isEmpty ? "it is final" : "it may change to \(allowed.joined(separator: ", "))"
