@@ -109,12 +109,18 @@ public enum Checker {
         // A change is judged against the commit it starts from: the one named, or HEAD for the index.
         var base = options.changedSince
         if base == nil, case .index = source, (try? memory.repository.resolveCommit("HEAD")) != nil { base = "HEAD" }
-        var previous: PreviousStatuses?
-        if let base { previous = try statuses(memory, snapshot: memory.snapshot(.revision(base))) }
+        // The statuses before, read from the base's kept state when there is one (decoding its
+        // summaries again took a fifth of the hook).
+        func statuses() throws(LoreError) -> PreviousStatuses? {
+            guard let base else { return nil }
+            return try Checker.statuses(memory, snapshot: memory.snapshot(.revision(base)))
+        }
         var report: CheckReport
         if let base = options.changedSince, memory.caching,
            let now = try state(memory, snapshot: snapshot, today: today),
            let before = try state(memory, snapshot: memory.snapshot(.revision(base)), today: today) {
+            let (nowSummaries, beforeSummaries) = (now.summaries, before.summaries)
+            let previous = PreviousStatuses(beforeSummaries)
             // Both snapshots' kept states: only entries whose findings differ are compared; the
             // learning loop's rules, which depend on more than the snapshot, are judged afresh.
             let changed: Set<GitPath>
@@ -124,15 +130,15 @@ public enum Checker {
                 throw .repository(error)
             }
             let baseSnapshot = try memory.snapshot(.revision(base))
-            let involving = involvedPaths(now.summaries, before.summaries, changed: changed)
-            let found = try loopDiagnostics(memory, snapshot: snapshot, summaries: now.summaries, today: today,
+            let involving = involvedPaths(nowSummaries, beforeSummaries, changed: changed)
+            let found = try loopDiagnostics(memory, snapshot: snapshot, summaries: nowSummaries, today: today,
                                             previousStatuses: previous, involving: involving)
-            let known = Set(try loopDiagnostics(memory, snapshot: baseSnapshot, summaries: before.summaries, today: today,
+            let known = Set(try loopDiagnostics(memory, snapshot: baseSnapshot, summaries: beforeSummaries, today: today,
                                                 previousStatuses: nil, involving: involving).map(\.identity))
             report = now.report(since: before, changed: changed, notes: notes(memory))
                 .adding(found.filter { changed.contains($0.path) || !known.contains($0.identity) })
         } else if let base = options.changedSince {
-            report = try checkWhole(memory, snapshot: snapshot, today: today, previousStatuses: previous)
+            report = try checkWhole(memory, snapshot: snapshot, today: today, previousStatuses: try statuses())
             let changed: Set<GitPath>
             do {
                 changed = try snapshot.changedPaths(since: base)
@@ -143,7 +149,7 @@ public enum Checker {
             let known = Set(before.diagnostics.map(\.identity))
             report = report.keeping({ changed.contains($0.path) || !known.contains($0.identity) }, inScope: changed.contains)
         } else {
-            report = try checkWhole(memory, snapshot: snapshot, today: today, previousStatuses: previous)
+            report = try checkWhole(memory, snapshot: snapshot, today: today, previousStatuses: try statuses())
         }
         if !options.paths.isEmpty {
             let scopes = options.paths.map { GitPath($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
