@@ -222,28 +222,22 @@ public struct SimilarityIndex: Sendable {
         }
         let services = Set(query.services.map { $0.lowercased() })
         let tags = Set(query.tags.map { $0.lowercased() })
-        var candidates = Set(touched)
-        for service in services { candidates.formUnion(byService[service] ?? []) }
-        for tag in tags { candidates.formUnion(byTag[tag] ?? []) }
-        for root in Set(query.affects.map(SimilarityIndex.affectsRoot)) { candidates.formUnion(byAffectsRoot[root] ?? []) }
         let best = touched.reduce(0.0) { max($0, text[Int($1)]) }
         // Scores first; reasons only for the hits kept.
         var ranked: [(score: Double, index: Int, shared: (services: [String], tags: [String], paths: [String]))] = []
-        // Candidates by their textual score, highest first: a candidate can at most gain the
-        // largest boost, so once even that cannot reach the `limit`-th score found, no later one
-        // can either, and the shared values (glob overlaps above all) are not worked out for them.
         let queryAffects = Glob.Prefixed(query.affects)
-        let byText = candidates.map { (index: Int($0), textual: best > 0 ? text[Int($0)] / best : 0) }
-            .sorted { $0.textual > $1.textual }
         var top: [Double] = []   // the best `limit` scores so far, highest first
-        for (index, textual) in byText {
-            if top.count == limit, ((textual * 1.7 + 0.2) * 1000).rounded(.up) / 1000 < top[limit - 1] { break }
+        // Scores a candidate whose textual score is `textual`; false once no candidate with a
+        // textual score as low can reach the `limit`-th score found (it can at most gain the
+        // largest boost), so the shared values (glob overlaps above all) are not worked out for it.
+        func consider(_ index: Int, _ textual: Double) -> Bool {
+            if top.count == limit, ((textual * 1.7 + 0.2) * 1000).rounded(.up) / 1000 < top[limit - 1] { return false }
             let document = documents[index]
-            guard !query.excluding.contains(document.path) else { continue }
+            guard !query.excluding.contains(document.path) else { return true }
             let sharedServices = services.isEmpty ? [] : services.intersection(document.services).sorted()
             let sharedTags = tags.isEmpty ? [] : tags.intersection(document.tags).sorted()
             let sharedPaths = Glob.overlapping(queryAffects, document.affects)
-            guard textual > 0 || !sharedServices.isEmpty || !sharedTags.isEmpty || !sharedPaths.isEmpty else { continue }
+            guard textual > 0 || !sharedServices.isEmpty || !sharedTags.isEmpty || !sharedPaths.isEmpty else { return true }
             var boost = 1.0, extra = 0.0
             if !sharedServices.isEmpty { boost += 0.3; extra += 0.1 }
             if !sharedTags.isEmpty { boost += 0.2; extra += 0.05 }
@@ -252,6 +246,25 @@ public struct SimilarityIndex: Sendable {
             ranked.append((score, index, (sharedServices, sharedTags, sharedPaths)))
             top.insert(score, at: top.firstIndex { $0 < score } ?? top.count)
             if top.count > limit { top.removeLast() }
+            return true
+        }
+        // The entries sharing a word, highest textual score first, taken from a heap: most
+        // queries stop after a few, and sorting thousands of candidates per query dominated a
+        // site's similar entries at 100,000 entries.
+        var heap = TextualHeap(touched.map { (Int($0), best > 0 ? text[Int($0)] / best : 0) })
+        while let (index, textual) = heap.pop() {
+            guard consider(index, textual) else { break }
+        }
+        // Entries sharing only a service, a tag or a path score at most 0.2: looked at only
+        // when that could still reach the `limit` best (thousands share a busy service).
+        if top.count < limit || top[limit - 1] <= 0.2 {
+            var others = Set<Int32>()
+            for service in services { others.formUnion(byService[service] ?? []) }
+            for tag in tags { others.formUnion(byTag[tag] ?? []) }
+            for root in Set(query.affects.map(SimilarityIndex.affectsRoot)) { others.formUnion(byAffectsRoot[root] ?? []) }
+            for index in others where text[Int(index)] == 0 {
+                guard consider(Int(index), 0) else { break }
+            }
         }
         ranked.sort { $0.score != $1.score ? $0.score > $1.score : documents[$0.index].path < documents[$1.index].path }
         return ranked.prefix(limit).map { hit in
@@ -355,5 +368,42 @@ public struct SimilarityIndex: Sendable {
         if n >= 6, bytes[n - 2] == e, bytes[n - 1] == d { return n - 2 }
         if n >= 5, bytes[n - 1] == s, bytes[n - 2] != s { return n - 1 }
         return n
+    }
+}
+
+/// A max-heap of candidates by textual score: the best first, without sorting them all.
+private struct TextualHeap {
+    private var items: [(index: Int, textual: Double)]
+
+    init(_ items: [(Int, Double)]) {
+        self.items = items.map { (index: $0.0, textual: $0.1) }
+        var node = self.items.count / 2 - 1
+        while node >= 0 {
+            sink(node)
+            node -= 1
+        }
+    }
+
+    mutating func pop() -> (Int, Double)? {
+        guard let first = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            sink(0)
+        }
+        return (first.index, first.textual)
+    }
+
+    private mutating func sink(_ start: Int) {
+        var node = start
+        while true {
+            let left = 2 * node + 1, right = left + 1
+            var largest = node
+            if left < items.count, items[left].textual > items[largest].textual { largest = left }
+            if right < items.count, items[right].textual > items[largest].textual { largest = right }
+            guard largest != node else { return }
+            items.swapAt(node, largest)
+            node = largest
+        }
     }
 }

@@ -125,6 +125,30 @@ import Testing
         #expect(Set(top) == ["PM-0401", "PM-0402", "PM-0403", "PM-0404", "PM-0405"])
         #expect(index.similar(to: query, limit: 10).count == 5)   // nothing else shares a word or the service
     }
+
+    /// The `limit` best are the first of every candidate scored: the early stop (a heap in textual
+    /// order, entries sharing only a service or tag looked at only when they could still rank)
+    /// never drops one that ranks. Services and tags are shared by many entries, words by few.
+    @Test(arguments: [7, 8, 9] as [UInt64]) func theBestFewAreTheFirstOfAll(seed: UInt64) throws {
+        var generator = SplitMix(seed: seed)
+        func pick(_ bound: Int) -> Int { Int(generator.next() % UInt64(bound)) }
+        let words = (0..<60).map { "term\($0)" }
+        var entries: [Entry] = []
+        for n in 1...150 {
+            let text = (0..<(pick(3) == 0 ? 0 : 4 + pick(12))).map { _ in words[pick(words.count)] }.joined(separator: " ")
+            let affects = pick(3) == 0 ? "affects: [src/m\(pick(4))/**]\n" : ""
+            let source = "---\nid: PM-\(n)\ntitle: Incident\ndate: 2025-03-14\nstatus: published\nservices: [svc\(pick(3))]\n"
+                + "tags: [tag\(pick(4))]\n\(affects)---\n\n\(text)\n"
+            entries.append(try #require(EntryParser.parse(path: GitPath("postmortems/p\(n).md"), kind: "postmortem", bytes: Array(source.utf8)).entry))
+        }
+        let index = SimilarityIndex(entries: entries)
+        for entry in entries.prefix(60) {
+            let all = index.similar(to: entry, limit: entries.count)
+            for limit in [1, 3, 5] {
+                #expect(index.similar(to: entry, limit: limit) == Array(all.prefix(limit)), "\(entry.path) limit \(limit)")
+            }
+        }
+    }
 }
 
 /// A small deterministic random generator for generated corpora.
