@@ -2,6 +2,7 @@
 a git source and an index.json source served over HTTP on 127.0.0.1 (org_fixture.py), synced with
 `lore sources sync`. Hover, go-to-definition, completion and diagnostics, exact; a damaged or
 missing synced state gives no answer, never an error."""
+import asyncio
 import json
 import os
 import shutil
@@ -226,6 +227,15 @@ async def test_a_damaged_or_missing_synced_state_gives_no_answer(client):
     assert [d for d in await published(client, LESSON) if d[5] == "broken-link"] == []
     # The server still answers about this repository.
     assert (await hover(client, 1, 6))[0].startswith("**LL-0009** Timeouts need budgets")
+    # Synced again while the editor is open: the next answers read the new state.
+    sync(LORE, client.repo.root)
+    change_doc(client, LESSON, BUDGETS, version=3)
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        found = await hover(client, 5, 21)
+        if found is not None:
+            break
+    assert found is not None and found[0].startswith("**payments:PM-0001** Card payments timed out")
 
 
 def damage_mirror(repo):
