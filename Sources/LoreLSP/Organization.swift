@@ -76,15 +76,16 @@ extension Features {
         guard let colon = partial.firstIndex(of: ":") else { return nil }
         let name = String(partial[..<colon])
         guard workspace.configuration.sources.contains(where: { $0.name == name }) else { return nil }
-        guard let source = workspace.organization?.sources.first(where: { $0.name == name }) else { return [] }
+        let entries = workspace.sourceEntriesByID[name] ?? []
         let needle = partial.lowercased()
         let rest = String(partial[partial.index(after: colon)...]).lowercased()
         var items: [JSONObject] = []
-        for entry in source.entries.sorted(by: { ($0.id ?? "", $0.path) < ($1.id ?? "", $1.path) }) {
-            guard let id = entry.id, id.hasPrefix(name + ":") else { continue }
+        for entry in entries {
+            guard let id = entry.id else { continue }
             guard id.lowercased().hasPrefix(needle) || (!rest.isEmpty && (entry.title ?? "").lowercased().contains(rest)) else { continue }
             var detail = entry.title ?? "(untitled)"
             if let status = entry.status { detail += " — \(status)" }
+            if items.count > Self.idLimit { break }
             items.append(["label": id, "kind": 18, "detail": detail, "filterText": "\(id) \(entry.title ?? "")", "sortText": id,
                           "data": ["id": id], "textEdit": ["range": range.json, "newText": id] as JSONObject])
         }

@@ -59,6 +59,12 @@ final class Workspace {
     private(set) var organization: OrganizationView?
     /// The synced entries by qualified id (`payments:PM-0001`), with their source.
     private(set) var sourceEntries: [String: (source: SourceMemory, entry: Entry)] = [:]
+    /// Each source's entries with an id, ordered by id (what completion offers).
+    private(set) var sourceEntriesByID: [String: [Entry]] = [:]
+    /// The ids of each readable source, as the live check judges qualified ids against them.
+    private var sourceIDs: [String: Set<String>]?
+    /// The stamp of the sources' state files and configured names when last read (`nil`: never).
+    private var sourcesStamp: (names: [String], stamp: UInt64)?
     /// The time synced states' ages are judged against (`initializationOptions.now`, seconds since
     /// 1970, else the clock).
     var now: Int?
@@ -96,22 +102,42 @@ final class Workspace {
     /// Reads the synced state of every source (`lore sources sync`): the entries qualified ids
     /// name, and the ids the live check judges them against, as `lore check` does. A state that
     /// cannot be read leaves its source out; nothing here fails.
+    /// Read again only when a state file or the configured sources changed (a sync, an edit of
+    /// `sources:`); the live check, made anew with each read of the disk, gets the ids again.
     private func loadSources() {
+        let store = SourceStore(repository: memory.repository)
+        let names = configuration.sources.map(\.name)
+        let stamp = DiskStamp.compute(root: "", folders: [], files: names.map { store.statePath($0) } + [store.checkedPath])
+        if sourcesStamp?.names != names || sourcesStamp?.stamp != stamp {
+            sourcesStamp = (names, stamp)
+            readSources()
+        }
+        check.sourceIDs = sourceIDs
+    }
+
+    private func readSources() {
         guard !configuration.sources.isEmpty, let view = try? OrganizationView.load(memory, configuration: configuration) else {
             organization = nil
             sourceEntries = [:]
-            check.sourceIDs = nil
+            sourceEntriesByID = [:]
+            sourceIDs = nil
             return
         }
         organization = view
         var entries: [String: (source: SourceMemory, entry: Entry)] = [:]
+        var byID: [String: [Entry]] = [:]
         for source in view.sources {
+            var list: [Entry] = []
             for entry in source.entries {
-                if let id = entry.id, id.hasPrefix(source.name + ":"), entries[id] == nil { entries[id] = (source, entry) }
+                guard let id = entry.id, id.hasPrefix(source.name + ":") else { continue }
+                list.append(entry)
+                if entries[id] == nil { entries[id] = (source, entry) }
             }
+            byID[source.name] = list.sorted { ($0.id ?? "", $0.path) < ($1.id ?? "", $1.path) }
         }
         sourceEntries = entries
-        check.sourceIDs = QualifiedIDs.ids(of: Set(configuration.sources.map(\.name)), memory: memory).ids
+        sourceEntriesByID = byID
+        sourceIDs = QualifiedIDs.ids(of: Set(configuration.sources.map(\.name)), memory: memory).ids
     }
 
     /// How long ago a source was last found current, in words (`3 hours`).
