@@ -105,18 +105,9 @@ final class MemoryService: Sendable {
         }
         if try args.bool("org") == true {
             // As `lore recall --org`: the snapshot the change leads to, joined with every synced source.
-            let source: SnapshotSource
-            if staged {
-                source = .index(file: nil)
-            } else if let rev {
-                let end = rev.components(separatedBy: "..").last.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 } ?? rev
-                source = .revision(end.isEmpty ? "HEAD" : end)
-            } else {
-                source = .workingTree
-            }
             let corpus: Corpus
             do {
-                corpus = try memory.corpus(source)
+                corpus = try memory.corpus(Recall.snapshotSource(of: changes, in: memory.repository))
             } catch {
                 throw ToolFailure(error)
             }

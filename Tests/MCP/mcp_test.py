@@ -520,6 +520,10 @@ def test_org_reads_every_synced_source_as_the_cli_does(repo, org):
             assert [record["id"] for record in recalled["entries"]] == ["payments:PM-0001"]
             plain, _ = await call(client, "recall", {"paths": ["src/db/pool.go"]})
             assert plain["entries"] == []
+            # A range: the corpus of its end, as the CLI reads it.
+            ranged, _ = await call(client, "recall", {"rev": "HEAD~3..HEAD", "org": True})
+            expected = json.loads(lore(repo, "recall", "--org", "--format", "json", "--rev", "HEAD~3..HEAD").stdout)
+            assert ranged["entries"] == expected["entries"] and ranged["entries"]
             # similar and action_items accept it too.
             similar, _ = await call(client, "similar", {"text": "card payments timed out, the pool ran dry", "org": True})
             assert similar["hits"][0]["id"] == "payments:PM-0001"
