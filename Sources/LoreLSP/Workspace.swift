@@ -126,18 +126,24 @@ final class Workspace {
         organization = view
         var entries: [String: (source: SourceMemory, entry: Entry)] = [:]
         var byID: [String: [Entry]] = [:]
+        var ids: [String: Set<String>] = [:]
         for source in view.sources {
+            // The source's own ids, qualified with its name (as `QualifiedIDs.ids` reads them, unqualified).
+            let prefix = source.name + ":"
             var list: [Entry] = []
+            var own = Set<String>()
             for entry in source.entries {
-                guard let id = entry.id, id.hasPrefix(source.name + ":") else { continue }
+                guard let id = entry.id, id.hasPrefix(prefix) else { continue }
                 list.append(entry)
+                own.insert(String(id.dropFirst(prefix.count)))
                 if entries[id] == nil { entries[id] = (source, entry) }
             }
             byID[source.name] = list.sorted { ($0.id ?? "", $0.path) < ($1.id ?? "", $1.path) }
+            ids[source.name] = own
         }
         sourceEntries = entries
         sourceEntriesByID = byID
-        sourceIDs = QualifiedIDs.ids(of: Set(configuration.sources.map(\.name)), memory: memory).ids
+        sourceIDs = ids
     }
 
     /// How long ago a source was last found current, in words (`3 hours`).
