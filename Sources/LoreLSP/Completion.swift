@@ -19,7 +19,7 @@ extension Features {
         if let open = before.range(of: "[[", options: .backwards) {
             let partial = before[open.upperBound...]
             if !partial.contains("]"), !partial.contains("|") {
-                return idItems(String(partial), range: range(replacing: partial), excluding: ownID)
+                return idItems(String(partial), range: range(replacing: partial), excluding: ownID, sources: true)
             }
         }
         // A `Lore:` trailer (a commit message, or any text naming entries that way).
@@ -53,12 +53,19 @@ extension Features {
         var item = params
         if let id = params.object("data")?.string("id"), let entry = workspace.entry(id: id) {
             item["documentation"] = ["kind": "markdown", "value": hoverText(entry)] as JSONObject
+        } else if let id = params.object("data")?.string("id"), let (source, entry) = workspace.sourceEntries[id] {
+            item["documentation"] = ["kind": "markdown", "value": sourceHoverText(source, entry)] as JSONObject
         }
         return item
     }
 
     /// Entries whose id starts with `partial` (or whose title contains it), with title and status.
-    func idItems(_ partial: String, range: LSPRange, excluding own: String?) -> JSONObject {
+    /// With `sources`, a qualified `partial` (`payments:PM-0`) offers that source's ids, and the
+    /// configured sources' names are offered too (`payments:`).
+    func idItems(_ partial: String, range: LSPRange, excluding own: String?, sources: Bool = false) -> JSONObject {
+        if sources, let items = sourceIDItems(partial, range: range) {
+            return ["isIncomplete": items.count > Self.idLimit, "items": Array(items.prefix(Self.idLimit))]
+        }
         let needle = partial.lowercased()
         var items: [JSONObject] = []
         var incomplete = false
@@ -72,6 +79,7 @@ extension Features {
             items.append(["label": id, "kind": 18, "detail": detail, "filterText": "\(id) \(entry.title ?? "")", "sortText": id,
                           "data": ["id": id], "textEdit": ["range": range.json, "newText": id] as JSONObject])
         }
+        if sources { items += sourceNameItems(partial, range: range) }
         return ["isIncomplete": incomplete, "items": items]
     }
 
@@ -127,7 +135,7 @@ extension Features {
         let values: [String]
         switch spec?.type {
         case .ids?:
-            return idItems(String(partial), range: replace, excluding: ownID)
+            return idItems(String(partial), range: replace, excluding: ownID, sources: true)
         case .enumeration(let allowed)?:
             values = allowed
         case .bool?:

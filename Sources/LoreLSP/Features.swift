@@ -71,7 +71,9 @@ struct Features {
 
     func hover(_ params: JSONObject) throws(ResponseError) -> Any? {
         guard let document = try document(params) else { return nil }
-        guard let (entry, range) = entryAt(document, try position(params)) else { return nil }
+        let position = try position(params)
+        if qualifiedAt(document, position) != nil { return sourceHover(document, position) }
+        guard let (entry, range) = entryAt(document, position) else { return nil }
         return ["contents": ["kind": "markdown", "value": hoverText(entry)], "range": range.json] as JSONObject
     }
 
@@ -95,7 +97,9 @@ struct Features {
 
     func definition(_ params: JSONObject) throws(ResponseError) -> Any? {
         guard let document = try document(params) else { return nil }
-        guard let (entry, _) = entryAt(document, try position(params)) else { return nil }
+        let position = try position(params)
+        if qualifiedAt(document, position) != nil { return sourceDefinition(document, position) }
+        guard let (entry, _) = entryAt(document, position) else { return nil }
         return location(of: entry)
     }
 

@@ -195,6 +195,7 @@ final class Server {
         do {
             let workspace = try Workspace(directory: folder)
             if let today = params.object("initializationOptions")?.string("today") { workspace.today = today }
+            if let now = params.object("initializationOptions")?.int("now") { workspace.now = now }
             self.workspace = workspace
         } catch {
             log("\(error)")

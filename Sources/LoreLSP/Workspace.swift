@@ -54,6 +54,20 @@ final class Workspace {
     private var cachedByID: [GitPath]?
     private var cachedSuccessors: [String: String]?
     private var cachedHistory: RepositoryHistory?
+    /// The organization's memory: the last synced state of every source `.lore/config.yml`
+    /// names (`nil` without `sources:`); a source never synced or damaged is left out.
+    private(set) var organization: OrganizationView?
+    /// The synced entries by qualified id (`payments:PM-0001`), with their source.
+    private(set) var sourceEntries: [String: (source: SourceMemory, entry: Entry)] = [:]
+    /// Each source's entries with an id, ordered by id (what completion offers).
+    private(set) var sourceEntriesByID: [String: [Entry]] = [:]
+    /// The ids of each readable source, as the live check judges qualified ids against them.
+    private var sourceIDs: [String: Set<String>]?
+    /// The stamp of the sources' state files and configured names when last read (`nil`: never).
+    private var sourcesStamp: (names: [String], stamp: UInt64)?
+    /// The time synced states' ages are judged against (`initializationOptions.now`, seconds since
+    /// 1970, else the clock).
+    var now: Int?
 
     /// Opens the repository containing `directory` and reads its working tree.
     init(directory: String) throws(LoreError) {
@@ -68,6 +82,7 @@ final class Workspace {
         check = try LiveCheck(memory, snapshot: snapshot, configuration: configuration)
         diskEntries = [:]
         diskEntries = try Self.entries(memory, snapshot: snapshot, configuration: configuration)
+        loadSources()
         known = check.findingsByFile(today: today ?? LocalDate.today()).files
         diskStamp = currentStamp()
         stampChecked = Date()
@@ -78,8 +93,63 @@ final class Workspace {
     private var stampChecked = Date.distantPast
 
     private func currentStamp() -> UInt64 {
-        DiskStamp.compute(root: root, folders: configuration.kinds.map { root + $0.dir } + [root + ".lore"],
-                          files: [gitDirectory + "HEAD", gitDirectory + "logs/HEAD"])
+        let store = SourceStore(repository: memory.repository)
+        return DiskStamp.compute(root: root, folders: configuration.kinds.map { root + $0.dir } + [root + ".lore"],
+                          files: [gitDirectory + "HEAD", gitDirectory + "logs/HEAD", store.checkedPath]
+                              + configuration.sources.map { store.statePath($0.name) })
+    }
+
+    /// Reads the synced state of every source (`lore sources sync`): the entries qualified ids
+    /// name, and the ids the live check judges them against, as `lore check` does. A state that
+    /// cannot be read leaves its source out; nothing here fails.
+    /// Read again only when a state file or the configured sources changed (a sync, an edit of
+    /// `sources:`); the live check, made anew with each read of the disk, gets the ids again.
+    private func loadSources() {
+        let store = SourceStore(repository: memory.repository)
+        let names = configuration.sources.map(\.name)
+        let stamp = DiskStamp.compute(root: "", folders: [], files: names.map { store.statePath($0) } + [store.checkedPath])
+        if sourcesStamp?.names != names || sourcesStamp?.stamp != stamp {
+            sourcesStamp = (names, stamp)
+            readSources()
+        }
+        check.sourceIDs = sourceIDs
+    }
+
+    private func readSources() {
+        guard !configuration.sources.isEmpty, let view = try? OrganizationView.load(memory, configuration: configuration) else {
+            organization = nil
+            sourceEntries = [:]
+            sourceEntriesByID = [:]
+            sourceIDs = nil
+            return
+        }
+        organization = view
+        var entries: [String: (source: SourceMemory, entry: Entry)] = [:]
+        var byID: [String: [Entry]] = [:]
+        var ids: [String: Set<String>] = [:]
+        for source in view.sources {
+            // The source's own ids, qualified with its name (as `QualifiedIDs.ids` reads them, unqualified).
+            let prefix = source.name + ":"
+            var list: [Entry] = []
+            var own = Set<String>()
+            for entry in source.entries {
+                guard let id = entry.id, id.hasPrefix(prefix) else { continue }
+                list.append(entry)
+                own.insert(String(id.dropFirst(prefix.count)))
+                if entries[id] == nil { entries[id] = (source, entry) }
+            }
+            byID[source.name] = list.sorted { ($0.id ?? "", $0.path) < ($1.id ?? "", $1.path) }
+            ids[source.name] = own
+        }
+        sourceEntries = entries
+        sourceEntriesByID = byID
+        sourceIDs = ids
+    }
+
+    /// How long ago a source was last found current, in words (`3 hours`).
+    func age(of source: SourceMemory) -> String {
+        let checked = organization?.checkedAt[source.name] ?? source.header.syncedAt
+        return SyncedSource.age(seconds: (now ?? Int(Date().timeIntervalSince1970)) - checked)
     }
 
     /// The server's own check of the snapshot (for clients that do not report file changes): at
@@ -219,6 +289,7 @@ final class Workspace {
         (self.configuration, self.check, diskEntries) = (configuration, check, entries)
         overlay = [:]
         cachedHistory = nil
+        loadSources()
         for document in documents.values.sorted(by: { $0.uri < $1.uri }) {
             if let path = document.path, entryKind(path) != nil { apply(path: path, bytes: document.lines.bytes, open: true) }
         }

@@ -53,6 +53,31 @@ final class MemoryService: Sendable {
         }
     }
 
+    // MARK: - the organization
+
+    /// With `org: true`, the organization's memory (`--org`): this repository and the last synced
+    /// state of every source (`lore sources sync`), as `OrganizationView.load` reads it; else `nil`.
+    static func organization(_ memory: MemoryRepository, _ args: Arguments, configuration: Configuration? = nil) throws -> OrganizationView? {
+        guard try args.bool("org") == true else { return nil }
+        do {
+            let read: Configuration
+            if let configuration { read = configuration } else { read = try memory.configuration(in: memory.snapshot(.workingTree)) }
+            return try OrganizationView.load(memory, configuration: read)
+        } catch let error as LoreError {
+            throw ToolFailure(error)
+        } catch let error as SourceProblem {
+            throw ToolFailure("\(args.tool): \(error.message)")
+        }
+    }
+
+    /// A tool's output with the organization's notes (sources never synced, unreadable or synced
+    /// long ago) added: `notes` in the result, `note:` lines in the text.
+    private static func noting(_ output: ToolOutput, _ view: OrganizationView?) -> ToolOutput {
+        guard let view, !view.notes.isEmpty, case .object(var fields) = output.structured else { return output }
+        fields["notes"] = .array(view.notes.map(JSONValue.string))
+        return ToolOutput(text: output.text + view.notes.map { "note: \($0)\n" }.joined(), structured: .object(fields))
+    }
+
     // MARK: - recall
 
     static func recall(_ memory: MemoryRepository, _ args: Arguments) throws -> ToolOutput {
@@ -72,11 +97,24 @@ final class MemoryService: Sendable {
         } else {
             changes = .paths(paths.map(normalise))
         }
-        let recall: Recall
+        var recall: Recall
         do {
             recall = try Recall.find(memory, changes: changes)
         } catch {
             throw ToolFailure(error)
+        }
+        if try args.bool("org") == true {
+            // As `lore recall --org`: the snapshot the change leads to, joined with every synced source.
+            let corpus: Corpus
+            do {
+                corpus = try memory.corpus(Recall.snapshotSource(of: changes, in: memory.repository))
+            } catch {
+                throw ToolFailure(error)
+            }
+            if let view = try organization(memory, args, configuration: corpus.configuration) {
+                recall = recall.includingOrganization(view, corpus: corpus)
+                recall = Recall(changedPaths: recall.changedPaths, entries: recall.entries, notes: recall.notes + view.notes)
+            }
         }
         guard case .object(var fields) = recall.jsonValue(), case .array(let records)? = fields["entries"] else {
             return ToolOutput(text: recall.text(), structured: recall.jsonValue())
@@ -113,8 +151,9 @@ final class MemoryService: Sendable {
         let limit = try args.int("limit", default: 10, range: 1...100)
         let offset = try args.offset()
         let filter = try entryQuery(memory, args)
-        let hits = try searchHits(memory, text: query, filter: filter, count: offset + limit + 1)
-        return searchOutput(hits, offset: offset, limit: limit, scope: "search", heading: "results for \(query)")
+        let view = try organization(memory, args)
+        let hits = try searchHits(memory, text: query, filter: filter, count: offset + limit + 1, view: view)
+        return noting(searchOutput(hits, offset: offset, limit: limit, scope: "search", heading: "results for \(query)"), view)
     }
 
     static func similar(_ memory: MemoryRepository, _ args: Arguments) throws -> ToolOutput {
@@ -125,18 +164,22 @@ final class MemoryService: Sendable {
         guard !terms.isEmpty else {
             throw ToolFailure("similar: the text has no significant words to compare (only short or common words)")
         }
-        let hits = try searchHits(memory, text: terms.joined(separator: " OR "), filter: filter, count: limit)
+        let view = try organization(memory, args)
+        let hits = try searchHits(memory, text: terms.joined(separator: " OR "), filter: filter, count: limit, view: view)
         var output = searchOutput(hits, offset: 0, limit: limit, scope: "similar", heading: "entries similar to the text")
         if case .object(var fields) = output.structured {
             fields["terms"] = .array(terms.map(JSONValue.string))
             output = ToolOutput(text: "terms: \(terms.joined(separator: ", "))\n" + output.text, structured: .object(fields))
         }
-        return output
+        return noting(output, view)
     }
 
-    private static func searchHits(_ memory: MemoryRepository, text: String, filter: EntryQuery, count: Int) throws -> [SearchHit] {
+    private static func searchHits(_ memory: MemoryRepository, text: String, filter: EntryQuery, count: Int,
+                                   view: OrganizationView? = nil) throws -> [SearchHit] {
+        let request = SearchRequest(text: text, filter: filter, limit: count)
         do {
-            return try SearchIndex(memory).search(SearchRequest(text: text, filter: filter, limit: count), in: .workingTree)
+            if let view { return try OrganizationSearch.search(request, memory: memory, in: .workingTree, view: view) }
+            return try SearchIndex(memory).search(request, in: .workingTree)
         } catch {
             switch error {
             case .lore(let error): throw ToolFailure(error)
@@ -192,12 +235,14 @@ final class MemoryService: Sendable {
             do { order = try FieldSort(sort) } catch { throw ToolFailure("list_entries: \(error.description)") }
         }
         let query = try entryQuery(memory, args, sort: order)
-        let corpus: Corpus
+        var corpus: Corpus
         do {
             corpus = try memory.corpus(.workingTree)
         } catch {
             throw ToolFailure(error)
         }
+        let view = try organization(memory, args, configuration: corpus.configuration)
+        if let view { corpus = view.merge(corpus) }
         // As `lore list`: by kind in configuration order, then by path; `sort` reorders stably.
         let rank = Dictionary(uniqueKeysWithValues: corpus.configuration.kinds.enumerated().map { ($1.name, $0) })
         let entries = query.select(corpus.entries.enumerated()
@@ -214,17 +259,18 @@ final class MemoryService: Sendable {
         for entry in shown {
             text += "\(entry.id ?? "-")  \(entry.kind)  \(entry.date ?? "-")  \(entry.status ?? "-")  \(entry.title ?? entry.path.description)\n"
         }
-        return ToolOutput(text: text, structured: .object(["entries": .array(records), "total": .number(entries.count),
-                                                           "next_cursor": .optional(next)]))
+        return noting(ToolOutput(text: text, structured: .object(["entries": .array(records), "total": .number(entries.count),
+                                                                  "next_cursor": .optional(next)])), view)
     }
 
     // MARK: - get_entry
 
     static func getEntry(_ memory: MemoryRepository, _ args: Arguments) throws -> ToolOutput {
         let id = try args.requiredString("id")
+        let view = try organization(memory, args)
         let index: MemoryIndex
         do {
-            index = try MemoryIndex.load(memory, source: .workingTree)
+            index = try MemoryIndex.load(memory, source: .workingTree, organization: view)
         } catch {
             throw ToolFailure(error)
         }
@@ -232,7 +278,7 @@ final class MemoryService: Sendable {
         guard let entry = matches.first else {
             throw ToolFailure("get_entry: no entry with id or path '\(id)'; find ids with search or list_entries")
         }
-        guard case .object(var record) = MemoryIndex.record(entry, graph: index.graph, history: index.history) else {
+        guard case .object(var record) = MemoryIndex.record(entry, graph: index.graph, history: index.history, organization: view) else {
             throw ToolFailure("get_entry: the entry could not be rendered")
         }
         if case .array(let sections)? = record["sections"] {
@@ -262,7 +308,7 @@ final class MemoryService: Sendable {
             text += "history: created \(created.timestamp) by \(created.author.name), \(history.commitCount) commit\(history.commitCount == 1 ? "" : "s")\n"
         }
         if matches.count > 1 { text += "warning: \(matches.count) entries have the id '\(id)': \(matches.map(\.path.description).joined(separator: ", "))\n" }
-        return ToolOutput(text: text, structured: .object(record))
+        return noting(ToolOutput(text: text, structured: .object(record)), view)
     }
 
     private static func inline(_ value: JSONValue) -> String {
@@ -288,9 +334,11 @@ final class MemoryService: Sendable {
         let offset = try args.offset()
         let query = try entryQuery(memory, args)
         let report: ActionItemReport
+        let view = try organization(memory, args)
         do {
             let snapshot = try memory.snapshot(.workingTree)
-            let corpus = try memory.corpus(of: snapshot, configuration: memory.configuration(in: snapshot))
+            var corpus = try memory.corpus(of: snapshot, configuration: memory.configuration(in: snapshot))
+            if let view { corpus = view.merge(corpus) }
             let history = try memory.history(of: snapshot, configuration: corpus.configuration)
             let repository = memory.repository
             let commits = ActionItemReport.commits(history: history, resolve: { repository.commitID(prefix: $0)?.hex },
@@ -326,10 +374,10 @@ final class MemoryService: Sendable {
         let counts = report.counts
         text += "\(counts["total"] ?? 0) action items: \(counts["open"] ?? 0) open, \(counts["overdue"] ?? 0) overdue, "
             + "\(counts["done"] ?? 0) done, \(counts["wont-do"] ?? 0) won't do (today \(today))\(next == nil ? "" : "; more: pass next_cursor")\n"
-        return ToolOutput(text: text, structured: .object([
+        return noting(ToolOutput(text: text, structured: .object([
             "today": .string(today), "groups": .array(encoded), "counts": .object(counts.mapValues(JSONValue.number)),
             "next_cursor": .optional(next),
-        ]))
+        ])), view)
     }
 
     private static func record(_ item: ActionItemRecord) -> JSONValue {

@@ -17,6 +17,8 @@ enum ToolCatalog {
         .object(["type": "integer", "minimum": .int(minimum), "maximum": .int(maximum), "description": .string(description)])
     }
     private static func boolean(_ description: String) -> Value { .object(["type": "boolean", "description": .string(description)]) }
+    private static let org = boolean("true: read this repository and every synced source (.lore/config.yml `sources:`, `lore sources sync`) "
+        + "as one memory, as `--org` does; other repositories' ids are qualified (payments:PM-0001).")
     private static let cursor = string("next_cursor of the previous page; the other arguments must be the same.")
     private static let filters: [String: Value] = [
         "kind": string("Only entries of this kind (postmortem, lesson, decision, or one the repository configures)."),
@@ -55,24 +57,24 @@ enum ToolCatalog {
                    ["paths": strings("Changed paths, relative to the repository root (e.g. src/payments/pool.go)."),
                     "rev": string("A range A..B (what B changed since it forked from A), or one commit."),
                     "staged": boolean("Recall for the staged changes (the index against HEAD)."),
-                    "limit": integer("Entries per page (default 20).", 1, 100), "cursor": cursor],
+                    "limit": integer("Entries per page (default 20).", 1, 100), "cursor": cursor, "org": org],
                    output: ["changed", "changed_count", "entries", "notes", "total", "next_cursor"], MemoryService.recall),
             define("search", "Search the memory",
                    "Ranked full-text search over titles, fields and bodies, as `lore search`: all words must occur; \"a phrase\"; word* prefixes; "
                    + "OR between terms. Matching ignores case and accents and folds English endings (fail finds failing, failed).",
-                   ["query": string("The words to look for."), "limit": integer("Hits per page (default 10).", 1, 100), "cursor": cursor]
+                   ["query": string("The words to look for."), "limit": integer("Hits per page (default 10).", 1, 100), "cursor": cursor, "org": org]
                        .merging(filters) { a, _ in a },
-                   required: ["query"], output: ["hits", "next_cursor"], MemoryService.search),
+                   required: ["query"], output: ["hits", "next_cursor", "notes"], MemoryService.search),
             define("get_entry", "Read one entry",
                    "One entry by id (PM-0042) or path: its fields, sections (text), action items, links both ways (relations, [[ID]] links, "
                    + "affects, commits, Lore: trailers) and git history (created, updated, authors), as its record in `lore index`.",
-                   ["id": string("The entry's id, or its path from the repository root.")],
-                   required: ["id"], output: ["id", "path", "kind", "fields", "sections", "links", "history"], MemoryService.getEntry),
+                   ["id": string("The entry's id (payments:PM-0001 with org), or its path from the repository root."), "org": org],
+                   required: ["id"], output: ["id", "path", "kind", "fields", "sections", "links", "history", "notes"], MemoryService.getEntry),
             define("list_entries", "List entries",
                    "Entries filtered by any field and sorted by any field, as `lore list`: id, kind, title, status, date, path, a page at a time.",
                    ["sort": string("Order by this field (any front-matter field, kind or path); -FIELD for descending."),
-                    "limit": integer("Entries per page (default 50).", 1, 200), "cursor": cursor].merging(filters) { a, _ in a },
-                   output: ["entries", "total", "next_cursor"], MemoryService.listEntries),
+                    "limit": integer("Entries per page (default 50).", 1, 200), "cursor": cursor, "org": org].merging(filters) { a, _ in a },
+                   output: ["entries", "total", "next_cursor", "notes"], MemoryService.listEntries),
             define("action_items", "Follow-ups",
                    "Action items of postmortems, as `lore actions`: open and overdue by default, grouped by entry, owner or service, "
                    + "with the commits that followed them up.",
@@ -81,14 +83,14 @@ enum ToolCatalog {
                     "owner": string("Only items with this owner (exact)."), "service": string("Only items of entries naming this service."),
                     "by": .object(["type": "string", "enum": ["entry", "owner", "service"], "description": "Group by (default entry)."]),
                     "today": string("The day due dates are judged against, YYYY-MM-DD (default: today)."),
-                    "limit": integer("Items per page (default 50).", 1, 200), "cursor": cursor].merging(filters) { a, _ in a },
-                   output: ["today", "groups", "counts", "next_cursor"], MemoryService.actionItems),
+                    "limit": integer("Items per page (default 50).", 1, 200), "cursor": cursor, "org": org].merging(filters) { a, _ in a },
+                   output: ["today", "groups", "counts", "next_cursor", "notes"], MemoryService.actionItems),
             define("similar", "Find similar past entries",
                    "Past entries similar to a text (an incident description, a draft, an error message): the text's most frequent significant "
                    + "words are searched with OR and ranked by BM25, so entries sharing more and rarer words come first. The words used are returned.",
-                   ["text": string("The text to compare (up to 1 MiB)."), "limit": integer("How many entries (default 5).", 1, 50)]
+                   ["text": string("The text to compare (up to 1 MiB)."), "limit": integer("How many entries (default 5).", 1, 50), "org": org]
                        .merging(filters) { a, _ in a },
-                   required: ["text"], output: ["hits", "terms"], MemoryService.similar),
+                   required: ["text"], output: ["hits", "terms", "notes"], MemoryService.similar),
             define("check_draft", "Check a draft entry",
                    "The findings `lore check` would give for a proposed entry text (front-matter and Markdown), judged with the rest of the "
                    + "repository (duplicate ids, broken links, unknown commits), without writing anything.",

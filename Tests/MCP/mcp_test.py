@@ -17,6 +17,7 @@ import pathlib
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -464,3 +465,81 @@ def test_raw_malformed_huge_and_deep_inputs(repo):
 def test_not_a_repository(tmp_path):
     result = subprocess.run([LORE, "mcp", "-C", str(tmp_path)], capture_output=True, text=True, env=git_env(), stdin=subprocess.DEVNULL)
     assert result.returncode == 3 and "error" in result.stderr
+
+
+# --- the organization: org: true -----------------------------------------------------------------
+
+sys.path.insert(0, str(ROOT / "Tests" / "LSP"))
+from org_fixture import Organization, sync  # noqa: E402
+
+ORG_TOOLS = ["action_items", "get_entry", "list_entries", "recall", "search", "similar"]
+
+
+@pytest.fixture
+def org(repo, tmp_path):
+    """The demo repository reading two sources: `payments` (git) and `platform` (its index.json
+    served over HTTP on 127.0.0.1), synced with `lore sources sync`."""
+    organization = Organization(tmp_path / "sources", LORE)
+    with open(repo / ".lore" / "config.yml", "a", encoding="utf-8") as f:
+        f.write(organization.config)
+    sync(LORE, repo)
+    yield organization
+    organization.close()
+
+
+def test_org_reads_every_synced_source_as_the_cli_does(repo, org):
+    async def body():
+        async with connect(repo) as client:
+            tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+            assert sorted(name for name, tool in tools.items() if "org" in tool.input_schema["properties"]) == ORG_TOOLS
+            assert tools["search"].input_schema["properties"]["org"]["type"] == "boolean"
+            # search: ranked with this repository's entries, ids and paths qualified, as `lore search --org`.
+            structured, text = await call(client, "search", {"query": "timed out", "org": True})
+            cli = json.loads(lore(repo, "search", "--org", "--format", "json", "timed", "out").stdout)
+            assert [(hit["id"], hit["path"]) for hit in structured["hits"]] == [(hit["id"], hit["path"]) for hit in cli]
+            assert ("payments:PM-0001", "payments:postmortems/2025/card-timeouts.md") in [(h["id"], h["path"]) for h in structured["hits"]]
+            alone, _ = await call(client, "search", {"query": "timed out"})
+            assert all(":" not in (hit["id"] or "") for hit in alone["hits"])
+            queues, _ = await call(client, "search", {"query": "\"queues between services\"", "org": True})
+            assert [hit["id"] for hit in queues["hits"]] == ["platform:DR-0001"]
+            # list_entries: every source's entries joined, as `lore list --org`.
+            listed, _ = await call(client, "list_entries", {"org": True, "kind": "decision", "limit": 200})
+            cli = lore(repo, "list", "--org", "--kind", "decision").stdout
+            assert [entry["id"] for entry in listed["entries"]] == [line.split()[0] for line in cli.splitlines()[1:] if line.strip()]
+            assert "platform:DR-0001" in [entry["id"] for entry in listed["entries"]]
+            # get_entry: a qualified id, its record naming its source.
+            entry, text = await call(client, "get_entry", {"id": "payments:PM-0001", "org": True})
+            assert (entry["id"], entry["path"], entry["source"], entry["fields"]["title"]) == \
+                ("payments:PM-0001", "payments:postmortems/2025/card-timeouts.md", "payments", "Card payments timed out")
+            assert text.startswith("payments:PM-0001  Card payments timed out\npath: payments:postmortems/2025/card-timeouts.md\n")
+            assert "no entry with id" in await call_error(client, "get_entry", {"id": "payments:PM-0001"})
+            # recall: other teams' entries whose `affects` match, as `lore recall --org`.
+            recalled, _ = await call(client, "recall", {"paths": ["src/db/pool.go"], "org": True})
+            expected = json.loads(lore(repo, "recall", "--org", "--format", "json", "src/db/pool.go").stdout)
+            assert recalled["entries"] == expected["entries"]
+            assert [record["id"] for record in recalled["entries"]] == ["payments:PM-0001"]
+            plain, _ = await call(client, "recall", {"paths": ["src/db/pool.go"]})
+            assert plain["entries"] == []
+            # A range: the corpus of its end, as the CLI reads it.
+            ranged, _ = await call(client, "recall", {"rev": "HEAD~3..HEAD", "org": True})
+            expected = json.loads(lore(repo, "recall", "--org", "--format", "json", "--rev", "HEAD~3..HEAD").stdout)
+            assert ranged["entries"] == expected["entries"] and ranged["entries"]
+            # similar and action_items accept it too.
+            similar, _ = await call(client, "similar", {"text": "card payments timed out, the pool ran dry", "org": True})
+            assert similar["hits"][0]["id"] == "payments:PM-0001"
+            await call(client, "action_items", {"org": True, "state": "all"})
+    run(body())
+
+
+def test_org_with_a_damaged_synced_state_says_so_and_reads_the_rest(repo, org):
+    folder = repo / ".git" / "lore" / "sources"
+    (folder / "payments.synced").write_text("{not json\n")
+    async def body():
+        async with connect(repo) as client:
+            structured, text = await call(client, "search", {"query": "\"queues between services\" OR \"pool ran dry\"", "org": True})
+            assert [hit["id"] for hit in structured["hits"]] == ["platform:DR-0001"]
+            assert structured["notes"] == ["source 'payments' was never synced (`lore sources sync`); its entries are left out"]
+            assert text.endswith("note: source 'payments' was never synced (`lore sources sync`); its entries are left out\n")
+            listed, _ = await call(client, "list_entries", {"org": True, "kind": "postmortem"})
+            assert "payments:PM-0001" not in [entry["id"] for entry in listed["entries"]] and listed["notes"]
+    run(body())

@@ -13,6 +13,8 @@ public struct OrganizationView: Sendable {
     public let includesLocal: Bool
     /// This repository's own name (`name:`), if it has one: the `source` of its records.
     public let localName: String?
+    /// When each source read was last found current (`lore sources sync`), in seconds since 1970, by name.
+    public var checkedAt: [String: Int] = [:]
 
     /// How long ago a synced state may have been last found current before a view says so.
     public static let staleAfter = 86_400
@@ -41,8 +43,11 @@ public struct OrganizationView: Sendable {
                 return (nil, "source '\(source.name)': \(error.message); its entries are left out")
             }
         }
-        return OrganizationView(sources: read.compactMap { $0.0 }, notes: read.compactMap { $0.1 }, includesLocal: only.isEmpty || only.contains("."),
-                                localName: localName)
+        let sources = read.compactMap { $0.0 }
+        var view = OrganizationView(sources: sources, notes: read.compactMap { $0.1 }, includesLocal: only.isEmpty || only.contains("."),
+                                    localName: localName)
+        for source in sources { view.checkedAt[source.name] = max(source.header.syncedAt, checked[source.name] ?? 0) }
+        return view
     }
 
     /// `corpus` with every synced source's entries added (ids qualified, paths `NAME:path`), sorted by path.
@@ -67,5 +72,12 @@ public struct OrganizationView: Sendable {
     public func history(of path: GitPath) -> JSONValue? {
         guard let name = source(of: path) else { return nil }
         return sources.first { $0.name == name }?.histories[path]
+    }
+
+    /// The synced entry a qualified id names (`payments:PM-0001`), and the source holding it.
+    public func entry(qualified id: String) -> (source: SourceMemory, entry: Entry)? {
+        guard let qualified = SourceSpec.qualified(id), let source = sources.first(where: { $0.name == qualified.source }) else { return nil }
+        guard let entry = source.entries.first(where: { $0.id == id }) else { return nil }
+        return (source, entry)
     }
 }

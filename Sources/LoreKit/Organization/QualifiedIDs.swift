@@ -23,10 +23,20 @@ public struct QualifiedIDs: Sendable {
             }
         }
         guard !named.isEmpty else { return QualifiedIDs(sourceIDs: nil, notes: []) }
+        let (ids, unreadable) = Self.ids(of: Set(named.map(\.source)), memory: memory)
+        let notes = named.filter { unreadable.contains($0.source) }.map {
+            "\($0.path):\($0.item.position.line):\($0.item.position.column): \($0.item.text) names source '\($0.source)', which was never synced (`lore sources sync`)"
+        }
+        return QualifiedIDs(sourceIDs: ids, notes: notes)
+    }
+
+    /// The ids (unqualified) the last synced state of each of the sources `names` holds, and the
+    /// sources whose state cannot be read (never synced, or damaged).
+    public static func ids(of names: Set<String>, memory: MemoryRepository) -> (ids: [String: Set<String>], unreadable: Set<String>) {
         let store = SourceStore(repository: memory.repository)
         var ids: [String: Set<String>] = [:]
         var unreadable: Set<String> = []
-        for name in Set(named.map(\.source)).sorted() {
+        for name in names.sorted() {
             guard let synced = store.read(name), let records = try? SourceMemory.records(of: synced.index) else {
                 unreadable.insert(name)
                 continue
@@ -35,9 +45,6 @@ public struct QualifiedIDs: Sendable {
                 if case .string(let id)? = record["id"] { return id } else { return nil }
             })
         }
-        let notes = named.filter { unreadable.contains($0.source) }.map {
-            "\($0.path):\($0.item.position.line):\($0.item.position.column): \($0.item.text) names source '\($0.source)', which was never synced (`lore sources sync`)"
-        }
-        return QualifiedIDs(sourceIDs: ids, notes: notes)
+        return (ids, unreadable)
     }
 }

@@ -159,6 +159,22 @@ public struct Recall: Sendable {
         return Recall(changedPaths: changed, entries: entries, notes: notes)
     }
 
+    /// The snapshot a change leads to, where its entries are read (`--org` and `--similar` read the
+    /// corpus there): the index, the range's end (the commit itself), or the working tree (`HEAD`
+    /// in a bare repository).
+    public static func snapshotSource(of changes: RecallChanges, in repository: Repository) throws(LoreError) -> SnapshotSource {
+        switch changes {
+        case .staged: return .index(file: nil)
+        case .revisions(let text):
+            do {
+                return .revision(try revisionRange(text, in: repository).head.hex)
+            } catch {
+                throw .repository(error)
+            }
+        case .paths: return repository.isBare ? .revision("HEAD") : .workingTree
+        }
+    }
+
     /// Step 1: the snapshot the change leads to, the commit history is read from, and every path
     /// the change touches (both sides of renames, deletions included).
     private static func changedPaths(_ repository: Repository, _ changes: RecallChanges) throws(LoreError)

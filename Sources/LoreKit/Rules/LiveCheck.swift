@@ -36,6 +36,11 @@ public struct LiveCheck: Sendable {
     private var skeletonIndex: [GitPath: Int] = [:]
     /// Files whose snapshot-wide findings are to be judged again by themselves (see `findingsByFile`).
     private var rejudge: Set<GitPath> = []
+    /// The ids of each synced source (`payments:PM-0001` is judged against them, as `lore check`
+    /// does; `nil`: qualified ids are not judged). Setting it runs the snapshot-wide rules again.
+    public var sourceIDs: [String: Set<String>]? = nil {
+        didSet { if sourceIDs != oldValue { collection = nil } }
+    }
 
     /// Judges every entry file of `snapshot` by itself, through the check cache (only files changed
     /// since the last check are parsed).
@@ -147,8 +152,9 @@ public struct LiveCheck: Sendable {
     /// any). The snapshot-wide rules run again only when a summary changed other than by moving.
     public mutating func findingsByFile(today: String) -> (files: [GitPath: [Diagnostic]], changed: Set<GitPath>?) {
         if collection == nil || today != collectionToday {
-            let facts = SnapshotFacts(configuration: context.configuration, today: today, files: files,
+            var facts = SnapshotFacts(configuration: context.configuration, today: today, files: files,
                                       existingCommits: existingCommits, historyIsIncomplete: historyIsIncomplete)
+            facts.sourceIDs = sourceIDs
             var found: [GitPath: [Diagnostic]] = [:]
             for diagnostic in Checker.collectionDiagnostics(order.compactMap { verdicts[$0]?.summary }, facts: facts) {
                 found[diagnostic.path, default: []].append(diagnostic)
@@ -164,8 +170,9 @@ public struct LiveCheck: Sendable {
             // A file whose id and supersession items did not change cannot change other files'
             // findings; its own are those of the rules run over the other files' skeletons and its
             // whole summary (what the other files contribute to its findings is in their skeletons).
-            let facts = SnapshotFacts(configuration: context.configuration, today: today, files: files,
+            var facts = SnapshotFacts(configuration: context.configuration, today: today, files: files,
                                       existingCommits: existingCommits, historyIsIncomplete: historyIsIncomplete)
+            facts.sourceIDs = sourceIDs
             for path in rejudge {
                 guard let index = skeletonIndex[path], let summary = verdicts[path]?.summary else { continue }
                 var input = skeletons

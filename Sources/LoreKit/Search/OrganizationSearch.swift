@@ -40,7 +40,7 @@ public enum OrganizationSearch {
                     }
                 }
                 for synced in view.sources {
-                    let mirror = synced.header.type == "git" ? Self.mirror(store.mirrorPath(synced.name), commit: synced.header.commit, caching: memory.caching) : nil
+                    let mirror = store.mirrorSnapshot(synced, caching: memory.caching)
                     for entry in synced.entries {
                         try add(entry, body: body(of: entry, source: synced.name, mirror: mirror, limit: configuration.maxFileSize), db)
                     }
@@ -57,13 +57,6 @@ public enum OrganizationSearch {
     private static func add(_ entry: Entry, body: String, _ db: Database) throws {
         let id = try SearchDocument.insert(entry, key: Data(entry.path.bytes), body: body, into: db)
         try db.cachedStatement(sql: "INSERT INTO files(path, docid) VALUES (?, ?)").execute(arguments: [Data(entry.path.bytes), id])
-    }
-
-    /// The snapshot of a git source's mirror at the synced commit, or `nil` when it cannot be read
-    /// (then the index's texts are searched).
-    private static func mirror(_ path: String, commit: String?, caching: Bool) -> Snapshot? {
-        guard let commit, let mirror = try? MemoryRepository(discoveringFrom: path, caching: caching) else { return nil }
-        return try? mirror.snapshot(.revision(commit))
     }
 
     /// A source entry's searchable body: the file's body from the mirror, else the summary and the

@@ -26,9 +26,19 @@ struct LSP: ParsableCommand {
           code actions  add a missing section, fill a required field, replace
                         a link to a superseded entry by its successor
 
+        Qualified ids of other repositories (payments:PM-0001, with
+        `sources:` in .lore/config.yml) are read from the last synced state
+        (`lore sources sync`): hover shows the entry, its source and how old
+        the state is; definition opens a git source's file (a read-only copy
+        under lore/sources/files/ in the git folder; none for an index.json
+        source); completion offers a source's ids after `payments:` and the
+        source names after `[[`; an id the source lacks is diagnosed.
+
         Files changed on disk are followed through
         workspace/didChangeWatchedFiles. initializationOptions.today
-        (YYYY-MM-DD) fixes the date overdue action items are judged against.
+        (YYYY-MM-DD) fixes the date overdue action items are judged against,
+        initializationOptions.now (seconds since 1970) the time synced
+        sources' ages are judged against.
         Editor setup: docs/editors.md. Exit code 0 after shutdown and exit,
         1 when the client leaves without shutdown.
         """)

@@ -23,6 +23,12 @@ struct MCP: ParsableCommand {
         lore://index, with change notifications. Prompts: write-postmortem
         and review-change.
 
+        org: true on search, similar, recall, list_entries, get_entry and
+        action_items reads this repository and every synced source
+        (`lore sources sync`) as one memory, as --org does: other
+        repositories' ids qualified (payments:PM-0001), sources that cannot
+        be read named in `notes`.
+
         Read-only unless --allow-write, which adds create_entry: a new file
         from the kind's template with the next id, as `lore new`, inside the
         kind's folder, never over an existing file. Every result is bounded

@@ -80,18 +80,9 @@ struct RecallCommand: ParsableCommand {
         }
         if similar || org.org {
             // The snapshot the change leads to: the index, the range's end, or the working tree.
-            let source: SnapshotSource
-            if staged {
-                source = .index(file: nil)
-            } else if let rev {
-                let end = rev.components(separatedBy: "..").last.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 } ?? rev
-                source = .revision(end.isEmpty ? "HEAD" : end)
-            } else {
-                source = memory.repository.isBare ? .revision("HEAD") : .workingTree
-            }
             var corpus: Corpus
             do {
-                corpus = try memory.corpus(source)
+                corpus = try memory.corpus(Recall.snapshotSource(of: changes, in: memory.repository))
             } catch {
                 throw Failure(error)
             }
