@@ -86,7 +86,7 @@ PEER_TOOLS = {"floor-read": "cat (floor)", "hugo": "Hugo",  # names when peers.p
               "git-log": "git log --name-status, one pass", "pre-commit": "pre-commit framework"}
 # The issue-14 table: (row, Lore task key, peer key or None, goal), in the issue's order.
 ISSUE_ROWS = (
-    ("hook: `lore check --staged`, 3 staged entries", "lore-hook", "pre-commit", "≤ 40 ms (≥ 9× the framework); ≤ 30 ms at 1k"),
+    ("hook: `lore check --staged --changed-since HEAD` (as installed), 3 entries newly staged", "lore-hook", "pre-commit", "≤ 40 ms (≥ 9× the framework); ≤ 30 ms at 1k"),
     ("`lore list --format json`", "lore-list", "floor-read", "≤ 2× the read floor"),
     ("`lore index`, cold", "lore-index-cold", "git-log", "≤ 1× that pass"),
     ("`lore index` after one new commit", "lore-index-commit", None, "≤ 150 ms"),
@@ -677,12 +677,18 @@ def run_incremental(lore, corpus, facts, runs, args):
         rows.append(r)
 
     try:
-        # The hook: 3 entries edited and staged, as peers.py stages them for pre-commit.
-        for path in staged:
-            with open(os.path.join(clone, path), "a") as fh:
-                fh.write("\nEdited in the hook benchmark.\n")
-        git("add", *staged)
-        row("lore-hook", "`lore check --staged` (3 staged entries)", ["check", "--staged"], lambda: None)
+        # The hook as `lore hooks install` runs it, after 3 entries are edited anew and staged
+        # before each run (as peers.py stages them for pre-commit): the kept state takes a change.
+        hook_edits = iter(range(10**6))
+
+        def stage_three():
+            n = next(hook_edits)
+            for path in staged:
+                with open(os.path.join(clone, path), "a") as fh:
+                    fh.write(f"\nEdited in the hook benchmark, run {n}.\n")
+            git("add", *staged)
+        row("lore-hook", "`lore check --staged --changed-since HEAD` (the installed hook; 3 entries newly staged)",
+            ["check", "--staged", "--changed-since", "HEAD"], stage_three)
         git("reset", "-q", "--hard")
 
         edits = iter(range(10**6))
