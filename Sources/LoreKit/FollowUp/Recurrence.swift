@@ -49,39 +49,36 @@ public enum Recurrence {
         public let services: [String]
     }
 
-    /// Every postmortem sharing a service or path with an earlier one that has open items, in
-    /// path order, each earlier postmortem once; with `involving`, only the pairs of which one
-    /// postmortem is at one of those paths (what a change to them can alter). One match a pair:
-    /// when thousands of postmortems share a service, prefer `repeats`, whose size does not grow
-    /// with the pairs.
+    /// The `mostRecent` earlier postmortems with open items each postmortem shares a service or a
+    /// path with (most recent first), postmortems in path order; with `involving`, only those of
+    /// the postmortems at those paths. What `recurring-incident` reports: a postmortem repeating
+    /// thousands of earlier ones (a busy service) names the few that matter, and the findings of
+    /// a memory grow with its postmortems, not with their pairs.
     public static func matches(_ entries: [EntrySummary], configuration: Configuration,
-                               involving: Set<GitPath>? = nil) -> [Match] {
-        let incidents = entries.filter { isIncident($0, configuration: configuration) }
-        let facts = incidents.map(Facts.init)
-        let rank = ranks(incidents)
-        // The open postmortems by what they offer; when only some paths are involved, also the
-        // involved ones alone, so an uninvolved postmortem looks only at those.
-        var shelf = Shelf(count: incidents.count), involvedShelf = Shelf(count: incidents.count)
-        var anyOpen = false
-        for (index, incident) in incidents.enumerated() where !incident.loop.openItems.isEmpty {
-            anyOpen = true
-            shelf.insert(index, facts[index])
-            if involving?.contains(incident.path) ?? false { involvedShelf.insert(index, facts[index]) }
-        }
-        guard anyOpen else { return [] }
-        var matches: [Match] = []
-        for (index, entry) in incidents.enumerated() {
-            let involved = involving.map { $0.contains(entry.path) } ?? true
-            var candidates = involved ? shelf.candidates(facts[index]) : involvedShelf.candidates(facts[index])
-            guard !candidates.isEmpty else { continue }
-            candidates.sort()
-            for earlier in candidates where rank[earlier] < rank[index] {
-                let shared = shared(entry.loop.services, facts[index].affects, facts[earlier].services, facts[earlier].affects)
-                guard !shared.isEmpty else { continue }
-                matches.append(Match(entry: entry, earlier: incidents[earlier], shared: shared, position: entry.id?.position ?? .start))
+                               involving: Set<GitPath>? = nil, mostRecent: Int = 3) -> [Match] {
+        repeats(entries, configuration: configuration, keep: mostRecent, only: involving).flatMap(\.recent)
+    }
+
+    /// The paths of `paths` and of every postmortem, in any of `lists`, sharing a service or an
+    /// overlapping `affects` glob with a postmortem at one of `paths` in any of `lists`: the
+    /// postmortems whose most recent repeats a change to `paths` can alter (what `matches` must
+    /// be given as `involving` to judge a change exactly). Every other postmortem meets the same
+    /// earlier ones, with the same facts, on both sides of the change.
+    public static func sharing(with paths: Set<GitPath>, in lists: [[EntrySummary]], configuration: Configuration) -> Set<GitPath> {
+        let involved = lists.joined().filter { paths.contains($0.path) && isIncident($0, configuration: configuration) }
+        let involvedFacts = involved.map(Facts.init)
+        var shelf = Shelf(count: involved.count)
+        for index in involved.indices { shelf.insert(index, involvedFacts[index]) }
+        var found = paths
+        for incident in lists.joined() where !found.contains(incident.path) && isIncident(incident, configuration: configuration) {
+            let facts = Facts(incident)
+            if shelf.candidates(facts).contains(where: { other in
+                !shared(incident.loop.services, facts.affects, involvedFacts[other].services, involvedFacts[other].affects).isEmpty
+            }) {
+                found.insert(incident.path)
             }
         }
-        return matches
+        return found
     }
 
     /// Every postmortem repeating an earlier one (in the order of `matches`), with the `keep` most
@@ -93,6 +90,12 @@ public enum Recurrence {
     /// from the tail of each service's list; only postmortems found through `affects` are visited
     /// one by one.
     public static func repeats(_ entries: [EntrySummary], configuration: Configuration, keep: Int = 3) -> [Repeat] {
+        repeats(entries, configuration: configuration, keep: keep, only: nil)
+    }
+
+    /// `repeats`, of the postmortems at `only` (all when `nil`): every postmortem is still put on
+    /// the shelf for those after it.
+    private static func repeats(_ entries: [EntrySummary], configuration: Configuration, keep: Int, only: Set<GitPath>?) -> [Repeat] {
         let incidents = entries.filter { isIncident($0, configuration: configuration) }
         let facts = incidents.map(Facts.init)
         let rank = ranks(incidents)
@@ -105,8 +108,8 @@ public enum Recurrence {
         var wide: [Int] = []
         var found = [Repeat?](repeating: nil, count: incidents.count)
         var seen = [Int](repeating: -1, count: incidents.count)
-        for (place, index) in order.enumerated() {
-            let entry = incidents[index], own = facts[index]
+        /// What `entry` repeats among the postmortems on the shelf (all before it in time).
+        func repeated(_ entry: EntrySummary, _ own: Facts, place: Int) -> Repeat? {
             let names = own.sortedServices
             var count = 0
             if names.count <= subsetLimit {
@@ -136,19 +139,25 @@ public enum Recurrence {
                 count += 1
                 if keep > 0 { pool.append(earlier) }
             }
-            if count > 0 {
-                var recent: [Match] = []
-                var kept = Set<Int>()
-                for earlier in pool.sorted(by: { rank[$0] > rank[$1] }) where recent.count < keep && kept.insert(earlier).inserted {
-                    recent.append(Match(entry: entry, earlier: incidents[earlier],
-                                        shared: shared(entry.loop.services, own.affects, facts[earlier].services, facts[earlier].affects),
-                                        position: entry.id?.position ?? .start))
-                }
-                var services: [String] = []
-                for name in entry.loop.services where !services.contains(name) && !(shelf.byService[name.lowercased()]?.isEmpty ?? true) {
-                    services.append(name)
-                }
-                found[index] = Repeat(entry: entry, recent: recent, count: count, services: services)
+            guard count > 0 else { return nil }
+            var recent: [Match] = []
+            var kept = Set<Int>()
+            for earlier in pool.sorted(by: { rank[$0] > rank[$1] }) where recent.count < keep && kept.insert(earlier).inserted {
+                recent.append(Match(entry: entry, earlier: incidents[earlier],
+                                    shared: shared(entry.loop.services, own.affects, facts[earlier].services, facts[earlier].affects),
+                                    position: entry.id?.position ?? .start))
+            }
+            var services: [String] = []
+            for name in entry.loop.services where !services.contains(name) && !(shelf.byService[name.lowercased()]?.isEmpty ?? true) {
+                services.append(name)
+            }
+            return Repeat(entry: entry, recent: recent, count: count, services: services)
+        }
+        for (place, index) in order.enumerated() {
+            let entry = incidents[index], own = facts[index]
+            let names = own.sortedServices
+            if only?.contains(entry.path) ?? true {
+                found[index] = repeated(entry, own, place: place)
             }
             // Then it becomes an earlier one for those after it.
             guard !entry.loop.openItems.isEmpty else { continue }

@@ -130,7 +130,11 @@ public enum Checker {
                 throw .repository(error)
             }
             let baseSnapshot = try memory.snapshot(.revision(base))
-            let involving = involvedPaths(nowSummaries, beforeSummaries, changed: changed)
+            // The postmortems whose findings the change can alter: those changed and those sharing
+            // a service or path with one of them (their most recent repeats may differ).
+            let involving = try involvedPaths(nowSummaries, beforeSummaries, changed: changed).map { paths throws(LoreError) in
+                Recurrence.sharing(with: paths, in: [nowSummaries, beforeSummaries], configuration: try memory.configuration(in: snapshot))
+            }
             let found = try loopDiagnostics(memory, snapshot: snapshot, summaries: nowSummaries, today: today,
                                             previousStatuses: previous, involving: involving)
             let known = Set(try loopDiagnostics(memory, snapshot: baseSnapshot, summaries: beforeSummaries, today: today,

@@ -51,13 +51,42 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64]) func matchesAreEveryPairCompared(seed: UInt64) throws {
         let summaries = try memory(seed: seed)
-        let matches = Recurrence.matches(summaries, configuration: .builtIn)
-        #expect(matches.count > 80, "the sequence should make many pairs")
-        #expect(matches == everyPair(summaries))
+        let pairs = everyPair(summaries)
+        #expect(pairs.count > 80, "the sequence should make many pairs")
+        // Unbounded, the pairs are every pair compared one by one (each postmortem's most recent first).
+        let all = Recurrence.matches(summaries, configuration: .builtIn, mostRecent: summaries.count)
+        #expect(Set(all) == Set(pairs))
+        #expect(all.count == pairs.count)
+        #expect(all.map(\.entry.path) == pairs.map(\.entry.path))
+        // Each postmortem's three most recent, and with `involving` only those of the postmortems named.
+        let three = Recurrence.matches(summaries, configuration: .builtIn)
+        var byEntry: [GitPath: [Recurrence.Match]] = [:]
+        for match in pairs { byEntry[match.entry.path, default: []].append(match) }
+        var expected: [Recurrence.Match] = []
+        for path in pairs.map(\.entry.path).reduce(into: [GitPath]()) { if $0.last != $1 { $0.append($1) } } {
+            expected += (byEntry[path] ?? []).sorted { Recurrence.isBefore($1.earlier, $0.earlier) }.prefix(3)
+        }
+        #expect(three == expected)
         let involving: Set<GitPath> = [summaries[3].path, summaries[40].path, summaries[77].path]
-        let some = Recurrence.matches(summaries, configuration: .builtIn, involving: involving)
-        #expect(!some.isEmpty)
-        #expect(some == everyPair(summaries, involving: involving))
+        #expect(Recurrence.matches(summaries, configuration: .builtIn, involving: involving)
+                == three.filter { involving.contains($0.entry.path) })
+    }
+
+    /// A postmortem outside `Recurrence.sharing(with:)` of a change has the same three most
+    /// recent repeats before and after it: the hook judges only those inside.
+    @Test(arguments: [1, 2, 3, 5, 6] as [UInt64]) func postmortemsNotSharingWithAChangeKeepTheirRepeats(seed: UInt64) throws {
+        let before = try memory(seed: seed)
+        var after = before
+        let other = try memory(seed: seed &+ 100)
+        after[29] = other[29]   // other facts, same path
+        after.removeLast()      // and one deleted
+        let paths: Set<GitPath> = [before[29].path, before[before.count - 1].path]
+        let involving = Recurrence.sharing(with: paths, in: [after, before], configuration: .builtIn)
+        #expect(involving.count < before.count, "some postmortems share nothing with the change")
+        func outside(_ list: [EntrySummary]) -> [Recurrence.Match] {
+            Recurrence.matches(list, configuration: .builtIn).filter { !involving.contains($0.entry.path) }
+        }
+        #expect(outside(after) == outside(before))
     }
 
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64]) func repeatsAreTheMatchesSummed(seed: UInt64) throws {

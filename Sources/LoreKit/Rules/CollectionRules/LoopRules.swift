@@ -30,7 +30,7 @@ public struct ReviewDueRule: CollectionRule {
 public struct RecurringIncidentRule: CollectionRule {
     public static let description = RuleDescription(
         id: "recurring-incident",
-        summary: "a postmortem shares a service or an `affects` path with an earlier postmortem that still has open action items",
+        summary: "a postmortem shares a service or an `affects` path with an earlier postmortem that still has open action items (the three most recent such, one finding each)",
         rationale: "the same failure happening twice while its fixes are still open is the loop not closing",
         defaultSeverity: .warning,
         triggering: [RuleExample([
