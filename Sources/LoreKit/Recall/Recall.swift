@@ -201,11 +201,20 @@ public struct Recall: Sendable {
             resolved[key] = id
             return id
         }
+        // Each distinct glob is matched once (entries share their services' folders), against the
+        // changed paths sharing its literal prefix only.
+        var matchedBy: [String: [GitPath]] = [:]
         for summary in summaries {
             var found: [RecallReason] = []
             var globs = Set<String>()
             for item in summary.affects where globs.insert(item.text).inserted {
-                let matched = changedIndex.matches(Glob(item.text))
+                let matched: [GitPath]
+                if let known = matchedBy[item.text] {
+                    matched = known
+                } else {
+                    matched = changedIndex.matches(Glob(item.text))
+                    matchedBy[item.text] = matched
+                }
                 if !matched.isEmpty { found.append(RecallReason(kind: .affects, via: item.text, paths: matched)) }
             }
             var commits = Set<ObjectID>()
