@@ -414,12 +414,12 @@ struct SeededRandom {
         }
     }
 
-    /// A damaged, truncated or foreign-version id table is not used: the ids are the cold ones,
-    /// and the table is written again.
-    @Test func damagedIDTableIsRebuilt() throws {
+    /// A damaged, truncated or foreign-version id or recall table is not used: the ids and the
+    /// recalled entries are the cold ones, and the table is written again.
+    @Test func damagedIDAndRecallTablesAreRebuilt() throws {
         let memory = try Memory()
         let repo = memory.repo
-        try Self.expectNewAndRecallSameAsCold(memory, step: "start")
+        let folder = repo.path + "/.git/lore/"
         let damages: [(String, (Data) -> Data)] = [
             ("truncated", { $0.prefix($0.count / 2) }),
             ("a flipped byte", { var data = $0; data[data.count - 12] ^= 0x5A; return data }),
@@ -433,16 +433,22 @@ struct SeededRandom {
             memory.entries[path] = prefix + "07\(number)0"
             try repo.write(path, memory.text(prefix + "07\(number)0", title: "Renumbered", links: [], tags: ["db"], body: "Renumbered."))
             try memory.commit("Renumber \(name)")
+            try repo.write("src/pay/pool.go", "package pay\n// \(name)\n")
+            try repo.git(["add", "-A"])
             try Self.expectNewAndRecallSameAsCold(memory, step: "\(name), before")
-            for slot in ["tree", "index"] {
-                let table = repo.path + "/.git/lore/check-ids-\(slot)"
-                guard let bytes = FileManager.default.contents(atPath: table) else { continue }
-                try damage(bytes).write(to: URL(fileURLWithPath: table))
+            var damaged = 0
+            for table in ["check-ids-tree", "check-ids-index", "check-recall-tree", "check-recall-index"] {
+                guard let bytes = FileManager.default.contents(atPath: folder + table) else { continue }
+                try damage(bytes).write(to: URL(fileURLWithPath: folder + table))
+                damaged += 1
             }
+            #expect(damaged >= 2, "\(name): no tables to damage")
+            try Self.expectNewAndRecallSameAsCold(memory, step: "\(name), the same snapshots")
             try memory.add()
             try repo.git(["add", "-A"])
             try Self.expectNewAndRecallSameAsCold(memory, step: name)
-            #expect(FileManager.default.fileExists(atPath: repo.path + "/.git/lore/check-ids-tree"), "\(name)")
+            #expect(FileManager.default.fileExists(atPath: folder + "check-ids-tree"), "\(name)")
+            #expect(FileManager.default.fileExists(atPath: folder + "check-recall-index"), "\(name)")
         }
     }
 

@@ -215,6 +215,82 @@ package enum SnapshotStateStore {
         idStore(memory, slot: slot).replace(with: [(idKey, table.encoded())])
     }
 
+    // MARK: The recall table
+
+    /// The recall table of a snapshot (`lore/check-recall-SLOT`, a `RecordStore` of one record):
+    /// the check context's fingerprint, the content id, and each entry's path, kind, id, `affects`
+    /// and `commits`, in path order. Written by `lore recall` when it had to take the state's
+    /// summaries (decoding every one), so that the next recall of the same tree or index decodes
+    /// only this; one that does not fit or does not read is not used.
+    private static func recallStore(_ memory: MemoryRepository, slot: String) -> RecordStore {
+        RecordStore(path: memory.repository.commonDirectory + "lore/check-recall-\(slot)", header: "lore check recall 1 \(LoreVersion.current)\n")
+    }
+
+    private static let recallKey = Array("recall".utf8)
+
+    /// Keeps `summaries` (the snapshot's, in path order) as its recall table.
+    package static func keepRecallSummaries(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+                                            _ summaries: [EntrySummary]) throws(LoreError) {
+        guard memory.caching, configuration.sources.isEmpty, let slot = slot(of: snapshot), let contentID = snapshot.contentID else { return }
+        var out: [UInt8] = []
+        SnapshotState.u64(try Checker.context(for: configuration, in: snapshot).fingerprint, into: &out)
+        out += contentID.raw
+        ByteWriter.varint(summaries.count, into: &out)
+        for summary in summaries {
+            ByteWriter.bytes(summary.path.bytes, into: &out)
+            ByteWriter.string(summary.kind, into: &out)
+            ByteWriter.string(summary.id?.text ?? "", into: &out)
+            out.append(summary.id == nil ? 0 : 1)
+            for items in [summary.affects, summary.commits] {
+                ByteWriter.varint(items.count, into: &out)
+                for item in items { ByteWriter.string(item.text, into: &out) }
+            }
+        }
+        recallStore(memory, slot: slot).replace(with: [(recallKey, out)])
+    }
+
+    /// What `lore recall` reads of a snapshot's entries, in path order: summaries holding only the
+    /// path, kind, id, `affects` and `commits` (the rest empty), from the recall table kept beside
+    /// the tree or index whose content id is the snapshot's; `nil` when there is none that fits
+    /// (the caller takes the state's summaries and keeps them with `keepRecallSummaries`).
+    package static func recallSummaries(_ memory: MemoryRepository, snapshot: Snapshot,
+                                        configuration: Configuration) throws(LoreError) -> [EntrySummary]? {
+        guard memory.caching, configuration.sources.isEmpty, let contentID = snapshot.contentID else { return nil }
+        let fingerprint = try Checker.context(for: configuration, in: snapshot).fingerprint
+        for slot in ["index", "tree"] {
+            guard let bytes = recallStore(memory, slot: slot)[recallKey] else { continue }
+            var reader = ByteReader(bytes)
+            guard SnapshotState.u64(&reader) == fingerprint, let raw = reader.bytes(20),
+                  ObjectID(raw: Array(raw)) == contentID else { continue }
+            if let summaries = decodeRecall(&reader, limit: bytes.count) { return summaries }
+        }
+        return nil
+    }
+
+    private static func decodeRecall(_ reader: inout ByteReader, limit: Int) -> [EntrySummary]? {
+        guard let count = reader.varint(), count <= limit else { return nil }
+        var summaries: [EntrySummary] = []
+        summaries.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let length = reader.varint(), let raw = reader.bytes(length), let kind = reader.string(), let id = reader.string(),
+                  let hasID = reader.byte() else { return nil }
+            var lists: [[EntrySummary.Item]] = []
+            for _ in 0..<2 {
+                guard let itemCount = reader.varint(), itemCount <= limit else { return nil }
+                var items: [EntrySummary.Item] = []
+                for _ in 0..<itemCount {
+                    guard let text = reader.string() else { return nil }
+                    items.append(EntrySummary.Item(text: text, position: .start))
+                }
+                lists.append(items)
+            }
+            summaries.append(EntrySummary(path: GitPath(bytes: Array(raw)), kind: kind,
+                                          id: hasID == 1 ? EntrySummary.Item(text: id, position: .start) : nil,
+                                          relations: [], links: [], affects: lists[0], commits: lists[1], dueItems: []))
+        }
+        return reader.isAtEnd ? summaries : nil
+    }
+
     /// The id table kept in `slot`, when there is one that reads.
     static func loadIDs(_ memory: MemoryRepository, slot: String) -> IDTable? {
         idStore(memory, slot: slot)[idKey].flatMap(IDTable.decode)
