@@ -412,6 +412,11 @@ struct SeededRandom {
             }
             try Self.expectNewAndRecallSameAsCold(memory, step: "seed \(seed), step \(step)")
         }
+        // Other branches' tips are read as diffs from `HEAD`'s table: still no state made.
+        #expect(!branches.isEmpty, "seed \(seed): no branch to read")
+        for slot in ["tree", "index"] { try? FileManager.default.removeItem(atPath: lore_ + "check-state-" + slot) }
+        #expect(try lore(Self.newAndRecall[1], in: repo) == (try lore(Self.newAndRecall[1], in: repo, environment: ["LORE_NO_CACHE": "1"])))
+        #expect(!FileManager.default.fileExists(atPath: lore_ + "check-state-tree"), "seed \(seed)")
     }
 
     /// A damaged, truncated or foreign-version id or recall table is not used: the ids and the

@@ -298,9 +298,10 @@ package enum SnapshotStateStore {
 
     /// The ids of `snapshot`'s entries (`nil` when it has no kept state: caching off, sources
     /// configured, an unborn branch): from the id table of the tree or index whose content id is
-    /// the snapshot's, or, for the working tree and the index, from `HEAD`'s table and the ids of
-    /// the entry files git reports changed since `HEAD` (its diff of the working tree uses the
-    /// index's stat data: unchanged files are not read), read and parsed but not judged. When no
+    /// the snapshot's, or from `HEAD`'s table and the ids of the entry files git reports changed
+    /// since `HEAD` (for the working tree, a diff that uses the index's stat data, so unchanged
+    /// files are not read; for another branch's tip, a tree-to-tree diff), read and parsed but not
+    /// judged. When no
     /// table fits (none yet, the configuration changed, `.lore/` changed since `HEAD`), the
     /// snapshot's state is taken (built or brought up to date, and kept with its table).
     package static func ids(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
@@ -317,14 +318,21 @@ package enum SnapshotStateStore {
             return nil
         }
         if let found = table(for: snapshot.contentID) { return found.entries.map(\.id) }
-        let isRevision: Bool
-        if case .revision = snapshot.source { isRevision = true } else { isRevision = false }
-        guard !isRevision, !memory.repository.isHeadUnborn else {
+        guard !memory.repository.isHeadUnborn else {
             return try Checker.state(memory, snapshot: snapshot, configuration: configuration, today: today)?.ids
         }
         do {
             let head = try memory.snapshot(.revision("HEAD"))
-            let changed = try snapshot.changedPathsIncludingDeletions(since: "HEAD")
+            let changed: [GitPath]
+            if case .revision = snapshot.source {
+                // Another branch's tip: the tree-to-tree diff from `HEAD` (same subtrees skipped).
+                guard let from = head.commit, let to = snapshot.commit else {
+                    return try Checker.state(memory, snapshot: snapshot, configuration: configuration, today: today)?.ids
+                }
+                changed = try memory.repository.changedPaths(from: from, to: to)
+            } else {
+                changed = try snapshot.changedPathsIncludingDeletions(since: "HEAD")
+            }
             guard !changed.contains(where: { $0.components.first?.elementsEqual(".lore".utf8) ?? false }),
                   try Checker.context(for: configuration, in: head).fingerprint == context.fingerprint else {
                 return try Checker.state(memory, snapshot: snapshot, configuration: configuration, today: today)?.ids
