@@ -32,6 +32,8 @@ package enum SnapshotStateStore {
         var states: [String: SnapshotState] = [:]
         /// The files read, by slot: appending to one does not read it again.
         var stores: [String: RecordStore] = [:]
+        /// The id tables read, by slot (`nil`: none that reads): `lore new` asks for several snapshots.
+        var idTables: [String: IDTable?] = [:]
         init(_: String) {}
     }
 
@@ -213,6 +215,7 @@ package enum SnapshotStateStore {
     private static func saveIDs(_ memory: MemoryRepository, slot: String, _ state: SnapshotState) {
         let table = IDTable(fingerprint: state.fingerprint, contentID: state.contentID, entries: state.idTable)
         idStore(memory, slot: slot).replace(with: [(idKey, table.encoded())])
+        memory.sessionCache(Session.self, make: Session.init)?.idTables[slot] = .some(table)
     }
 
     // MARK: The recall table
@@ -293,7 +296,11 @@ package enum SnapshotStateStore {
 
     /// The id table kept in `slot`, when there is one that reads.
     static func loadIDs(_ memory: MemoryRepository, slot: String) -> IDTable? {
-        idStore(memory, slot: slot)[idKey].flatMap(IDTable.decode)
+        let session = memory.sessionCache(Session.self, make: Session.init)
+        if let known = session?.idTables[slot] { return known }
+        let table = idStore(memory, slot: slot)[idKey].flatMap(IDTable.decode)
+        session?.idTables[slot] = .some(table)
+        return table
     }
 
     /// The ids of `snapshot`'s entries (`nil` when it has no kept state: caching off, sources
