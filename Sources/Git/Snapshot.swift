@@ -135,8 +135,8 @@ public final class Snapshot {
         }
     }
 
-    /// Every regular file (and symlink, for tree and index snapshots) under the given folders,
-    /// sorted by path bytes. An empty `prefixes` means the whole snapshot.
+    /// Every regular file (and symlink, for tree and index snapshots) under the given folders, or
+    /// named by them, sorted by path bytes. An empty `prefixes` means the whole snapshot.
     public func files(under prefixes: [GitPath] = []) throws(GitError) -> [SnapshotFile] {
         var result: [SnapshotFile]
         switch source {
@@ -272,6 +272,13 @@ public final class Snapshot {
                 if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); continue }
                 try check(rc, "looking up \(root) in \(source)")
                 defer { git_tree_entry_free(entry) }
+                // A prefix naming a file lists that file, as the index's and working tree's listings do.
+                let mode = git_tree_entry_filemode(entry)
+                if mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK {
+                    box.files.append(SnapshotFile(path: root, blob: ObjectID(git_tree_entry_id(entry).pointee),
+                                                  isSymbolicLink: mode == GIT_FILEMODE_LINK))
+                    continue
+                }
                 guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { continue }
                 var object: OpaquePointer?
                 try check(git_tree_entry_to_object(&object, repository.handle, entry), "reading tree \(root)")

@@ -336,6 +336,127 @@ struct SeededRandom {
         }
     }
 
+    /// `lore new`'s ids (read from the id tables kept beside the snapshots' states) and `lore
+    /// recall --staged` equal cold runs (caches off): the commands compared.
+    static let newAndRecall: [[String]] = [
+        ["new", "lesson", "Next one", "--dry-run", "--date", "2025-06-01"],
+        ["new", "postmortem", "Next one", "--set", "severity=SEV2", "--dry-run", "--date", "2025-06-01"],
+        ["recall", "--staged"], ["recall", "--staged", "--format", "json"],
+    ]
+
+    static func expectNewAndRecallSameAsCold(_ memory: Memory, step: String) throws {
+        for arguments in newAndRecall {
+            let warm = try lore(arguments, in: memory.repo)
+            let cold = try lore(arguments, in: memory.repo, environment: ["LORE_NO_CACHE": "1"])
+            #expect(warm == cold, "\(step): lore \(arguments.joined(separator: " "))")
+        }
+    }
+
+    /// Commits, staged edits that change an entry's id, untracked entries, renames, deletions and
+    /// branches made, left and deleted: after each, the id `lore new` takes and what `lore recall
+    /// --staged` prints are what a cold run gives.
+    @Test(arguments: [21, 22] as [UInt64]) func newAndRecallGiveTheColdResults(seed: UInt64) throws {
+        let memory = try Memory()
+        let repo = memory.repo
+        var random = SeededRandom(state: seed)
+        let trunk = try repo.git(["symbolic-ref", "--short", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        var branches: [String] = []
+        try Self.expectNewAndRecallSameAsCold(memory, step: "seed \(seed), start")
+        // The ids come from the tables: with the states gone, `lore new` does not make them again.
+        let lore_ = repo.path + "/.git/lore/"
+        #expect(FileManager.default.fileExists(atPath: lore_ + "check-ids-tree"))
+        for slot in ["tree", "index"] { try? FileManager.default.removeItem(atPath: lore_ + "check-state-" + slot) }
+        let fromTables = try lore(Self.newAndRecall[0], in: repo)
+        #expect(fromTables == (try lore(Self.newAndRecall[0], in: repo, environment: ["LORE_NO_CACHE": "1"])))
+        #expect(!FileManager.default.fileExists(atPath: lore_ + "check-state-tree"))
+        #expect(!FileManager.default.fileExists(atPath: lore_ + "check-state-index"))
+        for step in 1...14 {
+            let paths = memory.entries.keys.sorted()
+            let path = paths[random.next(paths.count)]
+            let number = String(format: "%04d", 100 + random.next(900))
+            let prefix = path.hasPrefix("lessons/") ? "LL-" : "PM-"
+            switch random.next(8) {
+            case 0:
+                if try !repo.git(["status", "--porcelain"]).isEmpty { try memory.commit("Commit what is pending") }
+                try memory.change(&random)
+            case 1:
+                memory.entries[path] = prefix + number
+                try repo.write(path, memory.text(prefix + number, title: "Staged \(step)", links: [], tags: ["net"], body: "Renumbered."))
+                try repo.write("src/pay/pool.go", "package pay\n// staged \(step)\n")
+                try repo.git(["add", "-A"])
+            case 2:
+                let added = "lessons/untracked-\(step).md"
+                try repo.write(added, memory.text("LL-" + number, title: "Untracked \(step)", links: [], tags: ["db"], body: "Only here."))
+                memory.entries[added] = "LL-" + number
+            case 3:
+                let target = path.hasPrefix("lessons/") ? "lessons/renamed-\(step).md" : "postmortems/2025/renamed-\(step).md"
+                try repo.git(["add", "-A"])
+                try repo.git(["mv", path, target])
+                memory.entries[target] = memory.entries.removeValue(forKey: path)
+            case 4 where paths.count > 2:
+                try repo.git(["rm", "-q", "-f", path])
+                memory.entries[path] = nil
+            case 5:
+                let branch = "side-\(step)"
+                if try !repo.git(["status", "--porcelain"]).isEmpty { try memory.commit("Commit what is pending") }
+                try repo.git(["checkout", "-q", "-b", branch])
+                try repo.write("lessons/side-\(step).md", memory.text("LL-" + number, title: "Side \(step)", links: [], tags: ["db"], body: "Side."))
+                try memory.commit("On a side branch")
+                try repo.git(["checkout", "-q", trunk])
+                branches.append(branch)
+            case 6 where !branches.isEmpty:
+                try repo.git(["branch", "-q", "-D", branches.removeFirst()])
+            default:
+                try repo.write("src/pay/pool.go", "package pay\n// working \(step)\n")
+                try repo.git(["add", "src/pay/pool.go"])
+            }
+            try Self.expectNewAndRecallSameAsCold(memory, step: "seed \(seed), step \(step)")
+        }
+        // Other branches' tips are read as diffs from `HEAD`'s table: still no state made.
+        #expect(!branches.isEmpty, "seed \(seed): no branch to read")
+        for slot in ["tree", "index"] { try? FileManager.default.removeItem(atPath: lore_ + "check-state-" + slot) }
+        #expect(try lore(Self.newAndRecall[1], in: repo) == (try lore(Self.newAndRecall[1], in: repo, environment: ["LORE_NO_CACHE": "1"])))
+        #expect(!FileManager.default.fileExists(atPath: lore_ + "check-state-tree"), "seed \(seed)")
+    }
+
+    /// A damaged, truncated or foreign-version id or recall table is not used: the ids and the
+    /// recalled entries are the cold ones, and the table is written again.
+    @Test func damagedIDAndRecallTablesAreRebuilt() throws {
+        let memory = try Memory()
+        let repo = memory.repo
+        let folder = repo.path + "/.git/lore/"
+        let damages: [(String, (Data) -> Data)] = [
+            ("truncated", { $0.prefix($0.count / 2) }),
+            ("a flipped byte", { var data = $0; data[data.count - 12] ^= 0x5A; return data }),
+            ("foreign version", { Data("lore check ids 1 9.9.9\n".utf8) + $0.drop { $0 != 0x0A }.dropFirst() }),
+            ("garbage", { _ in Data("not a table at all".utf8) }),
+        ]
+        for (number, (name, damage)) in damages.enumerated() {
+            // A renumbered entry in HEAD and in the index: a table that still said the old id would take it again.
+            let path = memory.entries.keys.sorted()[0]
+            let prefix = path.hasPrefix("lessons/") ? "LL-" : "PM-"
+            memory.entries[path] = prefix + "07\(number)0"
+            try repo.write(path, memory.text(prefix + "07\(number)0", title: "Renumbered", links: [], tags: ["db"], body: "Renumbered."))
+            try memory.commit("Renumber \(name)")
+            try repo.write("src/pay/pool.go", "package pay\n// \(name)\n")
+            try repo.git(["add", "-A"])
+            try Self.expectNewAndRecallSameAsCold(memory, step: "\(name), before")
+            var damaged = 0
+            for table in ["check-ids-tree", "check-ids-index", "check-recall-tree", "check-recall-index"] {
+                guard let bytes = FileManager.default.contents(atPath: folder + table) else { continue }
+                try damage(bytes).write(to: URL(fileURLWithPath: folder + table))
+                damaged += 1
+            }
+            #expect(damaged >= 2, "\(name): no tables to damage")
+            try Self.expectNewAndRecallSameAsCold(memory, step: "\(name), the same snapshots")
+            try memory.add()
+            try repo.git(["add", "-A"])
+            try Self.expectNewAndRecallSameAsCold(memory, step: name)
+            #expect(FileManager.default.fileExists(atPath: folder + "check-ids-tree"), "\(name)")
+            #expect(FileManager.default.fileExists(atPath: folder + "check-recall-index"), "\(name)")
+        }
+    }
+
     /// A damaged, truncated or foreign search index is rebuilt, with the cold results.
     @Test func damagedSearchIndexIsRebuilt() throws {
         let memory = try Memory()

@@ -26,6 +26,9 @@ private func text(_ contents: FileContents?) -> String? {
         for source in [SnapshotSource.workingTree, .index(file: nil), .revision("HEAD")] {
             let files = try Snapshot(repository: repository, source: source).files(under: [GitPath("lessons")])
             #expect(files.map(\.path) == [path])
+            // A prefix naming a file lists that file, in every kind of snapshot (a tree's listing skipped it).
+            let named = try Snapshot(repository: repository, source: source).files(under: [path, GitPath("lessons/gone.md")])
+            #expect(named.map(\.path) == [path], "\(source)")
         }
     }
 

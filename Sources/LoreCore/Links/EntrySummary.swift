@@ -12,6 +12,12 @@ public struct EntrySummary: Sendable, Hashable {
         public let text: String
         /// Where it is.
         public let position: SourcePosition
+
+        /// An item (the recall table makes them from what it kept).
+        package init(text: String, position: SourcePosition) {
+            self.text = text
+            self.position = position
+        }
     }
 
     /// An id-valued front-matter item: the relations of FORMAT.md and any field the configuration

@@ -129,9 +129,10 @@ public struct Recall: Sendable {
 
     /// Finds the entries that matter for `changes` in `memory`: entries whose `affects` globs
     /// match a changed path, entries whose listed `commits` touched one (each commit diffed with its
-    /// first parent), and entries named by `Lore:` trailers of commits that touched one. Entry
-    /// summaries come from the check cache and commit facts from `lore/recall-cache`, so a warm run
-    /// parses only the entries it reports.
+    /// first parent), and entries named by `Lore:` trailers of commits that touched one. Entries'
+    /// ids, `affects` and `commits` come from the recall table kept beside the snapshot's state
+    /// (else from its state, or the check cache) and commit facts from `lore/recall-cache`, so a
+    /// warm run parses only the entries it reports.
     public static func find(_ memory: MemoryRepository, changes: RecallChanges) throws(LoreError) -> Recall {
         let (snapshot, tip, allChanged) = try changedPaths(memory.repository, changes)
         let configuration = try memory.configuration(in: snapshot)
@@ -141,7 +142,12 @@ public struct Recall: Sendable {
             !path.isInside(GitPath(".lore")) && !(configuration.kind(containing: path) != nil && EntryFileFilter.isEntry(path))
         }
         guard !changed.isEmpty else { return Recall(changedPaths: [], entries: [], notes: []) }
-        let summaries = try Checker.summaries(memory, snapshot: snapshot, configuration: configuration)
+        // The recall table kept beside the snapshot's state when it fits: no state decoded.
+        var summaries = try SnapshotStateStore.recallSummaries(memory, snapshot: snapshot, configuration: configuration) ?? []
+        if summaries.isEmpty {
+            summaries = try Checker.summaries(memory, snapshot: snapshot, configuration: configuration)
+            try SnapshotStateStore.keepRecallSummaries(memory, snapshot: snapshot, configuration: configuration, summaries)
+        }
         let facts = CommitFacts(repository: memory.repository, caching: memory.caching)
         let reasons: [GitPath: [RecallReason]]
         do {
@@ -217,11 +223,20 @@ public struct Recall: Sendable {
             resolved[key] = id
             return id
         }
+        // Each distinct glob is matched once (entries share their services' folders), against the
+        // changed paths sharing its literal prefix only.
+        var matchedBy: [String: [GitPath]] = [:]
         for summary in summaries {
             var found: [RecallReason] = []
             var globs = Set<String>()
             for item in summary.affects where globs.insert(item.text).inserted {
-                let matched = changedIndex.matches(Glob(item.text))
+                let matched: [GitPath]
+                if let known = matchedBy[item.text] {
+                    matched = known
+                } else {
+                    matched = changedIndex.matches(Glob(item.text))
+                    matchedBy[item.text] = matched
+                }
                 if !matched.isEmpty { found.append(RecallReason(kind: .affects, via: item.text, paths: matched)) }
             }
             var commits = Set<ObjectID>()

@@ -514,6 +514,12 @@ public struct SnapshotState: Sendable {
     /// The ids every entry holds, in path order: the id table (`lore new` counts past it).
     public var ids: [String] { records.compactMap { $0.skeleton?.id?.text } }
 
+    /// The entry files' paths and ids, in path order (entries without an id left out): the id
+    /// table kept beside the state.
+    var idTable: [(path: GitPath, id: String)] {
+        records.compactMap { record in record.skeleton?.id.map { (record.path, $0.text) } }
+    }
+
     /// Every entry's summary, in path order.
     public var summaries: [EntrySummary] { records.compactMap { $0.summary() } }
 

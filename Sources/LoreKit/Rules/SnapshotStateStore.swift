@@ -32,6 +32,8 @@ package enum SnapshotStateStore {
         var states: [String: SnapshotState] = [:]
         /// The files read, by slot: appending to one does not read it again.
         var stores: [String: RecordStore] = [:]
+        /// The id tables read, by slot (`nil`: none that reads): `lore new` asks for several snapshots.
+        var idTables: [String: IDTable?] = [:]
         init(_: String) {}
     }
 
@@ -67,9 +69,11 @@ package enum SnapshotStateStore {
                 state.storage = SnapshotState.Storage(slot: slot, chain: chain, journalCount: state.storage.journalCount + 1,
                                                       journalBytes: state.storage.journalBytes + record.count,
                                                       wholeBytes: state.storage.wholeBytes)
+                saveIDs(memory, slot: slot, state)
                 return
             }
         }
+        saveIDs(memory, slot: slot, state)
         var whole: [UInt8] = []
         SnapshotState.u64(chain, into: &whole)
         whole += state.encoded()
@@ -146,5 +150,227 @@ package enum SnapshotStateStore {
         try state.apply(changes, memory: memory, snapshot: snapshot, configuration: configuration,
                         context: Checker.context(for: configuration, in: snapshot), today: today)
         return state
+    }
+
+    // MARK: The id table
+
+    /// The id table kept beside a slot's state (`lore/check-ids-SLOT`, a `RecordStore` of one
+    /// record): the check context's fingerprint, the snapshot's content id, and each entry file's
+    /// path and id, in path order. Written whenever the state is, so `lore new` takes a snapshot's
+    /// ids without reading or decoding the state; a table whose content id or fingerprint is not
+    /// the snapshot's (written before the state moved on, damaged, truncated, another version's)
+    /// is not used, and the state is taken instead (which writes the table again).
+    struct IDTable: Sendable, Equatable {
+        let fingerprint: UInt64
+        let contentID: ObjectID?
+        /// Entry paths and their ids (entries without an id are left out), in path order.
+        let entries: [(path: GitPath, id: String)]
+
+        static func == (lhs: IDTable, rhs: IDTable) -> Bool {
+            lhs.fingerprint == rhs.fingerprint && lhs.contentID == rhs.contentID
+                && lhs.entries.elementsEqual(rhs.entries) { $0.path == $1.path && $0.id == $1.id }
+        }
+
+        func encoded() -> [UInt8] {
+            var out: [UInt8] = []
+            SnapshotState.u64(fingerprint, into: &out)
+            if let contentID { out.append(1); out += contentID.raw } else { out.append(0) }
+            ByteWriter.varint(entries.count, into: &out)
+            for entry in entries {
+                ByteWriter.bytes(entry.path.bytes, into: &out)
+                ByteWriter.string(entry.id, into: &out)
+            }
+            return out
+        }
+
+        static func decode(_ bytes: ArraySlice<UInt8>) -> IDTable? {
+            var reader = ByteReader(bytes)
+            guard let fingerprint = SnapshotState.u64(&reader), let flag = reader.byte() else { return nil }
+            var contentID: ObjectID?
+            if flag == 1 {
+                guard let raw = reader.bytes(20), let value = ObjectID(raw: Array(raw)) else { return nil }
+                contentID = value
+            } else if flag != 0 {
+                return nil
+            }
+            guard let count = reader.varint(), count <= bytes.count else { return nil }
+            var entries: [(path: GitPath, id: String)] = []
+            entries.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let length = reader.varint(), let raw = reader.bytes(length), let id = reader.string() else { return nil }
+                entries.append((GitPath(bytes: Array(raw)), id))
+            }
+            guard reader.isAtEnd else { return nil }
+            return IDTable(fingerprint: fingerprint, contentID: contentID, entries: entries)
+        }
+    }
+
+    private static func idStore(_ memory: MemoryRepository, slot: String) -> RecordStore {
+        RecordStore(path: memory.repository.commonDirectory + "lore/check-ids-\(slot)", header: "lore check ids 1 \(LoreVersion.current)\n")
+    }
+
+    private static let idKey = Array("ids".utf8)
+
+    /// Writes `state`'s id table beside it.
+    private static func saveIDs(_ memory: MemoryRepository, slot: String, _ state: SnapshotState) {
+        let table = IDTable(fingerprint: state.fingerprint, contentID: state.contentID, entries: state.idTable)
+        idStore(memory, slot: slot).replace(with: [(idKey, table.encoded())])
+        memory.sessionCache(Session.self, make: Session.init)?.idTables[slot] = .some(table)
+    }
+
+    // MARK: The recall table
+
+    /// The recall table of a snapshot (`lore/check-recall-SLOT`, a `RecordStore` of one record):
+    /// the check context's fingerprint, the content id, and each entry's path, kind, id, `affects`
+    /// and `commits`, in path order. Written by `lore recall` when it had to take the state's
+    /// summaries (decoding every one), so that the next recall of the same tree or index decodes
+    /// only this; one that does not fit or does not read is not used.
+    private static func recallStore(_ memory: MemoryRepository, slot: String) -> RecordStore {
+        RecordStore(path: memory.repository.commonDirectory + "lore/check-recall-\(slot)", header: "lore check recall 1 \(LoreVersion.current)\n")
+    }
+
+    private static let recallKey = Array("recall".utf8)
+
+    /// Keeps `summaries` (the snapshot's, in path order) as its recall table.
+    package static func keepRecallSummaries(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+                                            _ summaries: [EntrySummary]) throws(LoreError) {
+        guard memory.caching, configuration.sources.isEmpty, let slot = slot(of: snapshot), let contentID = snapshot.contentID else { return }
+        var out: [UInt8] = []
+        SnapshotState.u64(try Checker.context(for: configuration, in: snapshot).fingerprint, into: &out)
+        out += contentID.raw
+        ByteWriter.varint(summaries.count, into: &out)
+        for summary in summaries {
+            ByteWriter.bytes(summary.path.bytes, into: &out)
+            ByteWriter.string(summary.kind, into: &out)
+            ByteWriter.string(summary.id?.text ?? "", into: &out)
+            out.append(summary.id == nil ? 0 : 1)
+            for items in [summary.affects, summary.commits] {
+                ByteWriter.varint(items.count, into: &out)
+                for item in items { ByteWriter.string(item.text, into: &out) }
+            }
+        }
+        recallStore(memory, slot: slot).replace(with: [(recallKey, out)])
+    }
+
+    /// What `lore recall` reads of a snapshot's entries, in path order: summaries holding only the
+    /// path, kind, id, `affects` and `commits` (the rest empty), from the recall table kept beside
+    /// the tree or index whose content id is the snapshot's; `nil` when there is none that fits
+    /// (the caller takes the state's summaries and keeps them with `keepRecallSummaries`).
+    package static func recallSummaries(_ memory: MemoryRepository, snapshot: Snapshot,
+                                        configuration: Configuration) throws(LoreError) -> [EntrySummary]? {
+        guard memory.caching, configuration.sources.isEmpty, let contentID = snapshot.contentID else { return nil }
+        let fingerprint = try Checker.context(for: configuration, in: snapshot).fingerprint
+        for slot in ["index", "tree"] {
+            guard let bytes = recallStore(memory, slot: slot)[recallKey] else { continue }
+            var reader = ByteReader(bytes)
+            guard SnapshotState.u64(&reader) == fingerprint, let raw = reader.bytes(20),
+                  ObjectID(raw: Array(raw)) == contentID else { continue }
+            if let summaries = decodeRecall(&reader, limit: bytes.count) { return summaries }
+        }
+        return nil
+    }
+
+    private static func decodeRecall(_ reader: inout ByteReader, limit: Int) -> [EntrySummary]? {
+        guard let count = reader.varint(), count <= limit else { return nil }
+        var summaries: [EntrySummary] = []
+        summaries.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let length = reader.varint(), let raw = reader.bytes(length), let kind = reader.string(), let id = reader.string(),
+                  let hasID = reader.byte() else { return nil }
+            var lists: [[EntrySummary.Item]] = []
+            for _ in 0..<2 {
+                guard let itemCount = reader.varint(), itemCount <= limit else { return nil }
+                var items: [EntrySummary.Item] = []
+                for _ in 0..<itemCount {
+                    guard let text = reader.string() else { return nil }
+                    items.append(EntrySummary.Item(text: text, position: .start))
+                }
+                lists.append(items)
+            }
+            summaries.append(EntrySummary(path: GitPath(bytes: Array(raw)), kind: kind,
+                                          id: hasID == 1 ? EntrySummary.Item(text: id, position: .start) : nil,
+                                          relations: [], links: [], affects: lists[0], commits: lists[1], dueItems: []))
+        }
+        return reader.isAtEnd ? summaries : nil
+    }
+
+    /// The id table kept in `slot`, when there is one that reads.
+    static func loadIDs(_ memory: MemoryRepository, slot: String) -> IDTable? {
+        let session = memory.sessionCache(Session.self, make: Session.init)
+        if let known = session?.idTables[slot] { return known }
+        let table = idStore(memory, slot: slot)[idKey].flatMap(IDTable.decode)
+        session?.idTables[slot] = .some(table)
+        return table
+    }
+
+    /// The ids of `snapshot`'s entries (`nil` when it has no kept state: caching off, sources
+    /// configured, an unborn branch): from the id table of the tree or index whose content id is
+    /// the snapshot's, or from `HEAD`'s table and the ids of the entry files git reports changed
+    /// since `HEAD` (for the working tree, a diff that uses the index's stat data, so unchanged
+    /// files are not read; for another branch's tip, a tree-to-tree diff), read and parsed but not
+    /// judged. When no
+    /// table fits (none yet, the configuration changed, `.lore/` changed since `HEAD`), the
+    /// snapshot's state is taken (built or brought up to date, and kept with its table).
+    package static func ids(_ memory: MemoryRepository, snapshot: Snapshot, configuration: Configuration,
+                            today: String) throws(LoreError) -> [String]? {
+        guard memory.caching, configuration.sources.isEmpty else { return nil }
+        let context = try Checker.context(for: configuration, in: snapshot)
+        func table(for contentID: ObjectID?) -> IDTable? {
+            guard let contentID else { return nil }
+            for slot in ["index", "tree"] {
+                if let table = loadIDs(memory, slot: slot), table.contentID == contentID, table.fingerprint == context.fingerprint {
+                    return table
+                }
+            }
+            return nil
+        }
+        if let found = table(for: snapshot.contentID) { return found.entries.map(\.id) }
+        guard !memory.repository.isHeadUnborn else {
+            return try Checker.state(memory, snapshot: snapshot, configuration: configuration, today: today)?.ids
+        }
+        do {
+            let head = try memory.snapshot(.revision("HEAD"))
+            let changed: [GitPath]
+            if case .revision = snapshot.source {
+                // Another branch's tip: the tree-to-tree diff from `HEAD` (same subtrees skipped).
+                guard let from = head.commit, let to = snapshot.commit else {
+                    return try Checker.state(memory, snapshot: snapshot, configuration: configuration, today: today)?.ids
+                }
+                changed = try memory.repository.changedPaths(from: from, to: to)
+            } else {
+                changed = try snapshot.changedPathsIncludingDeletions(since: "HEAD")
+            }
+            guard !changed.contains(where: { $0.components.first?.elementsEqual(".lore".utf8) ?? false }),
+                  try Checker.context(for: configuration, in: head).fingerprint == context.fingerprint else {
+                return try Checker.state(memory, snapshot: snapshot, configuration: configuration, today: today)?.ids
+            }
+            var base = table(for: head.contentID)
+            if base == nil {
+                // HEAD's state, kept with its table.
+                guard try Checker.state(memory, snapshot: head, configuration: configuration, today: today) != nil else { return nil }
+                base = table(for: head.contentID)
+            }
+            guard let base else {
+                return try Checker.state(memory, snapshot: snapshot, configuration: configuration, today: today)?.ids
+            }
+            let changedSet = Set(changed)
+            var ids = base.entries.compactMap { changedSet.contains($0.path) ? nil : $0.id }
+            if !changed.isEmpty {
+                let files = CorpusLoader.entryFiles(among: try snapshot.files(under: changed), configuration: configuration)
+                let found = try CorpusLoader.process(files, from: snapshot, configuration: configuration, keyed: false,
+                                                     cached: { _, _ in nil },
+                                                     make: { file, result, _ in
+                                                         FieldDerivation.apply(result, kind: configuration.kind(named: file.kind)).entry?.id
+                                                     })
+                ids += found.compactMap { $0 }
+            }
+            return ids
+        } catch let error as LoreError {
+            throw error
+        } catch let error as GitError {
+            throw .repository(error)
+        } catch {
+            throw .repository(GitError(.notFound, "\(error)", context: "ids"))
+        }
     }
 }

@@ -169,8 +169,8 @@ public final class EntryScaffold {
     // MARK: - Ids
 
     /// The ids of the working tree, the index and every branch tip (as `IDAllocator.takenIDs`),
-    /// read from the snapshots' kept states (their id tables) when there are some: nothing is
-    /// parsed but the files changed since.
+    /// read from the id tables kept beside the snapshots' states when there are some: no state is
+    /// decoded, and nothing is parsed but the entry files changed since `HEAD`.
     private func takenIDs() throws(EditError) -> Set<String> {
         guard memory.caching else {
             do { return try IDAllocator.takenIDs(in: memory, configuration: configuration) } catch { throw .repository(error) }
@@ -183,8 +183,8 @@ public final class EntryScaffold {
             let today = LocalDate.today()
             for source in sources {
                 let snapshot = try memory.snapshot(source)
-                if let state = try Checker.state(memory, snapshot: snapshot, configuration: configuration, today: today) {
-                    ids.formUnion(state.ids)
+                if let found = try SnapshotStateStore.ids(memory, snapshot: snapshot, configuration: configuration, today: today) {
+                    ids.formUnion(found)
                 } else {
                     for entry in try memory.corpus(of: snapshot, configuration: configuration).entries { if let id = entry.id { ids.insert(id) } }
                 }
