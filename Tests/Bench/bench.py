@@ -454,9 +454,16 @@ def check_site(argv, corpus, facts, timeout, ok_codes):
                 return False, f"check FAILED: no {name}", True
     except (ValueError, OSError, KeyError) as exc:
         return False, f"check FAILED: {exc}", True
-    ok = pages == indexed == facts["entries"]
-    note = (f"{pages} entry pages, {files} files, {size / 2**20:.0f} MiB; "
-            + ("check ok" if ok else f"check FAILED ({facts['entries']} entries expected)"))
+    # Drafts are left out unless --include-drafts; `lore publish` counts them on stderr.
+    drafts = 0
+    for line in proc.stderr.decode(errors="replace").splitlines():
+        words = line.split()
+        if line.startswith("note: ") and "left out" in line and len(words) > 1 and words[1].isdigit():
+            drafts = int(words[1])
+    expected = facts["entries"] - drafts
+    ok = pages == indexed == expected
+    note = (f"{pages} entry pages ({drafts} drafts left out), {files} files, {size / 2**20:.0f} MiB; "
+            + ("check ok" if ok else f"check FAILED ({expected} entries expected)"))
     return ok, note, True
 
 
